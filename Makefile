@@ -1,0 +1,42 @@
+# `make run`   : set up (if needed) and run the service on the embedded default.
+# `make check` : set up (if needed) and run everything CI runs: lint, types, deploy lint, tests.
+PY := .venv/bin/python
+
+.PHONY: setup setup-system run check lint typecheck deploy-lint test eval bench-smoke lock audit
+
+setup:
+	bash scripts/bootstrap
+
+setup-system:
+	bash scripts/bootstrap --system
+
+run: setup
+	.venv/bin/newswatch run
+
+lint:
+	$(PY) -m ruff check worker tests benchmarks
+	$(PY) -m ruff format --check worker tests benchmarks
+
+typecheck:
+	$(PY) -m mypy
+
+deploy-lint:
+	bash scripts/lint-deploy
+
+test:
+	$(PY) -m pytest
+
+eval:
+	.venv/bin/newswatch eval all
+
+bench-smoke:
+	$(PY) benchmarks/run.py --smoke
+
+audit:
+	$(PY) -m pip_audit --strict --disable-pip -r requirements.lock
+
+check: setup-system lint typecheck deploy-lint test bench-smoke
+
+lock:
+	$(PY) -m uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
+		--no-header --quiet -o requirements.lock

@@ -1,0 +1,81 @@
+"""End to end on a real Celery worker process: Redis broker + PostgreSQL, and the embedded
+default (SQLite transport + SQLite database). Not eager mode: a real `newswatch run`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from tests.conftest import require_service
+from tests.support.corpus import serve_seed_feed, write_config
+from tests.support.loopback import LoopbackServer
+from tests.support.processes import start_newswatch, stop, wait_for
+from worker.store.db import Database
+from worker.store.models import Article, Entry, Feed
+
+pytestmark = pytest.mark.slow
+
+
+def _count(db: Database, model: type) -> int:
+    with db.session_scope() as session:
+        return int(session.scalar(select(func.count()).select_from(model)) or 0)
+
+
+def _feed_status(db: Database) -> str | None:
+    with db.session_scope() as session:
+        return session.scalar(select(Feed.last_status))
+
+
+def _run_service_until_stored(tmp_path: Path, server: LoopbackServer, db: Database,
+                              **config: object) -> None:  # fmt: skip
+    specs = serve_seed_feed(server)
+    cfg = write_config(
+        tmp_path,
+        server,
+        [("seeds", "/feed.xml")],
+        poll={"tick": 1, "min_interval": 1, "default_interval": 2},
+        **config,
+    )
+    log = tmp_path / "worker.log"
+    process = start_newswatch(cfg, "run", "--concurrency", "2", log=log)
+    try:
+        wait_for(lambda: _count(db, Article) == len(specs), 120, "every seed article stored", log)
+        # The next poll sends the ETag back, gets 304, and stores nothing new.
+        wait_for(lambda: _feed_status(db) == "not_modified", 60, "a 304 on the next poll", log)
+        assert _count(db, Article) == len(specs)
+        assert _count(db, Entry) == len(specs)
+        assert process.poll() is None, "the worker died"
+    finally:
+        stop(process)
+    conditional = [r for r in server.hits("/feed.xml") if "if-none-match" in r.headers]
+    assert conditional, "no conditional GET was sent"
+    with db.session_scope() as session:
+        texts = session.scalars(select(Article.text)).all()
+    assert all(len(t) > 500 for t in texts)
+
+
+def test_redis_broker_and_postgres(tmp_path: Path, server: LoopbackServer, pg_url: str,
+                                   redis_url: str) -> None:  # fmt: skip
+    require_service("Redis", "127.0.0.1", 6379)
+    from worker.store.migrate import upgrade
+
+    upgrade(pg_url)
+    db = Database.from_url(pg_url)
+    try:
+        _run_service_until_stored(tmp_path, server, db, database_url=pg_url, broker_url=redis_url)
+    finally:
+        db.dispose()
+
+
+def test_embedded_default(tmp_path: Path, server: LoopbackServer) -> None:
+    from worker.store.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'newswatch.db'}"
+    upgrade(url)
+    db = Database.from_url(url)
+    try:
+        _run_service_until_stored(tmp_path, server, db)
+    finally:
+        db.dispose()

@@ -1,0 +1,137 @@
+"""The pipeline stages over real HTTP and a real database (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from tests.support.corpus import article_html, rss, seed_texts, write_config
+from tests.support.loopback import LoopbackServer
+from worker import pipeline
+from worker.config import load_settings
+from worker.services import Services, build_services
+from worker.store.db import Database
+from worker.store.models import Article
+
+WHEN = datetime(2024, 5, 1, tzinfo=UTC)
+HTML = {"Content-Type": "text/html; charset=utf-8"}
+RSS = {"Content-Type": "application/rss+xml"}
+
+
+@pytest.fixture
+def svc(tmp_path: Path, server: LoopbackServer, db: Database) -> Iterator[Services]:
+    cfg = write_config(tmp_path, server, [("fixture", "/feed.xml")], fetch={"timeout": 1})
+    services = build_services(load_settings(cfg, environ={}), db=db)
+    pipeline.sync_configured_feeds(services)
+    yield services
+    services.http.close()
+
+
+def _serve_feed(server: LoopbackServer, items: list[tuple[str, str]]) -> None:
+    """items: (path, title); the summary of each is its title."""
+    doc = rss("f", [(f"g{path}", server.url(path), title, WHEN) for path, title in items])
+    server.static("/feed.xml", doc, headers=RSS)
+
+
+def _run_all(svc: Services) -> list[str]:
+    outcomes = []
+    for feed_id in pipeline.sync_configured_feeds(svc):
+        for entry_id in pipeline.poll_feed(svc, feed_id):
+            pipeline.fetch_entry(svc, entry_id)
+            outcomes.append(pipeline.process_entry(svc, entry_id))
+    return outcomes
+
+
+def _articles(svc: Services) -> list[Article]:
+    with svc.db.session_scope() as session:
+        return list(session.scalars(select(Article).order_by(Article.id)))
+
+
+def test_seed_pages_are_stored_with_their_text(svc: Services, server: LoopbackServer) -> None:
+    seeds = seed_texts()
+    for number, text in seeds.items():
+        server.static(f"/a/{number}", article_html(f"Seed {number}", text), headers=HTML)
+    _serve_feed(server, [(f"/a/{n}", f"Seed {n}") for n in seeds])
+    outcomes = _run_all(svc)
+    assert len(outcomes) == len(seeds)
+    stored = _articles(svc)
+    assert len(stored) == len(seeds)
+    assert all(a.source == "page" and len(a.text) > 1000 for a in stored)
+    assert "Bachelet" in stored[0].text + stored[1].text
+
+
+def test_broken_pages_fall_back_to_the_feed_summary(svc: Services, server: LoopbackServer) -> None:
+    server.static("/missing", "gone", status=404)
+    server.static("/binary", b"\x00\x01\x02" * 100, headers={"Content-Type": "image/png"})
+    server.static("/huge", "<html>" + "x" * 11_000_000 + "</html>", headers=HTML)
+    server.static("/loop", "", status=302, headers={"Location": server.url("/loop")})
+    _serve_feed(server, [("/missing", "Missing page"), ("/binary", "A picture"),
+                         ("/huge", "Huge page"), ("/loop", "Loop page")])  # fmt: skip
+    _run_all(svc)
+    stored = _articles(svc)
+    assert sorted(a.title for a in stored) == [
+        "A picture",
+        "Huge page",
+        "Loop page",
+        "Missing page",
+    ]
+    assert {a.source for a in stored} == {"feed_summary"}
+
+
+def test_wrong_charset_page_is_still_read(svc: Services, server: LoopbackServer) -> None:
+    text = seed_texts()["003"].replace("Uyghurs", "Uyghurs café")
+    body = article_html("Charset", text).encode("latin-1", errors="replace")
+    server.static("/latin", body, headers={"Content-Type": "text/html; charset=utf-8"})
+    _serve_feed(server, [("/latin", "Charset")])
+    _run_all(svc)
+    (article,) = _articles(svc)
+    assert article.source == "page"
+    assert "café" in article.text
+
+
+def test_a_task_run_twice_stores_nothing_twice(svc: Services, server: LoopbackServer) -> None:
+    server.static("/a", article_html("One", seed_texts()["001"]), headers=HTML)
+    _serve_feed(server, [("/a", "One")])
+    (feed_id,) = pipeline.sync_configured_feeds(svc)
+    (entry_id,) = pipeline.poll_feed(svc, feed_id)
+    assert pipeline.fetch_entry(svc, entry_id) is True
+    assert pipeline.fetch_entry(svc, entry_id) is False  # already fetched: a no-op
+    first = pipeline.process_entry(svc, entry_id)
+    assert pipeline.process_entry(svc, entry_id) == "skipped"
+    assert first in {"stored", "off_topic"}
+    assert len(_articles(svc)) == 1
+    assert pipeline.poll_feed(svc, feed_id) == []  # the same entry is not handed on again
+
+
+ATOM = (
+    '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>f</title>'
+    '<entry><id>g1</id><link href="{0}"/><title>One</title><updated>{1}</updated></entry></feed>'
+)
+
+
+def test_updated_entry_is_handed_on_as_a_revision(svc: Services, server: LoopbackServer) -> None:
+    text = seed_texts()["003"]
+    server.static("/a", article_html("One", text), headers=HTML)
+    server.static("/feed.xml", ATOM.format(server.url("/a"), "2024-05-01T00:00:00Z"), headers=RSS)
+    assert len(_run_all(svc)) == 1
+    assert _run_all(svc) == []  # same updated time: nothing handed on
+    server.static("/a", article_html("One", text + "\nThe council voted 19 to 17 on Thursday."),
+                  headers=HTML)  # fmt: skip
+    server.static("/feed.xml", ATOM.format(server.url("/a"), "2024-05-02T10:00:00Z"), headers=RSS)
+    assert _run_all(svc) == ["revision"]
+    (article,) = _articles(svc)
+    assert article.revisions == 1 and "council voted" in article.text
+
+
+def test_robots_txt_disallow_is_honoured(svc: Services, server: LoopbackServer) -> None:
+    server.static("/robots.txt", "User-agent: *\nDisallow: /private/\n")
+    server.static("/private/a", article_html("Secret", seed_texts()["001"]), headers=HTML)
+    _serve_feed(server, [("/private/a", "Secret")])
+    _run_all(svc)
+    (article,) = _articles(svc)
+    assert article.source == "feed_summary"
+    assert not server.hits("/private/a")

@@ -1,0 +1,124 @@
+"""The Celery app: broker (Redis, or the embedded SQLite default), queues, routes, beat.
+
+Importing this module creates an unconfigured Celery object and nothing else; `configure()`
+applies Settings. Queues: `fetch` (I/O-bound: polls and page downloads), `process`
+(CPU-bound: extraction and detection), `deliver` (chat webhooks).
+
+The embedded default is kombu's SQLAlchemy transport on a SQLite file beside the database:
+no server to install, and messages survive a restart. Its stock 1 s polling interval caps
+it near 2 tasks/s, so a registered subclass polls every 50 ms (passing `polling_interval`
+as a transport option would be handed to SQLAlchemy and crash the worker). It has no
+visibility timeout: the database lease and the periodic `requeue_stranded` task recover
+what a killed worker held.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from celery import Celery
+from kombu.entity import Queue
+from kombu.transport import TRANSPORT_ALIASES
+from kombu.transport.sqlalchemy import Transport as SqlaTransport
+
+from worker.config import Settings
+
+QUEUES = ("fetch", "process", "deliver")
+EMBEDDED_SCHEME = "nwsqla"
+# Beat ticks: due feeds and deliveries are read from the database every `poll.tick` (their
+# own times live in feeds.next_check_at and deliveries.next_attempt_at); stranded work is
+# swept less often.
+TICK_STRANDED_S = 60.0
+# Longest task hard limit (seconds); Redis' visibility timeout must exceed twice it and the
+# longest retry countdown, or Redis hands a running task to a second worker.
+LONGEST_TASK_S = 300
+MAX_RETRY_COUNTDOWN_S = 1800
+
+
+class EmbeddedTransport(SqlaTransport):
+    """kombu's SQLAlchemy transport with a 50 ms polling interval (see module docstring)."""
+
+    polling_interval = 0.05
+
+
+TRANSPORT_ALIASES[EMBEDDED_SCHEME] = "worker.celery_app:EmbeddedTransport"
+
+app = Celery("newswatch")
+
+
+def broker_url(settings: Settings) -> str:
+    """The configured broker, or the embedded SQLite broker beside the data directory."""
+    if settings.broker_url is not None:
+        return settings.broker_url.get_secret_value()
+    path = Path(settings.data_dir).resolve() / "broker.sqlite"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"{EMBEDDED_SCHEME}+sqlite:///{path}"
+
+
+def configure(settings: Settings, celery: Celery = app) -> Celery:
+    """Apply Settings to the Celery app (once per process, before workers fork)."""
+    celery.conf.update(
+        broker_url=broker_url(settings),
+        broker_connection_retry_on_startup=True,
+        broker_transport_options=_transport_options(settings),
+        task_queues=[Queue(name) for name in QUEUES],
+        task_default_queue="process",
+        task_routes=_routes(),
+        task_acks_late=True,  # a task is acknowledged after it ran, so a crash re-delivers it
+        task_reject_on_worker_lost=True,  # ...including a pool child killed by a signal
+        task_ignore_result=True,  # results live in the database; no result backend
+        worker_prefetch_multiplier=1,  # a long extraction must not hold others' messages
+        worker_max_tasks_per_child=2000,  # bounds slow leaks in parsers over months
+        worker_max_memory_per_child=512_000,  # KiB: a child past 512 MB is replaced
+        worker_hijack_root_logger=False,
+        worker_send_task_events=False,
+        timezone="UTC",
+        enable_utc=True,
+        beat_schedule=_beat_schedule(settings.poll.tick),
+        include=["worker.tasks"],
+    )
+    return celery
+
+
+def _transport_options(settings: Settings) -> dict[str, Any]:
+    if settings.broker_is_redis:
+        return {
+            "visibility_timeout": 2 * max(LONGEST_TASK_S, MAX_RETRY_COUNTDOWN_S) + 60,
+            "unacked_restore_throttle": 1,  # kombu>=5.7: restore killed tasks promptly
+        }
+    return {}
+
+
+def _routes() -> dict[str, dict[str, str]]:
+    return {
+        "newswatch.poll_feed": {"queue": "fetch"},
+        "newswatch.fetch_entry": {"queue": "fetch"},
+        "newswatch.process_entry": {"queue": "process"},
+        "newswatch.deliver_alert": {"queue": "deliver"},
+        "newswatch.enqueue_due_feeds": {"queue": "fetch"},
+        "newswatch.requeue_stranded": {"queue": "fetch"},
+        "newswatch.enqueue_due_deliveries": {"queue": "deliver"},
+    }
+
+
+def _beat_schedule(tick: float) -> dict[str, dict[str, Any]]:
+    # Each periodic message expires before the next tick: a backlog never piles up copies.
+    return {
+        "enqueue-due-feeds": {
+            "task": "newswatch.enqueue_due_feeds",
+            "schedule": timedelta(seconds=tick),
+            "options": {"expires": tick},
+        },
+        "requeue-stranded": {
+            "task": "newswatch.requeue_stranded",
+            "schedule": timedelta(seconds=TICK_STRANDED_S),
+            "options": {"expires": TICK_STRANDED_S},
+        },
+        "enqueue-due-deliveries": {
+            "task": "newswatch.enqueue_due_deliveries",
+            "schedule": timedelta(seconds=tick),
+            "options": {"expires": tick},
+        },
+    }

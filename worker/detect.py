@@ -1,0 +1,205 @@
+"""The detection transaction: match, dedupe, store, judge claims, write alerts.
+
+Everything here runs inside the caller's one session, so an alert row exists exactly when
+the detection that caused it was committed (the outbox rule). The caller holds the dedupe
+index lock around this transaction (see worker/dedupe/index.py for the protocol).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from worker import metrics
+from worker.dedupe.decide import (
+    DedupeDecision,
+    PreviousVersion,
+    added_sentences,
+    decide,
+    join_story,
+    start_story,
+)
+from worker.dedupe.fingerprint import Fingerprint
+from worker.dedupe.index import DedupeIndex
+from worker.records import Article, ClaimVerdict, MatchResult, StoryRef
+from worker.services import Services
+from worker.store import articles
+from worker.store.models import Article as ArticleRow
+from worker.store.models import Story
+
+
+@dataclass(frozen=True, slots=True)
+class DetectOutcome:
+    """What became of one article: its row id, the label counted once, alerts written."""
+
+    article_id: int | None
+    label: str  # stored | duplicate | revision | unchanged | off_topic
+    alert_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Detection:
+    """The inputs of one detection, gathered once."""
+
+    article: Article
+    fp: Fingerprint
+    matches: tuple[MatchResult, ...]
+    feed_id: int | None
+    first_seen: datetime
+    now: datetime
+
+    @property
+    def matched(self) -> list[MatchResult]:
+        """The profiles the article matched."""
+        return [m for m in self.matches if m.matched]
+
+
+@contextmanager
+def stage(name: str) -> Iterator[None]:
+    """Time one pipeline stage into newswatch_stage_seconds{stage}."""
+    started = time.monotonic()
+    try:
+        yield
+    finally:
+        metrics.STAGE_SECONDS.labels(name).observe(time.monotonic() - started)
+
+
+def detect_and_store(
+    session: Session,
+    svc: Services,
+    article: Article,
+    fp: Fingerprint,
+    index: DedupeIndex,
+    *,
+    feed_id: int | None,
+    first_seen: datetime,
+) -> DetectOutcome:
+    """Run every detection stage on one article inside `session`; returns its outcome."""
+    with stage("match"):
+        matches = tuple(svc.matcher.match(article))
+    found = Detection(article, fp, matches, feed_id, first_seen, svc.clock())
+    row = articles.find_by_canonical(session, article.canonical_url)
+    if row is not None and articles.is_downgrade(row, article):
+        return DetectOutcome(row.id, "unchanged")
+    previous = PreviousVersion(row.id, row.story_id, row.text) if row is not None else None
+    with stage("dedupe"):
+        decision = decide(fp, index, previous=previous)
+    if decision.kind == "unchanged" and row is not None:
+        return DetectOutcome(row.id, "unchanged")
+    if decision.kind == "revision" and row is not None:
+        return _revise(session, svc, index, found, row)
+    if decision.is_copy and _exists(session, decision.original_article_id):
+        return _store_duplicate(session, index, found, decision)
+    return _store_original(session, svc, index, found)
+
+
+def _exists(session: Session, article_id: int | None) -> bool:
+    # A shared (Redis) index may name an article whose transaction later rolled back.
+    return article_id is not None and session.get(ArticleRow, article_id) is not None
+
+
+def _store_original(
+    session: Session, svc: Services, index: DedupeIndex, found: Detection
+) -> DetectOutcome:
+    with stage("store"):
+        row = articles.insert_article(session, found.article, feed_id=found.feed_id,
+                                      now=found.now, dedupe_kind="original",
+                                      duplicate_of=None, similarity=None)  # fmt: skip
+        row.story_id = start_story(session, row.id, found.article.outlet, found.now)
+        articles.save_matches(session, row.id, found.matches)
+    with stage("dedupe"):
+        index.add(row.id, row.story_id, found.fp)
+    matched = found.matched
+    for match in matched:
+        metrics.MATCHES.labels(match.profile).inc()
+    verdicts = _judge_claims(session, svc, found, row.id, found.article.text)
+    alert_ids = _raise_alerts(session, svc, found, row, verdicts, only_new_claims=False)
+    return DetectOutcome(row.id, "stored" if matched else "off_topic", alert_ids)
+
+
+def _store_duplicate(
+    session: Session, index: DedupeIndex, found: Detection, decision: DedupeDecision
+) -> DetectOutcome:
+    """A copy joins its original's story; it never alerts (house rule of the alert issue)."""
+    with stage("store"):
+        row = articles.insert_article(session, found.article, feed_id=found.feed_id,
+                                      now=found.now, dedupe_kind="duplicate",
+                                      duplicate_of=decision.original_article_id,
+                                      similarity=decision.similarity)  # fmt: skip
+        row.story_id = decision.story_id
+        if decision.story_id is not None:
+            join_story(session, decision.story_id, found.article.outlet, found.now)
+        articles.save_matches(session, row.id, found.matches)
+    with stage("dedupe"):
+        index.add(row.id, row.story_id, found.fp)
+    return DetectOutcome(row.id, "duplicate")
+
+
+def _revise(
+    session: Session, svc: Services, index: DedupeIndex, found: Detection, row: ArticleRow
+) -> DetectOutcome:
+    """An update in place: only the sentences it adds are judged for claims."""
+    added = added_sentences(row.text, found.article.text)
+    with stage("store"):
+        articles.apply_revision(session, row, found.article, added_text=added, now=found.now)
+        articles.save_matches(session, row.id, found.matches)
+    with stage("dedupe"):
+        index.add(row.id, row.story_id, found.fp)
+    verdicts = _judge_claims(session, svc, found, row.id, added) if added else []
+    alert_ids = _raise_alerts(session, svc, found, row, verdicts, only_new_claims=True)
+    return DetectOutcome(row.id, "revision", alert_ids)
+
+
+def _judge_claims(
+    session: Session, svc: Services, found: Detection, article_id: int, text: str
+) -> list[ClaimVerdict]:
+    """Claims of `text`, judged new or known for each matched profile, and recorded."""
+    profiles = [m.profile for m in found.matched]
+    if not profiles or not text.strip():
+        return []
+    with stage("claims"):
+        return svc.claims.judge_and_record(
+            session, text, profiles, article_id=article_id, outlet=found.article.outlet,
+            seen_at=found.now,
+        )  # fmt: skip
+
+
+def _raise_alerts(
+    session: Session,
+    svc: Services,
+    found: Detection,
+    row: ArticleRow,
+    verdicts: Sequence[ClaimVerdict],
+    *,
+    only_new_claims: bool,
+) -> tuple[int, ...]:
+    """One alert per matched profile, written to the outbox in this transaction."""
+    from worker.alerts import compose, outbox
+
+    written: list[int] = []
+    story = _story_ref(session, row.story_id)
+    with stage("alert"):
+        for match in found.matched:
+            if only_new_claims and not any(v.is_new and v.profile == match.profile
+                                           for v in verdicts):  # fmt: skip
+                continue
+            payload = compose.build_payload(
+                profile=match.profile, article=found.article, article_id=row.id,
+                first_seen=found.first_seen, match=match, verdicts=verdicts, story=story,
+            )  # fmt: skip
+            alert = outbox.write_alert(session, payload, config=svc.settings.alerts, now=found.now)
+            if alert is not None:
+                written.append(alert.id)
+    return tuple(written)
+
+
+def _story_ref(session: Session, story_id: int | None) -> StoryRef | None:
+    story = session.get(Story, story_id) if story_id is not None else None
+    if story is None:
+        return None
+    return StoryRef(id=story.id, size=story.size, outlets=tuple(story.outlets))

@@ -1,0 +1,82 @@
+"""`newswatch eval profiles`: precision and recall of each profile on the labelled set.
+
+The set lives in tests/eval/profiles/: `articles/*.txt` (a YAML front matter with title,
+outlet and labels, then the text) and `seeds.yaml` (the seed files by path, with titles and
+labels). Labels say what an analyst reading the text decided, not what the matcher says.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from worker.config import Settings
+from worker.evaluate.report import EvalReport, Score
+from worker.profiles.load import load_profiles
+from worker.profiles.match import Matcher
+from worker.records import Article
+
+ROOT = Path(__file__).resolve().parents[2]
+EVAL_DIR = ROOT / "tests" / "eval" / "profiles"
+
+
+@dataclass(frozen=True, slots=True)
+class Labelled:
+    """One article of the set and the profiles it belongs to."""
+
+    name: str
+    article: Article
+    labels: frozenset[str]
+
+
+def load_set(eval_dir: Path = EVAL_DIR, root: Path = ROOT) -> list[Labelled]:
+    """Every labelled article: the written ones, then the seeds."""
+    items = [_from_file(path) for path in sorted((eval_dir / "articles").glob("*.txt"))]
+    seeds = yaml.safe_load((eval_dir / "seeds.yaml").read_text(encoding="utf-8"))
+    for entry in seeds:
+        path = root / entry["path"]
+        text = path.read_text(encoding="utf-8")
+        items.append(Labelled(path.name, _article(path, entry["title"], text), _labels(entry)))
+    return items
+
+
+def _from_file(path: Path) -> Labelled:
+    raw = path.read_text(encoding="utf-8")
+    _, header, text = raw.split("---\n", 2)
+    meta = yaml.safe_load(header)
+    article = _article(path, str(meta["title"]), text.strip(), outlet=meta.get("outlet", ""))
+    return Labelled(path.name, article, _labels(meta))
+
+
+def _labels(meta: dict[str, object]) -> frozenset[str]:
+    labels = meta.get("labels") or []
+    assert isinstance(labels, list)
+    return frozenset(str(label) for label in labels)
+
+
+def _article(path: Path, title: str, text: str, outlet: str = "") -> Article:
+    url = path.resolve().as_uri()
+    return Article(url, url, title, text, outlet or "eval", "file")
+
+
+def run(settings: Settings, *, eval_dir: Path = EVAL_DIR) -> EvalReport:
+    """Match every labelled article against the configured profiles and count the outcomes."""
+    profiles = load_profiles(Path(settings.profiles_dir))
+    return evaluate(Matcher(profiles), load_set(eval_dir))
+
+
+def evaluate(matcher: Matcher, items: Sequence[Labelled]) -> EvalReport:
+    """The report of `matcher` on `items`: one Score a profile, mistakes listed by file."""
+    scores = {p.name: Score(p.name) for p in matcher.profiles}
+    errors: list[str] = []
+    for item in items:
+        for result in matcher.match(item.article):
+            actual = result.profile in item.labels
+            scores[result.profile] = scores[result.profile].add(result.matched, actual)
+            if result.matched != actual:
+                kind = "false positive" if result.matched else "missed"
+                errors.append(f"{result.profile}: {kind}: {item.name} (score {result.score:g})")
+    return EvalReport("profiles", len(items), tuple(scores.values()), tuple(errors))

@@ -1,0 +1,331 @@
+"""Plain-Python orchestration shared by the Celery tasks, `poll --once` and `ingest`.
+
+    poll_feed(svc, feed_id)     -> entry ids to fetch
+    fetch_entry(svc, entry_id)  -> True when the entry is ready to process
+    process_entry(svc, entry_id) -> the entry's final outcome
+
+Each function runs short transactions through `svc.db.session_scope()` and never holds one
+open across network I/O or extraction: a slow site must not hold SQLite's write lock. Work is
+claimed with a lease in the database, so a message delivered twice does the work once.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+
+from worker import metrics
+from worker.config import Settings
+from worker.dedupe.fingerprint import fingerprint
+from worker.detect import DetectOutcome, detect_and_store, stage
+from worker.errors import NewswatchError, PermanentError, TransientError
+from worker.extract import article_from_entry, article_from_page, decode_html
+from worker.net import fetch, status_error
+from worker.records import Article, FeedEntry, Page
+from worker.services import Services
+from worker.sources import feeds
+from worker.store import repo
+from worker.store.models import Entry, Feed
+
+# A worker holds a leased entry this long; past it another worker may take it over. Longer
+# than the task hard time limit, so a live task never loses its lease.
+LEASE_S = 300.0
+# Fetch attempts before an entry falls back to its feed summary instead of waiting longer.
+MAX_FETCH_ATTEMPTS = 5
+# Processing attempts (leases taken) before an entry is dead-lettered as crashing.
+MAX_PROCESS_ATTEMPTS = 3
+_HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml", "text/xml", "text/plain")
+
+
+def poll_feed(svc: Services, feed_id: int) -> list[int]:
+    """Poll one feed and record the result; returns the ids of entries to fetch."""
+    with svc.db.session_scope() as session:
+        feed = session.get(Feed, feed_id)
+        if feed is None or feed.retired_at is not None:
+            return []
+        url, etag, last_modified, name = feed.url, feed.etag, feed.last_modified, feed.name
+    started = time.monotonic()
+    result = feeds.poll(
+        svc.http,
+        url,
+        etag=etag,
+        last_modified=last_modified,
+        max_bytes=svc.settings.fetch.max_bytes,
+        deadline_s=svc.settings.fetch.timeout * 2,  # connect + read of a large feed
+        max_entries=svc.settings.poll.max_entries,
+    )
+    metrics.FETCH_SECONDS.labels("feed").observe(time.monotonic() - started)
+    with svc.db.session_scope() as session:
+        feed = session.get(Feed, feed_id)
+        if feed is None:
+            return []
+        configured = repo.configured_interval(svc.settings.feeds, feed, svc.settings.poll)
+        entry_ids = repo.record_poll(
+            session, feed, result, svc.clock(), svc.settings.poll, configured
+        )
+    metrics.POLLS.labels(name, result.status).inc()
+    if entry_ids:
+        metrics.POLL_NEW_ENTRIES.labels(name, "new").inc(len(entry_ids))
+    return entry_ids
+
+
+def fetch_entry(svc: Services, entry_id: int) -> bool:
+    """Fetch the page of one entry into the database; True when it is ready to process.
+
+    A permanent failure (404, not HTML, robots.txt says no, too large) keeps the entry going
+    with its feed summary. A transient one is raised for the task to retry, until
+    MAX_FETCH_ATTEMPTS, after which the summary is used too: nothing is dropped.
+    """
+    with svc.db.session_scope() as session:
+        entry = repo.lease_entry(session, entry_id, "pending", svc.clock(), LEASE_S)
+        if entry is None:
+            return False
+        link, attempts = entry.link, entry.attempts
+    page, error = None, None
+    try:
+        page = download_page(svc, link)
+    except PermanentError as exc:
+        error = exc.reason
+    except TransientError as exc:
+        if attempts < MAX_FETCH_ATTEMPTS:
+            _release(svc, entry_id)
+            raise
+        error = exc.reason
+    with svc.db.session_scope() as session:
+        entry = session.get(Entry, entry_id)
+        if entry is None:
+            return False
+        repo.save_page(session, entry, page, error)
+    return True
+
+
+def download_page(svc: Services, url: str) -> Page:
+    """Fetch an article page under every rule: robots.txt, politeness, caps, content type."""
+    if not url.startswith(("http://", "https://")):
+        raise PermanentError("the entry has no http(s) link", reason="bad_url")
+    if svc.robots is not None and not svc.robots.allowed(url):
+        raise PermanentError("robots.txt disallows this page", reason="robots_disallowed")
+    svc.throttle.wait(url)
+    started = time.monotonic()
+    got = fetch(
+        svc.http, url, max_bytes=svc.settings.fetch.max_bytes, deadline_s=svc.settings.fetch.timeout
+    )
+    metrics.FETCH_SECONDS.labels("page").observe(time.monotonic() - started)
+    if got.status >= 400:
+        raise status_error(got.status, got.headers.get("retry-after"))
+    if got.content_type and not got.content_type.startswith(_HTML_TYPES):
+        raise PermanentError(f"content type {got.content_type}", reason="not_html")
+    if b"\x00" in got.content[:1024]:  # NUL bytes never occur in HTML: this is binary
+        raise PermanentError("binary content", reason="not_html")
+    return Page(
+        url=url,
+        final_url=got.final_url,
+        html=decode_html(got.content, got.charset),
+        status=got.status,
+        content_type=got.content_type,
+        fetched_at=svc.clock(),
+    )
+
+
+def _release(svc: Services, entry_id: int) -> None:
+    with svc.db.session_scope() as session:
+        entry = session.get(Entry, entry_id)
+        if entry is not None:
+            entry.lease_until = None
+
+
+def process_entry(svc: Services, entry_id: int) -> str:
+    """Extract, match, dedupe, judge claims and write alerts for one fetched entry.
+
+    Returns the outcome counted in `newswatch_articles_total` (exactly once per entry), or
+    "skipped" when the entry is not ours to process (done already, or leased elsewhere).
+    """
+    with svc.db.session_scope() as session:
+        entry = repo.lease_entry(session, entry_id, "fetched", svc.clock(), LEASE_S)
+        if entry is None:
+            return "skipped"
+        record, page = repo.entry_as_record(entry), repo.load_page(session, entry)
+        feed_id, first_seen, attempts = entry.feed_id, entry.first_seen_at, entry.attempts
+    if attempts > MAX_PROCESS_ATTEMPTS:
+        # Every earlier attempt died without finishing (a crash or a hard time limit on this
+        # page): dead-letter the entry rather than let it kill workers forever.
+        return _fail(svc, entry_id, PermanentError("processing kept crashing", reason="crashed"))
+    try:
+        article = _extract(record, page)
+    except PermanentError as exc:
+        return _fail(svc, entry_id, exc)
+    outcome = detect(svc, article, feed_id=feed_id, first_seen=first_seen, entry_id=entry_id)
+    metrics.ARTICLES.labels(outcome.label).inc()
+    return outcome.label
+
+
+def detect(
+    svc: Services,
+    article: Article,
+    *,
+    feed_id: int | None,
+    first_seen: datetime,
+    entry_id: int | None = None,
+) -> DetectOutcome:
+    """One detection transaction under the dedupe lock (released only after the commit)."""
+    with stage("dedupe"):
+        fp = fingerprint(article.text)  # pure CPU work: outside the transaction and the lock
+    held = None
+    try:
+        with svc.db.session_scope() as session:
+            index = svc.index_for(session)
+            held = index.lock(fp)
+            outcome = detect_and_store(session, svc, article, fp, index, feed_id=feed_id,
+                                       first_seen=first_seen)  # fmt: skip
+            if entry_id is not None:
+                entry = session.get(Entry, entry_id)
+                assert entry is not None
+                repo.finish_entry(session, entry, svc.clock(), article_id=outcome.article_id)
+    finally:
+        if held is not None:
+            held.release()
+    return outcome
+
+
+def _extract(record: FeedEntry, page: Page | None) -> Article:
+    started = time.monotonic()
+    try:
+        return article_from_page(page, record) if page else article_from_entry(record)
+    finally:
+        metrics.EXTRACT_SECONDS.observe(time.monotonic() - started)
+
+
+def _fail(svc: Services, entry_id: int, exc: NewswatchError) -> str:
+    with svc.db.session_scope() as session:
+        entry = session.get(Entry, entry_id)
+        if entry is not None:
+            error = (exc.reason, exc.detail[:500])
+            repo.finish_entry(session, entry, svc.clock(), article_id=None, error=error)
+    metrics.ENTRY_ERRORS.labels(exc.reason).inc()
+    metrics.ARTICLES.labels("error").inc()
+    return "error"
+
+
+def ingest_article(svc: Services, article: Article, first_seen: datetime | None = None) -> str:
+    """Put one article straight through detection (`newswatch ingest`); returns the outcome."""
+    outcome = detect(svc, article, feed_id=None, first_seen=first_seen or svc.clock())
+    metrics.ARTICLES.labels(outcome.label).inc()
+    return outcome.label
+
+
+def article_from_location(location: str, settings: Settings) -> Article:
+    """An Article from a URL, an HTML file or a text file (for the CLI's one-off commands)."""
+    from worker.services import build_services
+
+    svc = build_services(settings)
+    try:
+        return load_article(svc, location)
+    finally:
+        svc.close()
+
+
+def load_article(svc: Services, location: str) -> Article:
+    """An Article from a URL (fetched under the usual rules), an HTML file or a text file."""
+    from pathlib import Path
+
+    from worker.extract import article_from_text
+
+    if location.startswith(("http://", "https://")):
+        return article_from_page(download_page(svc, location))
+    path = Path(location)
+    if not path.is_file():
+        raise PermanentError(f"{location} is neither a URL nor a readable file", reason="bad_input")
+    raw = path.read_bytes()
+    if path.suffix.lower() in {".html", ".htm"} or raw.lstrip()[:1] == b"<":
+        page = Page(url=path.as_uri(), final_url=path.as_uri(), html=decode_html(raw, None),
+                    status=200, content_type="text/html", fetched_at=svc.clock())  # fmt: skip
+        return article_from_page(page)
+    return article_from_text(raw.decode("utf-8", errors="replace"), path.name)
+
+
+# A feed handed to the broker is not due again for this long, unless its poll records a
+# real next time first: one tick must not queue the same feed twice.
+POLL_CLAIM_S = 300.0
+# Entries unclaimed this long after they were queued are taken for lost messages.
+STRANDED_GRACE_S = 600.0
+
+
+def claim_due_feeds(svc: Services, limit: int = 1000) -> list[int]:
+    """Ids of feeds due now, each pushed POLL_CLAIM_S ahead so it is queued once."""
+    from datetime import timedelta
+
+    now = svc.clock()
+    with svc.db.session_scope() as session:
+        ids = repo.due_feed_ids(session, now, limit)
+        for feed in session.query(Feed).filter(Feed.id.in_(ids)):
+            feed.next_check_at = now + timedelta(seconds=POLL_CLAIM_S)
+    return ids
+
+
+def claim_stranded(svc: Services, grace_s: float = STRANDED_GRACE_S) -> list[tuple[int, str]]:
+    """Entries to hand on again (lost message or killed worker), marked as queued now."""
+    now = svc.clock()
+    with svc.db.session_scope() as session:
+        stranded = repo.stranded_entries(session, now, grace_s)
+        repo.mark_queued(session, [entry_id for entry_id, _ in stranded], now)
+    return stranded
+
+
+def sync_configured_feeds(svc: Services) -> list[int]:
+    """Make the database hold the configured feeds (at start); returns their ids."""
+    with svc.db.session_scope() as session:
+        return repo.sync_feeds(session, svc.settings.feeds, svc.settings.poll)
+
+
+def claim_stranded_now(svc: Services) -> list[tuple[int, str]]:
+    """Every unfinished entry nobody holds (a one-shot pass finishes earlier leftovers)."""
+    return claim_stranded(svc, grace_s=-1.0)
+
+
+def claim_due_deliveries(svc: Services, limit: int = 100) -> list[int]:
+    """Lease the deliveries due now (to enqueue after this commit)."""
+    from worker.alerts import outbox
+
+    with svc.db.session_scope() as session:
+        return outbox.claim_due(session, svc.clock(), config=svc.settings.alerts, limit=limit)
+
+
+def deliver(svc: Services, delivery_id: int) -> tuple[str, list[int]]:
+    """Send one leased delivery; returns its outcome and the channel's next due delivery."""
+    from worker.alerts import outbox
+    from worker.alerts.deliver import deliver as deliver_one
+
+    with svc.db.session_scope() as session:
+        outcome = deliver_one(session, delivery_id, channels=svc.channels,
+                              settings=svc.settings.alerts, now=svc.clock())  # fmt: skip
+    with svc.db.session_scope() as session:
+        following = outbox.claim_next(session, delivery_id, svc.clock(), config=svc.settings.alerts)
+    return outcome, following
+
+
+def deliver_all_due(svc: Services) -> dict[str, int]:
+    """Deliver everything due now, in this process (for `poll --once`)."""
+    from collections import Counter
+
+    from worker.alerts.deliver import deliver_due
+
+    total: Counter[str] = Counter()
+    # claim_due hands out one delivery per channel at a time (that keeps each channel in
+    # order), so drain in rounds until nothing is due; retries wait for their backoff.
+    while True:
+        counts = deliver_due(svc.db, channels=svc.channels, settings=svc.settings.alerts,
+                             clock=svc.clock)  # fmt: skip
+        if not counts:
+            return dict(total)
+        total.update(counts)
+
+
+def ensure_seed_claims(svc: Services) -> int:
+    """Load the seeds' claims as known, once (first start); returns how many were added."""
+    from pathlib import Path
+
+    from worker.claims.novelty import load_seed_claims
+
+    profiles = [p.name for p in svc.matcher.profiles]
+    with svc.db.session_scope() as session:
+        return load_seed_claims(session, Path(svc.settings.seeds_dir), profiles)

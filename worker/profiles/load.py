@@ -1,0 +1,204 @@
+"""Topic profiles: config/profiles/*.yaml -> compiled, frozen Profile values.
+
+One file a profile. Every fault names the file and the key (and, for a query, the position),
+because the person who fixes it is editing that file.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from worker.errors import ConfigError, QuerySyntaxError
+from worker.profiles.query import And, Node, Not, Or, is_positional, parse, render
+
+_KEYS = frozenset(
+    {"name", "description", "seeds", "query", "min_score", "title_boost", "terms"}
+    | {"term_cap", "min_sentences", "focus", "min_focus"}
+)
+_NAME = r"^[a-z0-9][a-z0-9-]{0,63}$"  # it becomes a metric label and an alert field
+
+
+@dataclass(frozen=True, slots=True)
+class WeightedTerm:
+    """One scoring term: the expression as written, its AST, and its weight."""
+
+    text: str
+    node: Node
+    weight: float
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """A topic to monitor: the boolean gate, the scoring terms and the thresholds.
+
+    An article matches when `query` holds on its title and content, its score reaches
+    `min_score`, and the scoring hits fall in at least `min_sentences` sentences (the title
+    counts as one), and each `focus` expression is in the title or at least `min_focus`
+    times in the body: an aside about the topic in an article on something else does not
+    match. A term
+    adds `weight` per body occurrence up to `term_cap`, plus
+    `weight * title_boost` once when it is in the title.
+    """
+
+    name: str
+    description: str
+    seeds: tuple[str, ...]
+    query_text: str
+    query: Node
+    terms: tuple[WeightedTerm, ...]
+    min_score: float = 1.0
+    title_boost: float = 2.0  # a headline states the subject; body words may be asides
+    term_cap: int = 3  # past three mentions, repetition measures length and style, not topic
+    min_sentences: int = 2  # one sentence is what a teaser or an aside looks like
+    focus: tuple[WeightedTerm, ...] = ()
+    min_focus: int = 2  # named once, a subject is an aside; twice, the article is about it
+    source: str = ""
+
+
+def load_profiles(profiles_dir: Path) -> tuple[Profile, ...]:
+    """Every `*.yaml` profile of `profiles_dir`, sorted by name; ConfigError on any fault."""
+    if not profiles_dir.is_dir():
+        raise ConfigError("profiles_dir", f"{str(profiles_dir)!r} is not a directory")
+    profiles = tuple(load_profile(path) for path in sorted(profiles_dir.glob("*.yaml")))
+    names = [p.name for p in profiles]
+    for name in names:
+        if names.count(name) > 1:
+            raise ConfigError("profiles_dir", f"two profiles are named {name!r}")
+    return tuple(sorted(profiles, key=lambda p: p.name))
+
+
+def load_profile(path: Path) -> Profile:
+    """One profile file, validated and compiled."""
+    data = _read(path)
+    unknown = sorted(set(data) - _KEYS)
+    if unknown:
+        raise ConfigError(f"{path.name}:{unknown[0]}", "unknown key (a typo?)")
+    return profile_from_mapping(data, source=path.name)
+
+
+def profile_from_mapping(data: Mapping[str, Any], *, source: str = "<profile>") -> Profile:
+    """A Profile from already-parsed YAML; `source` names the file in errors."""
+    name = _text(data, "name", source, required=True)
+    if not re.match(_NAME, name):
+        raise ConfigError(f"{source}:name", "use lower-case letters, digits and '-'")
+    query_text = _text(data, "query", source, required=True)
+    query = _parse(query_text, source, "query")
+    terms = _terms(data.get("terms"), query, source)
+    return Profile(
+        name=name,
+        description=_text(data, "description", source).strip(),
+        seeds=_seeds(data.get("seeds"), source),
+        query_text=query_text.strip(),
+        query=query,
+        terms=terms,
+        min_score=_number(data, "min_score", 1.0, source),
+        title_boost=_number(data, "title_boost", 2.0, source),
+        term_cap=int(_number(data, "term_cap", 3, source, minimum=1)),
+        min_sentences=int(_number(data, "min_sentences", 2, source, minimum=1)),
+        focus=_focus(data.get("focus"), source),
+        min_focus=int(_number(data, "min_focus", 2, source, minimum=1)),
+        source=source,
+    )
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        loaded = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark else ""
+        raise ConfigError(path.name, f"not valid YAML{where}") from None
+    if not isinstance(loaded, dict):
+        raise ConfigError(path.name, "must hold a mapping of keys at the top")
+    return loaded
+
+
+def _parse(text: str, source: str, key: str) -> Node:
+    try:
+        return parse(text)
+    except QuerySyntaxError as exc:
+        message = exc.detail.rsplit(" at position ", 1)[0]
+        raise QuerySyntaxError(f"{source}:{key}: {message}", exc.position, text) from None
+
+
+def _terms(raw: object, query: Node, source: str) -> tuple[WeightedTerm, ...]:
+    if raw is None:
+        return tuple(WeightedTerm(_show(leaf), leaf, 1.0) for leaf in _positive_leaves(query))
+    if not isinstance(raw, dict) or not raw:
+        raise ConfigError(f"{source}:terms", "must map query expressions to weights")
+    out = []
+    for text, weight in raw.items():
+        key = f"terms.{text}"
+        node = _parse(str(text), source, key)
+        if not is_positional(node):
+            raise ConfigError(
+                f"{source}:{key}",
+                "a term must be a word, phrase or alias group"
+                " (in YAML, quote a phrase twice: '\"a b\"': 1.0)",
+            )
+        if isinstance(weight, bool) or not isinstance(weight, int | float) or weight <= 0:
+            raise ConfigError(f"{source}:{key}", "the weight must be a positive number")
+        out.append(WeightedTerm(str(text), node, float(weight)))
+    return tuple(out)
+
+
+def _focus(raw: object, source: str) -> tuple[WeightedTerm, ...]:
+    if raw is None:
+        return ()
+    items = [raw] if isinstance(raw, str) else raw
+    if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
+        raise ConfigError(f"{source}:focus", "must be an expression or a list of them")
+    out = []
+    for text in items:
+        node = _parse(text, source, "focus")
+        if not is_positional(node):
+            raise ConfigError(f"{source}:focus", "must be a word, phrase or alias group")
+        out.append(WeightedTerm(text.strip(), node, 0.0))
+    return tuple(out)
+
+
+def _positive_leaves(node: Node) -> list[Node]:
+    """The positional parts of a query outside any NOT: its default scoring terms."""
+    if isinstance(node, Not):
+        return []
+    if isinstance(node, And) or (isinstance(node, Or) and not is_positional(node)):
+        return [leaf for child in node.children for leaf in _positive_leaves(child)]
+    return [node]
+
+
+def _show(node: Node) -> str:
+    return render(node)
+
+
+def _text(data: Mapping[str, Any], key: str, source: str, *, required: bool = False) -> str:
+    value = data.get(key)
+    if value is None:
+        if required:
+            raise ConfigError(f"{source}:{key}", "is required")
+        return ""
+    if not isinstance(value, str) or (required and not value.strip()):
+        raise ConfigError(f"{source}:{key}", "must be a non-empty string")
+    return value
+
+
+def _seeds(raw: object, source: str) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(s, str) for s in raw):
+        raise ConfigError(f"{source}:seeds", "must be a list of file paths")
+    return tuple(raw)
+
+
+def _number(
+    data: Mapping[str, Any], key: str, default: float, source: str, *, minimum: float = 0.0
+) -> float:
+    value = data.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < minimum:
+        raise ConfigError(f"{source}:{key}", f"must be a number >= {minimum:g}")
+    return float(value)

@@ -1,0 +1,123 @@
+"""Frozen values that cross stage boundaries.
+
+Each stage of the pipeline returns one of these; one repo function persists it. They hold
+plain data only (str, int, float, datetime, tuples), so they are cheap to build in tests and
+serialise to JSON for the alert payload. Queue messages never carry them: tasks pass ids.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+ArticleSource = Literal["page", "feed_summary", "file"]
+Where = Literal["title", "body"]
+
+
+@dataclass(frozen=True, slots=True)
+class FeedEntry:
+    """One item of a polled feed, before its page is fetched."""
+
+    key: str  # GUID, else canonical link: what makes the entry "the same" across polls
+    link: str
+    title: str
+    summary: str
+    published: datetime | None
+    updated: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class PollResult:
+    """What one poll of one feed found; `status` is a fixed string (the metric label)."""
+
+    status: str  # "ok" | "not_modified" | "gone" | "moved" | an error reason
+    entries: tuple[FeedEntry, ...] = ()
+    etag: str | None = None
+    last_modified: str | None = None
+    new_url: str | None = None  # set on a permanent redirect
+    retry_after: float | None = None
+    bozo_reason: str | None = None  # feed was ill-formed but entries were still read
+    http_status: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A fetched web page: the final URL after redirects and its decoded HTML."""
+
+    url: str
+    final_url: str
+    html: str
+    status: int
+    content_type: str
+    fetched_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """Extracted article text and metadata, ready for matching and dedupe."""
+
+    url: str
+    canonical_url: str
+    title: str
+    text: str
+    outlet: str
+    source: ArticleSource
+    author: str | None = None
+    published: datetime | None = None
+    language: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TermHit:
+    """One query term or phrase that matched, where, and how often."""
+
+    term: str
+    where: Where
+    count: int
+
+
+@dataclass(frozen=True, slots=True)
+class MatchResult:
+    """The score of one article against one profile, with the evidence for it."""
+
+    profile: str
+    score: float
+    matched: bool
+    hits: tuple[TermHit, ...] = ()
+
+    def explanation(self) -> list[dict[str, object]]:
+        """The hits as JSON-ready dicts: what alerts show under `matched`."""
+        return [{"term": h.term, "where": h.where, "count": h.count} for h in self.hits]
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A claim made in one sentence of an article: who said what, of which kind."""
+
+    text: str
+    speaker: str | None
+    kind: str  # "quote" | "reported" | "finding" | "figure" | "action" | "statement"
+    sentence_index: int
+    figures: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimVerdict:
+    """Whether a claim is new for a profile, and the nearest known claim that says so."""
+
+    claim: Claim
+    profile: str
+    is_new: bool
+    nearest_known: str | None
+    similarity: float
+    nearest_known_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoryRef:
+    """The story an article belongs to, as alerts show it."""
+
+    id: int
+    size: int
+    outlets: tuple[str, ...] = field(default_factory=tuple)

@@ -1,0 +1,51 @@
+"""Start the Celery worker and/or scheduler for `newswatch run`, with the metrics endpoint."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+from collections.abc import Sequence
+from pathlib import Path
+
+from worker.config import Settings
+
+log = logging.getLogger(__name__)
+
+
+def start(settings: Settings, *, role: str, queues: Sequence[str], concurrency: int | None) -> None:
+    """Block running the chosen role until a signal stops it."""
+    from worker import pipeline
+    from worker.celery_app import app, configure
+    from worker.log import setup_logging
+    from worker.metrics_server import serve
+    from worker.services import build_services
+
+    setup_logging(settings.log)
+    configure(settings)
+    app.conf.newswatch_settings = settings
+    svc = build_services(settings)
+    pipeline.sync_configured_feeds(svc)
+    added = pipeline.ensure_seed_claims(svc)
+    if added:
+        log.info("loaded %d known claims from the seeds", added)
+    if settings.metrics.port:
+        serve(svc.db, settings.metrics.host, settings.metrics.port)
+        log.info("metrics on http://%s:%d/metrics", settings.metrics.host, settings.metrics.port)
+    svc.close()  # the pool children build their own after the fork
+    schedule_file = str(Path(settings.data_dir).resolve() / "celerybeat-schedule")
+    if role == "scheduler":
+        app.Beat(schedule=schedule_file, loglevel=settings.log.level).run()
+        return
+    worker = app.Worker(
+        queues=list(queues),
+        concurrency=concurrency or os.cpu_count() or 1,
+        beat=role == "all",
+        schedule_filename=schedule_file,
+        loglevel=settings.log.level,
+        hostname=f"newswatch-{role}@%h",
+        without_mingle=settings.broker_url is None,  # the embedded transport has no broadcast
+        without_gossip=settings.broker_url is None,
+    )
+    signal.signal(signal.SIGTERM, lambda *_: worker.stop())
+    worker.start()

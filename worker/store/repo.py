@@ -1,0 +1,288 @@
+"""Query and upsert functions over a Session. None of them commits: the caller's scope does.
+
+Feeds and entries live here; articles are written by store/articles.py.
+"""
+
+from __future__ import annotations
+
+import gzip
+from collections.abc import Iterable, Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.orm import Session
+
+from worker.config import FeedConfig, PollConfig
+from worker.records import FeedEntry, Page, PollResult
+from worker.sources import schedule
+from worker.store.models import Entry, Feed, StoredPage
+
+# Entry keys are looked up in chunks this size: well under SQLite's 32,766 bound parameters.
+_IN_CHUNK = 500
+# A feed stays "stale" for metrics this long after creation before it ever succeeded.
+OK_STATUSES = frozenset({"ok", "not_modified"})
+
+
+def sync_feeds(session: Session, feeds: Sequence[FeedConfig], policy: PollConfig) -> list[int]:
+    """Make the feeds table hold every configured feed; returns their ids in config order.
+
+    A feed already known keeps its polling state; its name and wished interval follow config.
+    """
+    ids = []
+    known = {f.config_url: f for f in session.scalars(select(Feed))}
+    for item in feeds:
+        interval = item.interval or policy.default_interval
+        feed = known.get(item.url)
+        if feed is None:
+            feed = Feed(config_url=item.url, url=item.url, name=item.display_name,
+                        interval_s=interval)  # fmt: skip
+            session.add(feed)
+            session.flush()
+        else:
+            feed.name = item.display_name
+        ids.append(feed.id)
+    return ids
+
+
+def configured_interval(feeds: Sequence[FeedConfig], feed: Feed, policy: PollConfig) -> float:
+    """The interval the user asked for this feed (the default when none)."""
+    for item in feeds:
+        if item.url == feed.config_url:
+            return item.interval or policy.default_interval
+    return policy.default_interval
+
+
+def due_feed_ids(session: Session, now: datetime, limit: int = 1000) -> list[int]:
+    """Active feeds whose next poll time has come, most overdue first."""
+    query = (
+        select(Feed.id)
+        .where(Feed.retired_at.is_(None), Feed.next_check_at <= now)
+        .order_by(Feed.next_check_at)
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def active_feed_ids(session: Session) -> list[int]:
+    """Every feed not retired."""
+    return list(session.scalars(select(Feed.id).where(Feed.retired_at.is_(None))))
+
+
+def record_poll(
+    session: Session,
+    feed: Feed,
+    result: PollResult,
+    now: datetime,
+    policy: PollConfig,
+    configured_s: float,
+) -> list[int]:
+    """Apply one poll's result to the feed and its entries; return entry ids to hand on."""
+    feed.last_polled_at = now
+    feed.last_status = result.status
+    if result.new_url:
+        feed.url = result.new_url
+    if result.status == "gone":
+        feed.retired_at = now
+        feed.last_error = "the feed answered 410 Gone; it is retired"
+        return []
+    if result.status not in OK_STATUSES:
+        feed.consecutive_failures += 1
+        feed.last_error = result.status
+        nxt = schedule.after_failure(
+            now, feed.interval_s, feed.consecutive_failures, policy, result.retry_after
+        )
+        feed.next_check_at = nxt.at
+        return []
+    entry_ids = upsert_entries(session, feed.id, result.entries, now)
+    feed.consecutive_failures = 0
+    feed.last_error = None
+    feed.last_success_at = now
+    if result.status == "ok":
+        feed.etag, feed.last_modified = result.etag, result.last_modified
+    nxt = schedule.after_success(now, feed.interval_s, configured_s, len(entry_ids), policy)
+    feed.next_check_at, feed.interval_s = nxt.at, nxt.interval_s
+    return entry_ids
+
+
+def upsert_entries(
+    session: Session, feed_id: int | None, entries: Iterable[FeedEntry], now: datetime
+) -> list[int]:
+    """Insert new entries and re-open revised ones (their `updated` time changed).
+
+    Returns the ids of entries to fetch: new first-time entries and revisions. Keys repeated
+    within one feed document count once.
+    """
+    unique = {e.key: e for e in entries}
+    existing = _existing_entries(session, feed_id, list(unique))
+    handed_on: list[Entry] = []
+    for key, item in unique.items():
+        row = existing.get(key)
+        if row is None:
+            row = _new_entry(feed_id, item, now)
+            session.add(row)
+            handed_on.append(row)
+        elif _is_revised(row, item):
+            _reopen(row, item)
+            handed_on.append(row)
+    session.flush()
+    return [row.id for row in handed_on]
+
+
+def _existing_entries(session: Session, feed_id: int | None, keys: list[str]) -> dict[str, Entry]:
+    found: dict[str, Entry] = {}
+    for start in range(0, len(keys), _IN_CHUNK):
+        chunk = keys[start : start + _IN_CHUNK]
+        feed_match = Entry.feed_id.is_(None) if feed_id is None else Entry.feed_id == feed_id
+        query = select(Entry).where(feed_match, Entry.key.in_(chunk))
+        found.update((row.key, row) for row in session.scalars(query))
+    return found
+
+
+def _new_entry(feed_id: int | None, item: FeedEntry, now: datetime) -> Entry:
+    return Entry(
+        feed_id=feed_id,
+        key=item.key,
+        link=item.link,
+        title=item.title,
+        summary=item.summary,
+        published_at=item.published,
+        updated_at=item.updated,
+        state="pending",
+        first_seen_at=now,
+    )
+
+
+def _is_revised(row: Entry, item: FeedEntry) -> bool:
+    return item.updated is not None and row.updated_at is not None and item.updated > row.updated_at
+
+
+def _reopen(row: Entry, item: FeedEntry) -> None:
+    row.updated_at = item.updated
+    row.title, row.summary, row.link = item.title, item.summary, item.link or row.link
+    row.version += 1
+    row.state = "pending"
+    row.attempts = 0
+    row.lease_until = None
+    row.error_reason = row.error_detail = None
+
+
+def lease_entry(
+    session: Session, entry_id: int, state: str, now: datetime, lease_s: float
+) -> Entry | None:
+    """Take the entry for `lease_s` seconds if it is in `state` and nobody holds it.
+
+    One conditional UPDATE: atomic on SQLite and PostgreSQL alike, so two workers handed the
+    same id (a redelivered message) cannot both work on it.
+    """
+    taken = session.execute(
+        update(Entry)
+        .where(
+            Entry.id == entry_id,
+            Entry.state == state,
+            or_(Entry.lease_until.is_(None), Entry.lease_until < now),
+        )
+        .values(lease_until=now + timedelta(seconds=lease_s), attempts=Entry.attempts + 1)
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(taken, "rowcount", 0) != 1:
+        return None
+    return session.get(Entry, entry_id, populate_existing=True)
+
+
+def mark_queued(session: Session, entry_ids: Sequence[int], now: datetime) -> None:
+    """Remember when entries were handed to the broker (to find lost messages later)."""
+    for start in range(0, len(entry_ids), _IN_CHUNK):
+        chunk = list(entry_ids[start : start + _IN_CHUNK])
+        session.execute(
+            update(Entry)
+            .where(Entry.id.in_(chunk))
+            .values(queued_at=now)
+            .execution_options(synchronize_session=False)
+        )
+
+
+def stranded_entries(
+    session: Session, now: datetime, grace_s: float, limit: int = 1000
+) -> list[tuple[int, str]]:
+    """Unfinished entries whose message or worker was lost: (id, state) to hand on again.
+
+    An entry is stranded when nobody holds its lease and it was queued (or first seen) more
+    than `grace_s` ago: a broker that lost the message, or a worker killed mid-task.
+    """
+    cutoff = now - timedelta(seconds=grace_s)
+    query = (
+        select(Entry.id, Entry.state)
+        .where(
+            Entry.state.in_(("pending", "fetched")),
+            or_(Entry.lease_until.is_(None), Entry.lease_until < now),
+            or_(
+                Entry.queued_at < cutoff,
+                and_(Entry.queued_at.is_(None), Entry.first_seen_at < cutoff),
+            ),
+        )
+        .order_by(Entry.id)
+        .limit(limit)
+    )
+    return [(row.id, row.state) for row in session.execute(query)]
+
+
+def save_page(session: Session, entry: Entry, page: Page | None, error_reason: str | None) -> None:
+    """Store the fetched page (or why there is none) and move the entry on to processing."""
+    row = session.get(StoredPage, entry.id) or StoredPage(entry_id=entry.id)
+    row.final_url = page.final_url if page else entry.link
+    row.status = page.status if page else 0
+    row.content_type = page.content_type if page else ""
+    # Level 1: pages are kept for seconds; speed matters more than a few more bytes.
+    row.html_gz = gzip.compress(page.html.encode("utf-8"), compresslevel=1) if page else None
+    row.error_reason = error_reason
+    row.fetched_at = page.fetched_at if page else entry.first_seen_at
+    session.add(row)
+    entry.state = "fetched"
+    entry.lease_until = None
+    entry.attempts = 0
+
+
+def load_page(session: Session, entry: Entry) -> Page | None:
+    """The stored page of an entry, or None when the fetch failed (use the summary)."""
+    row = session.get(StoredPage, entry.id)
+    if row is None or row.html_gz is None:
+        return None
+    return Page(
+        url=entry.link,
+        final_url=row.final_url,
+        html=gzip.decompress(row.html_gz).decode("utf-8"),
+        status=row.status,
+        content_type=row.content_type,
+        fetched_at=row.fetched_at,
+    )
+
+
+def finish_entry(
+    session: Session,
+    entry: Entry,
+    now: datetime,
+    *,
+    article_id: int | None,
+    error: tuple[str, str] | None = None,
+) -> None:
+    """Close an entry: done (with its article) or failed (with reason and detail)."""
+    entry.state = "failed" if error else "done"
+    entry.processed_at = now
+    entry.lease_until = None
+    entry.article_id = article_id
+    entry.error_reason, entry.error_detail = error if error else (None, None)
+    page = session.get(StoredPage, entry.id)
+    if page is not None:
+        session.delete(page)  # the HTML served its purpose; the article holds the text
+
+
+def entry_as_record(entry: Entry) -> FeedEntry:
+    """The FeedEntry value of a stored entry."""
+    return FeedEntry(
+        key=entry.key,
+        link=entry.link,
+        title=entry.title,
+        summary=entry.summary,
+        published=entry.published_at,
+        updated=entry.updated_at,
+    )

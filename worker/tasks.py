@@ -1,0 +1,162 @@
+"""Thin Celery tasks: each takes ids, calls one pipeline function, and maps its errors.
+
+    PermanentError        recorded by the pipeline, counted here, never retried
+    TransientError        retried with exponential backoff and jitter (Retry-After honoured)
+    database races        (IntegrityError, OperationalError) are transient by design
+    anything else         a bug: logged with its traceback, retried a bounded number of times
+
+Follow-up tasks are enqueued only after the pipeline function returned, that is after its
+transaction committed. A lost message is found again by `requeue_stranded`.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from celery import Task
+from celery.signals import worker_process_init, worker_process_shutdown
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from worker import metrics
+from worker.celery_app import app
+from worker.errors import PermanentError, TransientError
+from worker.services import Services
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+MAX_RETRIES = 8  # with doubling from 10 s that reaches ~40 min before giving up
+BUG_RETRIES = 2  # an unexpected error rarely heals; two more tries then dead-letter
+BASE_DELAY_S = 10.0
+MAX_DELAY_S = 1800.0
+# Soft limits raise inside the task (it can clean up); hard limits kill the child.
+LIMITS = {"soft_time_limit": 240, "time_limit": 300}
+
+_services: Services | None = None
+
+
+def services() -> Services:
+    """This process's Services, built on first use (after the fork, never before)."""
+    global _services  # noqa: PLW0603  (one bundle per process, built lazily after fork)
+    if _services is None:
+        from worker.services import build_services
+
+        _services = build_services(app.conf.newswatch_settings)
+    return _services
+
+
+@worker_process_init.connect
+def _after_fork(**_: Any) -> None:
+    global _services  # noqa: PLW0603
+    _services = None  # connections inherited from the parent are never shared with it
+
+
+@worker_process_shutdown.connect
+def _on_child_exit(pid: int | None = None, **_: Any) -> None:
+    from worker.metrics_server import mark_process_dead
+
+    mark_process_dead(pid)
+
+
+def backoff(retries: int, retry_after: float | None = None) -> float:
+    """Seconds before retry number `retries + 1`: doubling, capped, full jitter."""
+    ceiling = min(MAX_DELAY_S, BASE_DELAY_S * (2**retries))
+    delay = random.uniform(ceiling / 2, ceiling)
+    return max(delay, retry_after or 0.0)
+
+
+def run_mapped(task: Task, fn: Callable[..., T], *args: Any) -> T | None:
+    """Run `fn(*args)` mapping errors to retry or record (the house rules above)."""
+    name = task.name
+    try:
+        return fn(*args)
+    except PermanentError as exc:
+        metrics.TASK_FAILURES.labels(name, "permanent").inc()
+        log.warning("%s gave up: %s", name, exc.reason)
+        return None
+    except TransientError as exc:
+        metrics.TASK_FAILURES.labels(name, "transient").inc()
+        delay = backoff(task.request.retries, exc.retry_after)
+        raise task.retry(exc=exc, countdown=delay, max_retries=MAX_RETRIES) from None
+    except (IntegrityError, OperationalError) as exc:
+        metrics.TASK_FAILURES.labels(name, "transient").inc()
+        delay = backoff(task.request.retries)
+        raise task.retry(exc=exc, countdown=delay, max_retries=MAX_RETRIES) from None
+    except Exception as exc:
+        metrics.TASK_FAILURES.labels(name, "bug").inc()
+        log.exception("%s failed unexpectedly", name)
+        raise task.retry(exc=exc, countdown=backoff(0), max_retries=BUG_RETRIES) from None
+
+
+@app.task(name="newswatch.poll_feed", bind=True, **LIMITS)
+def poll_feed(self: Task, feed_id: int) -> None:
+    """Poll one feed; hand each new or revised entry to fetch_entry."""
+    from worker import pipeline
+
+    entry_ids = run_mapped(self, pipeline.poll_feed, services(), feed_id) or []
+    for entry_id in entry_ids:
+        fetch_entry.delay(entry_id)
+
+
+@app.task(name="newswatch.fetch_entry", bind=True, **LIMITS)
+def fetch_entry(self: Task, entry_id: int) -> None:
+    """Download one entry's page into the database; then hand it to process_entry."""
+    from worker import pipeline
+
+    if run_mapped(self, pipeline.fetch_entry, services(), entry_id):
+        process_entry.delay(entry_id)
+
+
+@app.task(name="newswatch.process_entry", bind=True, **LIMITS)
+def process_entry(self: Task, entry_id: int) -> None:
+    """Extract and run detection on one fetched entry; deliver its alerts at once."""
+    from worker import pipeline
+
+    outcome = run_mapped(self, pipeline.process_entry, services(), entry_id)
+    if outcome in ("stored", "revision"):
+        # Deliver at once rather than at the next tick: alert latency is seconds, not ticks.
+        for delivery_id in run_mapped(self, pipeline.claim_due_deliveries, services()) or []:
+            deliver_alert.delay(delivery_id)
+
+
+@app.task(name="newswatch.enqueue_due_feeds", bind=True, **LIMITS)
+def enqueue_due_feeds(self: Task) -> None:
+    """Queue a poll for every feed whose next poll time has come (the scheduler's tick)."""
+    from worker import pipeline
+
+    for feed_id in run_mapped(self, pipeline.claim_due_feeds, services()) or []:
+        poll_feed.delay(feed_id)
+
+
+@app.task(name="newswatch.requeue_stranded", bind=True, **LIMITS)
+def requeue_stranded(self: Task) -> None:
+    """Hand on again the entries whose message or worker was lost."""
+    from worker import pipeline
+
+    for entry_id, state in run_mapped(self, pipeline.claim_stranded, services()) or []:
+        (fetch_entry if state == "pending" else process_entry).delay(entry_id)
+
+
+@app.task(name="newswatch.deliver_alert", bind=True, soft_time_limit=60, time_limit=90)
+def deliver_alert(self: Task, delivery_id: int) -> None:
+    """Send one leased delivery; then keep its channel flowing with the next one due.
+
+    The hard limit stays under the outbox lease (120 s), so a live send never loses it.
+    """
+    from worker import pipeline
+
+    result = run_mapped(self, pipeline.deliver, services(), delivery_id)
+    for next_id in result[1] if result else []:
+        deliver_alert.delay(next_id)
+
+
+@app.task(name="newswatch.enqueue_due_deliveries", bind=True, **LIMITS)
+def enqueue_due_deliveries(self: Task) -> None:
+    """Lease the deliveries due now (retries, digests, rate-limited) and queue them."""
+    from worker import pipeline
+
+    for delivery_id in run_mapped(self, pipeline.claim_due_deliveries, services()) or []:
+        deliver_alert.delay(delivery_id)
