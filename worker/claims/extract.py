@@ -1,0 +1,194 @@
+"""Claims of an article: each asserting sentence, its speaker, its kind and its figures.
+
+A claim is a sentence that asserts something: a quote, reported speech, a finding, a figure,
+an action, or a plain statement of fact. Datelines, bylines, captions, headings, questions
+and page furniture ("Sign up for our newsletter.") are not claims. The rules are
+deliberately plain: a claim is a sentence of at least MIN_WORDS words that ends like a
+sentence; what it is and who makes it come from the attribution patterns of news writing
+("..., Wang Wenbin said", "according to Amnesty", "the report concluded").
+"""
+
+from __future__ import annotations
+
+import re
+
+from worker.claims.figures import figures_of
+from worker.claims.sentences import Sentence, sentences
+from worker.profiles.boilerplate import content_lines
+from worker.records import Claim
+
+MIN_WORDS = 6
+MAX_SPEAKER_WORDS = 6
+
+_SAY = (
+    r"said|says|say|told|tells|added|adds|stated|noted|argued|argues|claimed"
+    r"|insisted|insists|denied|denies|warned|warns|urged|urges|wrote|writes|declared|declares"
+    r"|stressed|stresses|announced|announces|maintained|maintains|contended|contends|alleged"
+    r"|alleges|acknowledged|acknowledges|asserted|asserts|countered|counters|concluded|concludes"
+    r"|found|explained|explains|emphasised|emphasized|reiterated|reiterates|continued"
+)
+_ENDS_SENTENCE = re.compile(r"""[.!]["'”’)\]]*$""")
+_QUOTED = re.compile(r"""["“]([^"”]{12,})["”]""")
+_ACCORDING = re.compile(r"\baccording to (?P<who>[^,.;:\"“”]{2,80})", re.IGNORECASE)
+# '..., said Wang Wenbin.' / '..." said the ministry.'
+_SAID_WHO = re.compile(
+    rf"""[,"”]\s*(?:{_SAY})\s+(?P<who>(?:the\s+)?[A-Z][^,.;:"“”]{{1,80}}?)\s*(?:[,.;]|$)"""
+)
+# 'Wang Wenbin said ...' / 'the report concluded ...': the words just before the verb.
+_WHO_SAID = re.compile(rf"(?P<before>[^,;:\"“”()]{{2,120}}?),?\s+(?:{_SAY})\b")
+# 'Sophie Richardson, China director at Human Rights Watch, said ...': the name, not the title.
+_NAME_TITLE_SAID = re.compile(
+    rf"(?:^|[.,]\s)(?P<who>[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){{1,3}}),\s[^,]{{3,80}},\s+(?:{_SAY})\b"
+)
+_PRONOUN = re.compile(r"^(?:he|she|they|it|we|i)$", re.IGNORECASE)
+_LEADING = re.compile(r"^(?:and|but|while|as|which|who|that|also|then|later|earlier)\s+", re.I)
+_DOCUMENT = re.compile(
+    r"\b(report|assessment|findings?|study|investigation|inquiry|review|document|survey)\b", re.I
+)
+_FINDING_VERB = re.compile(
+    r"\b(found|finds|concluded|concludes|documented|documents|determined|established|shows?"
+    r"|showed|revealed|reveals)\b",
+    re.IGNORECASE,
+)
+_ACTION_VERB = re.compile(
+    r"\b(voted|votes|rejected|rejects|adopted|adopts|approved|approves|passed|imposed|imposes"
+    r"|sanctioned|banned|bans|released|releases|published|appointed|appoints|detained|arrested"
+    r"|sentenced|called for|calls for|calling for|urged|urges|demanded|demands|launched"
+    r"|launches|withdrew|suspended|blocked|blocks|signed|tabled|requested|postponed|denounced)\b",
+    re.IGNORECASE,
+)
+_BEFORE_VERB = frozenset(
+    {"that", "which", "who", "also", "then", "later", "has", "have", "had", "again", "further",
+     "previously", "recently", "publicly", "repeatedly", "once", "had", "already", "now"}
+)  # fmt: skip
+_NOT_SPEAKERS = frozenset({"this", "that", "there", "which", "what", "who", "and", "but"})
+# Page furniture written as sentences: appeals to the reader, sign-ups, cookie notices.
+_FURNITURE = re.compile(
+    r"\b(subscribe|newsletter|sign up|cookies?|click here|donate|contribute what|support from"
+    r" readers|you are visiting|advertis\w*|all rights reserved|copyright|follow us|share this"
+    r"|read more|terms of use|privacy policy|javascript|media enquiries|media inquiries"
+    r"|please contact|for more information)\b",
+    re.IGNORECASE,
+)
+# Photo captions: they name a picture or end on the date it was taken.
+_CAPTION = re.compile(
+    r"\b(photo|photograph|image|picture|pictured|file photo|getty images|ap photo|afp via)\b"
+    r"|,\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},\s+\d{4}\.$",
+    re.IGNORECASE,
+)
+# What opens a wire story before its first sentence: "By Jane Doe", "GENEVA (AP) -",
+# "BEIJING, Oct 7 (Reuters) -". It is stripped from the claim, which starts after it.
+_BYLINE = re.compile(
+    r"^By\s+(?:[A-Z][\w'’.-]+\s+){1,3}(?:and\s+(?:[A-Z][\w'’.-]+\s+){1,3})?(?=[A-Z])"
+)
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z .'’-]{2,40}(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
+    r"(?:\s*\([^)]{2,60}\))?\s*[-—–:]+\s+"
+)
+
+
+def claims_of(text: str, outlet: str | None = None) -> list[Claim]:
+    """The claims of an article's text, in order; speaker falls back to `outlet`."""
+    body = "\n".join(content_lines(text))
+    found: list[Claim] = []
+    last_named: str | None = None
+    for sentence in map(_without_dateline, sentences(body)):
+        if not is_claim(sentence.text):
+            continue
+        speaker = speaker_of(sentence.text)
+        if speaker and _PRONOUN.match(speaker):
+            speaker = last_named  # "he said": the person last named as speaking
+        elif speaker:
+            last_named = speaker
+        found.append(_claim(sentence, speaker or outlet))
+    return found
+
+
+def is_claim(text: str) -> bool:
+    """True for a sentence that asserts something (not a heading, caption or question)."""
+    words = text.split()
+    if len(words) < MIN_WORDS or _FURNITURE.search(text) or _CAPTION.search(text):
+        return False
+    return bool(_ENDS_SENTENCE.search(text)) or bool(_QUOTED.search(text))
+
+
+def speaker_of(text: str) -> str | None:
+    """Who makes the claim, as written ("Wang Wenbin", "the report", "Amnesty"), if said."""
+    for pattern in (_ACCORDING, _SAID_WHO, _NAME_TITLE_SAID):
+        match = pattern.search(text)
+        if match:
+            return _clean_speaker(match.group("who"))
+    match = _WHO_SAID.search(_outside_quotes(text))
+    if match:
+        return _clean_speaker(match.group("before"), tail=True)
+    return None
+
+
+def kind_of(text: str, speaker: str | None, has_figures: bool) -> str:
+    """quote | finding | reported | action | figure | statement, the first that applies."""
+    if _QUOTED.search(text) and speaker:
+        return "quote"
+    if _DOCUMENT.search(text) and _FINDING_VERB.search(text):
+        return "finding"
+    if speaker:
+        return "reported"
+    if _ACTION_VERB.search(text):
+        return "action"
+    return "figure" if has_figures else "statement"
+
+
+def _without_dateline(sentence: Sentence) -> Sentence:
+    text = _BYLINE.sub("", sentence.text)
+    text = _DATELINE.sub("", text)
+    return sentence if text == sentence.text else Sentence(text, sentence.index, sentence.line)
+
+
+def _claim(sentence: Sentence, speaker: str | None) -> Claim:
+    stated = figures_of(sentence.text)
+    said_by = speaker_of(sentence.text)
+    kind = kind_of(sentence.text, said_by, bool(stated.quantities))
+    return Claim(sentence.text, speaker, kind, sentence.index, stated.as_strings())
+
+
+def _outside_quotes(text: str) -> str:
+    return _QUOTED.sub(" ", text)
+
+
+def _clean_speaker(raw: str, *, tail: bool = False) -> str | None:
+    words = raw.strip().split()
+    while words and words[-1].casefold() in _BEFORE_VERB:
+        words.pop()  # 'a UN report that says', 'it also found': the report, it
+    if tail:
+        words = _noun_phrase_tail(words)
+    phrase = _LEADING.sub("", " ".join(words)).strip(" -'’\"")
+    if not phrase or phrase.casefold() in _NOT_SPEAKERS:
+        return None
+    return phrase
+
+
+def _noun_phrase_tail(words: list[str]) -> list[str]:
+    """The words just before the verb that name the speaker: the head word ('protest' in
+    'the protest said'), then back over names, titles and a determiner ('On Friday
+    spokesman Wang Wenbin' gives 'spokesman Wang Wenbin')."""
+    if not words:
+        return []
+    tail = [words[-1]]
+    for word in reversed(words[-MAX_SPEAKER_WORDS:-1]):
+        bare = word.strip(".'’").casefold()
+        if not (word[:1].isupper() or bare in _TITLE_WORDS or bare.endswith("'s")):
+            break
+        tail.insert(0, word)
+    return tail
+
+
+_TITLE_WORDS = frozenset(
+    {
+        "spokesperson", "spokesman", "spokeswoman", "minister", "ministry", "foreign", "office",
+        "chief", "commissioner", "high", "rights", "human", "report", "assessment", "council",
+        "government", "mission", "embassy", "group", "groups", "officials", "official",
+        "diplomats", "diplomat", "experts", "expert", "researchers", "statement", "director",
+        "secretary-general", "state", "department", "authorities", "delegation", "envoy",
+        "ambassador", "representative", "activists", "advocates", "organisation", "organization",
+        "the", "its", "his", "her", "their", "un", "u.n.", "chinese", "western", "uyghur",
+    }
+)  # fmt: skip

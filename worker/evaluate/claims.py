@@ -1,0 +1,157 @@
+"""`newswatch eval claims`: precision and recall of "new claim" decisions, per mode.
+
+The set is tests/eval/claims/articles/*.txt (format and labelling rules in the README
+there): articles on later developments, one sentence a line, each labelled new, known or
+none against the seeds and the earlier articles. The articles are judged in file order with
+the real code: a fresh database, the seeds loaded as known (`load_seed_claims`), then each
+article's text through `ClaimJudge.judge_and_record`, so what one article says is known to
+the next. A labelled line counts as judged new when a claim overlapping it was judged new;
+a line no claim covers was judged not new.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from worker.config import Settings
+from worker.evaluate.report import EvalReport, Score
+from worker.records import ClaimVerdict
+
+SET_DIR = Path(__file__).resolve().parents[2] / "tests" / "eval" / "claims" / "articles"
+PROFILE = "xinjiang"  # every article of the set is on it; novelty is judged per profile
+MODES = ("lexical", "embedding")
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One labelled sentence of an article."""
+
+    number: int  # line number in its file, for the report
+    label: str  # new | known | none
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class LabelledArticle:
+    """An article of the set: its header and its labelled lines, paragraph by paragraph."""
+
+    name: str
+    outlet: str
+    published: datetime
+    paragraphs: tuple[tuple[Line, ...], ...]
+
+    @property
+    def text(self) -> str:
+        """The article as a page would give it: a paragraph a line."""
+        return "\n\n".join(" ".join(line.text for line in p) for p in self.paragraphs)
+
+    @property
+    def lines(self) -> list[Line]:
+        """Every labelled line, in order."""
+        return [line for p in self.paragraphs for line in p]
+
+
+def load_set(set_dir: Path = SET_DIR) -> list[LabelledArticle]:
+    """The labelled articles, in file-name (chronological) order."""
+    return [_parse(path) for path in sorted(set_dir.glob("*.txt"))]
+
+
+def run_all(settings: Settings) -> Iterator[EvalReport]:
+    """Reports for both modes; the embedding mode only where its extra is installed."""
+    from worker.claims import embedding
+
+    yield run(settings, "lexical")
+    if embedding.available():
+        yield run(settings, "embedding")
+    else:
+        yield EvalReport(f"claims (embedding mode): skipped, {embedding.INSTALL_HINT}", 0, ())
+
+
+def run(settings: Settings, mode: str, *, set_dir: Path = SET_DIR) -> EvalReport:
+    """Score "new" decisions of `mode` on the labelled set."""
+    articles = load_set(set_dir)
+    verdicts = judge_in_order(Path(settings.seeds_dir), articles, mode)
+    overall = Score(f"new ({mode})")
+    per_article: list[Score] = []
+    errors: list[str] = []
+    for article, found in zip(articles, verdicts, strict=True):
+        score = Score(f"  {article.name[:26]}")
+        for line in article.lines:
+            covering = [v for v in found if _overlaps(line.text, v.claim.text)]
+            predicted = any(v.is_new for v in covering)
+            actual = line.label == "new"
+            overall, score = overall.add(predicted, actual), score.add(predicted, actual)
+            if predicted != actual:
+                errors.append(_describe(article, line, covering))
+        per_article.append(score)
+    items = sum(len(a.lines) for a in articles)
+    return EvalReport(f"claims ({mode} mode, profile {PROFILE})", items,
+                      (overall, *per_article), tuple(errors))  # fmt: skip
+
+
+def judge_in_order(
+    seeds_dir: Path, articles: Sequence[LabelledArticle], mode: str
+) -> list[list[ClaimVerdict]]:
+    """Each article's verdicts, judged in order on a fresh database seeded from `seeds_dir`."""
+    from worker.claims.novelty import ClaimJudge, load_seed_claims
+    from worker.store import migrate
+    from worker.store.db import Database
+
+    with tempfile.TemporaryDirectory(prefix="newswatch-eval-") as tmp:
+        url = f"sqlite:///{tmp}/eval.db"
+        migrate.upgrade(url)
+        db = Database.from_url(url)
+        judge = ClaimJudge(mode)
+        try:
+            with db.session_scope() as session:
+                load_seed_claims(session, seeds_dir, [PROFILE], judge=judge)
+            out = []
+            for article in articles:
+                with db.session_scope() as session:
+                    out.append(judge.judge_and_record(
+                        session, article.text, [PROFILE], article_id=None,
+                        outlet=article.outlet, seen_at=article.published,
+                    ))  # fmt: skip
+            return out
+        finally:
+            db.dispose()
+
+
+def _overlaps(line: str, claim: str) -> bool:
+    a, b = " ".join(line.split()), " ".join(claim.split())
+    return a in b or b in a
+
+
+def _describe(article: LabelledArticle, line: Line, covering: Sequence[ClaimVerdict]) -> str:
+    where = f"{article.name}:{line.number} labelled {line.label}"
+    if not covering:
+        return f"{where}, not extracted as a claim: {line.text[:90]}"
+    v = max(covering, key=lambda c: c.is_new)
+    said = "new" if v.is_new else "known"
+    nearest = (v.nearest_known or "")[:80]
+    return f"{where}, judged {said} ({v.similarity:.2f}): {line.text[:80]} | nearest: {nearest}"
+
+
+def _parse(path: Path) -> LabelledArticle:
+    header, _, body = path.read_text(encoding="utf-8").partition("\n---\n")
+    meta = dict(line.split(":", 1) for line in header.splitlines() if ":" in line)
+    paragraphs: list[tuple[Line, ...]] = []
+    current: list[Line] = []
+    first_body_line = header.count("\n") + 3
+    for offset, raw in enumerate(body.splitlines()):
+        if not raw.strip():
+            if current:
+                paragraphs.append(tuple(current))
+            current = []
+            continue
+        label, _, text = raw.strip().partition("]")
+        current.append(Line(first_body_line + offset, label.strip("[ "), text.strip()))
+    if current:
+        paragraphs.append(tuple(current))
+    published = datetime.fromisoformat(meta.get("published", "2022-09-01").strip())
+    return LabelledArticle(path.stem, meta.get("outlet", path.stem).strip(),
+                           published.replace(tzinfo=UTC), tuple(paragraphs))  # fmt: skip
