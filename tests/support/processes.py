@@ -17,22 +17,23 @@ def start_newswatch(config: Path, *args: str, log: Path) -> subprocess.Popen[byt
     """`python -m worker --config CONFIG ARGS...` in its own process group, output to `log`."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSWATCH_")}
     env["PYTHONPATH"] = str(ROOT)
-    handle = log.open("wb")
-    return subprocess.Popen(
-        [sys.executable, "-m", "worker", "--config", str(config), *args],
-        cwd=ROOT,
-        env=env,
-        stdout=handle,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    with log.open("wb") as handle:  # the child keeps its own copy of the descriptor
+        return subprocess.Popen(
+            [sys.executable, "-m", "worker", "--config", str(config), *args],
+            cwd=ROOT,
+            env=env,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
 def stop(process: subprocess.Popen[bytes], timeout: float = 20) -> None:
-    """SIGTERM the process group, then SIGKILL what is left."""
+    """SIGTERM the main process (a warm shutdown: it stops its own pool), then SIGKILL the
+    whole process group if it is still there."""
     if process.poll() is not None:
         return
-    os.killpg(process.pid, signal.SIGTERM)
+    os.kill(process.pid, signal.SIGTERM)
     try:
         process.wait(timeout)
     except subprocess.TimeoutExpired:

@@ -26,13 +26,16 @@ _SAY = (
     r"|stressed|stresses|announced|announces|maintained|maintains|contended|contends|alleged"
     r"|alleges|acknowledged|acknowledges|asserted|asserts|countered|counters|concluded|concludes"
     r"|found|explained|explains|emphasised|emphasized|reiterated|reiterates|continued"
+    r"|called|calls|described|describes|dismissed|dismisses|condemned|condemns|criticised"
+    r"|criticized|criticises|criticizes|welcomed|welcomes|slammed|praised|accused|accuses"
 )
 _ENDS_SENTENCE = re.compile(r"""[.!]["'”’)\]]*$""")
 _QUOTED = re.compile(r"""["“]([^"”]{12,})["”]""")
 _ACCORDING = re.compile(r"\baccording to (?P<who>[^,.;:\"“”]{2,80})", re.IGNORECASE)
 # '..., said Wang Wenbin.' / '..." said the ministry.'
 _SAID_WHO = re.compile(
-    rf"""[,"”]\s*(?:{_SAY})\s+(?P<who>(?:the\s+)?[A-Z][^,.;:"“”]{{1,80}}?)\s*(?:[,.;]|$)"""
+    rf"""[,"”]\s*(?:{_SAY})\s+(?P<who>(?:the\s+)?(?:[a-z-]+\s+){{0,3}}[A-Z][^,.;:"“”]{{1,80}}?)"""
+    r"\s*(?:[,.;]|$)"
 )
 # 'Wang Wenbin said ...' / 'the report concluded ...': the words just before the verb.
 _WHO_SAID = re.compile(rf"(?P<before>[^,;:\"“”()]{{2,120}}?),?\s+(?:{_SAY})\b")
@@ -81,6 +84,7 @@ _CAPTION = re.compile(
 _BYLINE = re.compile(
     r"^By\s+(?:[A-Z][\w'’.-]+\s+){1,3}(?:and\s+(?:[A-Z][\w'’.-]+\s+){1,3})?(?=[A-Z])"
 )
+_LEADING_DASH = re.compile(r"^[-—–:]+\s+")
 _DATELINE = re.compile(
     r"^[A-Z][A-Z .'’-]{2,40}(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
     r"(?:\s*\([^)]{2,60}\))?\s*[-—–:]+\s+"
@@ -140,6 +144,7 @@ def kind_of(text: str, speaker: str | None, has_figures: bool) -> str:
 def _without_dateline(sentence: Sentence) -> Sentence:
     text = _BYLINE.sub("", sentence.text)
     text = _DATELINE.sub("", text)
+    text = _LEADING_DASH.sub("", text)  # syntok ends "GENEVA (AP)" before its dash
     return sentence if text == sentence.text else Sentence(text, sentence.index, sentence.line)
 
 

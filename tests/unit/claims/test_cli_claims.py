@@ -1,0 +1,93 @@
+"""`newswatch claims`, `newswatch seeds load` and `newswatch eval claims` through the CLI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from worker.cli import cli
+
+ROOT = Path(__file__).resolve().parents[3]
+ARTICLE = (
+    "UN rights council rejects Xinjiang debate\n\n"
+    "The U.N. Human Rights Council on Thursday rejected a motion to debate the OHCHR "
+    "assessment of Xinjiang by 19 votes to 17, with 11 abstentions.\n\n"
+    "The assessment said China's arbitrary and discriminatory detention of Uyghurs may "
+    "constitute international crimes, in particular crimes against humanity.\n\n"
+    '"Today the council chose to look away from the victims," said the ambassador Jane Roe.\n'
+)
+
+
+def invoke(tmp_path: Path, *args: str) -> tuple[int, str]:
+    config = tmp_path / "newswatch.yaml"
+    config.write_text(
+        f"database_url: sqlite:///{tmp_path / 'nw.db'}\n"
+        f"data_dir: {tmp_path}\n"
+        f"profiles_dir: {ROOT / 'config' / 'profiles'}\n"
+        f"seeds_dir: {ROOT / 'seeds'}\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["--config", str(config), *args])
+    return result.exit_code, result.output
+
+
+def test_seeds_load_adds_the_seed_claims_once(tmp_path: Path) -> None:
+    code, first = invoke(tmp_path, "seeds", "load")
+    assert code == 0, first
+    counts = {line.split()[0]: int(line.split()[1]) for line in first.splitlines()}
+    assert set(counts) == {"xinjiang", "ohchr-assessment", "hrc-follow-up"}
+    assert min(counts.values()) > 50
+    code, again = invoke(tmp_path, "seeds", "load")
+    assert code == 0
+    assert all(int(line.split()[1]) == 0 for line in again.splitlines())
+
+
+def test_claims_prints_new_and_known_with_the_nearest_known(tmp_path: Path) -> None:
+    path = tmp_path / "article.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    code, out = invoke(tmp_path, "claims", str(path))
+    assert code == 0, out
+    lines = [line.strip() for line in out.splitlines()]
+    vote = next(line for line in lines if "19 votes to 17" in line)
+    finding = next(line for line in lines if "crimes against humanity" in line and "may" in line)
+    assert vote.startswith("NEW")
+    assert finding.startswith("known")
+    assert any(line.startswith("nearest (") for line in lines)
+
+
+def test_claims_json_has_one_object_per_claim_and_profile(tmp_path: Path) -> None:
+    path = tmp_path / "article.txt"
+    path.write_text(ARTICLE, encoding="utf-8")
+    code, out = invoke(tmp_path, "claims", "--json", "--profile", "hrc-follow-up", str(path))
+    assert code == 0, out
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert {r["profile"] for r in rows} == {"hrc-follow-up"}
+    quote = next(r for r in rows if "look away" in r["text"])
+    assert (quote["kind"], quote["is_new"]) == ("quote", True)
+    assert quote["speaker"].endswith("Jane Roe")
+
+
+def test_claims_names_a_missing_file_clearly(tmp_path: Path) -> None:
+    invoke(tmp_path, "db", "upgrade")  # writes the config file the console script reads
+    done = subprocess.run(
+        [sys.executable, "-m", "worker", "--config", str(tmp_path / "newswatch.yaml"),
+         "claims", str(tmp_path / "nope.txt")],
+        capture_output=True, text=True, cwd=ROOT, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode != 0
+    assert "neither a URL nor a readable file" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_eval_claims_prints_precision_and_recall_per_mode(tmp_path: Path) -> None:
+    code, out = invoke(tmp_path, "eval", "claims", "--quiet")
+    assert code == 0, out
+    line = next(row for row in out.splitlines() if row.strip().startswith("new (lexical)"))
+    precision, recall = (float(x) for x in line.split()[2:4])
+    assert precision >= 0.75  # measured 0.83 / 0.93; a floor that catches a broken judge
+    assert recall >= 0.85
+    assert "embedding" in out

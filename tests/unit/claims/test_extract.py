@@ -1,0 +1,67 @@
+"""Claim extraction: what is a claim, who makes it, of which kind."""
+
+from __future__ import annotations
+
+import pytest
+
+from worker.claims.extract import claims_of, is_claim, speaker_of
+
+
+@pytest.mark.parametrize(
+    ("sentence", "speaker"),
+    [
+        ('"We reject this so-called assessment," Wang Wenbin said.', "Wang Wenbin"),
+        ('"It is a farce," said Mao Ning, a foreign ministry spokesperson.', "Mao Ning"),
+        ("According to Amnesty International, the figure is far higher.", "Amnesty International"),
+        ("The report said the detention may amount to crimes against humanity.", "The report"),
+        (
+            "Sophie Richardson, China director at Human Rights Watch, said the report was vital.",
+            "Sophie Richardson",
+        ),
+        (
+            "China's foreign ministry spokesperson Mao Ning said on Friday that it was a farce.",
+            "China's foreign ministry spokesperson Mao Ning",
+        ),
+        ("The council rejected the motion by 19 votes to 17.", None),
+    ],
+)
+def test_speakers(sentence: str, speaker: str | None) -> None:
+    assert speaker_of(sentence) == speaker
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "By Jamey Keaten",
+        "GENEVA (AP) -",
+        "Sign up for our daily newsletter to get the news first.",
+        "A watchtower near a detention facility outside Kashgar, in a photo taken in 2019.",
+        "Uyghur activists rally outside the U.N. offices in Geneva, August 31, 2023.",
+        "What will the council do next about the report",
+        "China denounces UN report on Xinjiang",
+    ],
+)
+def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
+    assert not is_claim(line)
+
+
+def test_claims_keep_speaker_kind_figures_and_sentence_position() -> None:
+    text = (
+        "GENEVA (AP) - The council rejected the motion by 19 votes to 17, with 11 abstentions.\n"
+        'Dolkun Isa, president of the World Uyghur Congress, called it "a disaster for victims".\n'
+        "He said the group would keep pressing for an investigation.\n"
+        "The assessment concluded that serious human rights violations had been committed."
+    )
+    found = claims_of(text, outlet="Example Wire")
+    assert [c.text[:24] for c in found] == [
+        "The council rejected the",
+        "Dolkun Isa, president of",
+        "He said the group would ",
+        "The assessment concluded",
+    ]
+    vote, quote, pronoun, finding = found
+    assert (vote.kind, vote.speaker, vote.figures) == ("action", "Example Wire", ("19", "17", "11"))
+    assert quote.kind == "quote"
+    assert pronoun.speaker == quote.speaker  # "He" is the person last named
+    assert finding.kind == "finding"
+    assert [c.sentence_index for c in found] == sorted(c.sentence_index for c in found)

@@ -1,0 +1,41 @@
+"""Figures compared as numbers: words, digits, scales, years and dates."""
+
+from __future__ import annotations
+
+import pytest
+
+from worker.claims.figures import figures_of, same_figure, unmatched
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("one million people", (1_000_000.0,)),
+        ("1,000,000 people", (1_000_000.0,)),
+        ("an estimated million or more", (1_000_000.0,)),
+        ("more than 1.8 million people", (1_800_000.0,)),
+        ("nineteen against, seventeen in favour and eleven abstentions", (19.0, 17.0, 11.0)),
+        ("a 48-page report", (48.0,)),
+        ("$2.5 billion", (2_500_000_000.0,)),
+        ("one of the members said so", ()),
+    ],
+)
+def test_quantities(text: str, expected: tuple[float, ...]) -> None:
+    assert figures_of(text).quantities == expected
+
+
+def test_years_are_apart_and_days_of_the_month_are_dates_not_figures() -> None:
+    found = figures_of("The 48-page report of 31 August 2022 and the vote on Oct. 6")
+    assert found.quantities == (48.0,)
+    assert found.years == (2022,)
+
+
+def test_a_changed_figure_is_unmatched_and_a_figure_in_words_is_not() -> None:
+    known = figures_of("about one million people were held")
+    assert unmatched(figures_of("1,000,000 were held"), known) == ()
+    assert unmatched(figures_of("1.8 million were held"), known) == (1_800_000.0,)
+
+
+def test_rounding_is_the_same_figure_but_a_tenth_apart_is_not() -> None:
+    assert same_figure(1_800_000, 1_801_000)
+    assert not same_figure(1.8, 1.9)

@@ -1,0 +1,200 @@
+"""Novelty against the known claims in a real database (SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from sqlalchemy import func, select
+
+from worker.claims.extract import claims_of
+from worker.claims.novelty import ClaimJudge, load_seed_claims
+from worker.extract import article_from_text
+from worker.records import ClaimVerdict
+from worker.store.db import Database
+from worker.store.models import ArticleClaim, Article as ArticleRow, KnownClaim
+
+ROOT = Path(__file__).resolve().parents[3]
+SEEDS = ROOT / "seeds"
+PROFILES = ["xinjiang", "hrc-follow-up"]
+NOW = datetime(2023, 10, 1, tzinfo=UTC)
+BASE = (
+    "The U.N. Human Rights Council rejected a motion to debate the Xinjiang report by 19 votes "
+    "to 17, with 11 abstentions.\n"
+    '"This is a dark day for the victims," said Sophie Richardson of Human Rights Watch.\n'
+    "The report found that as many as one million Uyghurs had been held in camps.\n"
+)
+
+
+def record(db: Database, judge: ClaimJudge, text: str, **kw: Any) -> list[ClaimVerdict]:
+    with db.session_scope() as session:
+        return judge.judge_and_record(session, text, kw.pop("profiles", ["xinjiang"]),
+                                      article_id=kw.pop("article_id", None), outlet="Wire",
+                                      seen_at=NOW)  # fmt: skip
+
+
+def judged(db: Database, judge: ClaimJudge, sentence: str) -> ClaimVerdict:
+    with db.session_scope() as session:
+        (verdict,) = judge.judge(session, claims_of(sentence), "xinjiang")
+    return verdict
+
+
+@pytest.fixture
+def judge() -> ClaimJudge:
+    return ClaimJudge("lexical")
+
+
+@pytest.fixture
+def known(sqlite_db: Database, judge: ClaimJudge) -> Database:
+    assert all(v.is_new for v in record(sqlite_db, judge, BASE))
+    return sqlite_db
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # reworded and reordered
+        "By 19 votes to 17 and with 11 abstentions, the Human Rights Council rejected the "
+        "motion to debate the report on Xinjiang.",
+        # figures in words
+        "The council rejected the motion to debate the Xinjiang report, nineteen votes to "
+        "seventeen, with eleven abstentions.",
+        # another speaker quoting the same line
+        '"This is a dark day for the victims," the activist Dolkun Isa said, quoting Human '
+        "Rights Watch.",
+        # shortened
+        "The report found that up to a million Uyghurs had been held in camps.",
+    ],
+)
+def test_repeats_are_known(known: Database, judge: ClaimJudge, sentence: str) -> None:
+    verdict = judged(known, judge, sentence)
+    assert not verdict.is_new, verdict
+    assert verdict.nearest_known is not None
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # a changed figure
+        "The report found that as many as 1.8 million Uyghurs had been held in camps.",
+        # the opposite outcome
+        "The U.N. Human Rights Council adopted a motion to debate the Xinjiang report by 19 "
+        "votes to 17, with 11 abstentions.",
+        # a negation
+        "The report did not find that Uyghurs had been held in camps.",
+        # something else entirely
+        "The European Union agreed to ban imports of goods made with forced labour.",
+    ],
+)
+def test_new_claims_are_new_and_show_their_nearest_known(
+    known: Database, judge: ClaimJudge, sentence: str
+) -> None:
+    verdict = judged(known, judge, sentence)
+    assert verdict.is_new, verdict
+
+
+def test_the_seeds_fed_back_bring_no_new_claim(sqlite_db: Database, judge: ClaimJudge) -> None:
+    with sqlite_db.session_scope() as session:
+        added = load_seed_claims(session, SEEDS, PROFILES, judge=judge)
+    assert added > 100
+    for path in sorted(SEEDS.glob("*.txt")):
+        article = article_from_text(path.read_text(encoding="utf-8"), path.name)
+        for profile in PROFILES:
+            with sqlite_db.session_scope() as session:
+                new = [v for v in judge.judge(session, claims_of(article.text), profile)
+                       if v.is_new]  # fmt: skip
+            assert new == [], f"{path.name} {profile}: {new[0].claim.text}"
+
+
+def test_seed_loading_is_once_per_profile(sqlite_db: Database, judge: ClaimJudge) -> None:
+    with sqlite_db.session_scope() as session:
+        first = load_seed_claims(session, SEEDS, ["xinjiang"], judge=judge)
+    with sqlite_db.session_scope() as session:
+        again = load_seed_claims(session, SEEDS, ["xinjiang"], judge=judge)
+        later_profile = load_seed_claims(session, SEEDS, ["xinjiang", "hrc-follow-up"], judge=judge)
+    assert first > 0
+    assert again == 0
+    assert later_profile == first  # a profile added later gets the seeds too
+
+
+def test_repeats_are_counted_with_their_speakers(known: Database, judge: ClaimJudge) -> None:
+    repeat = '"This is a dark day for the victims," Agnès Callamard said.'
+    record(known, judge, repeat)
+    record(known, judge, repeat.replace("Agnès Callamard", "Dolkun Isa"))
+    with known.session_scope() as session:
+        row = session.scalars(select(KnownClaim).where(KnownClaim.text.like("%dark day%"))).one()
+        assert row.repeat_count == 2
+        assert row.first_outlet == "Wire"
+        assert set(row.speakers) >= {"Agnès Callamard", "Dolkun Isa"}
+
+
+def test_an_article_that_repeats_itself_says_each_thing_once(
+    sqlite_db: Database, judge: ClaimJudge
+) -> None:
+    twice = BASE + "\n" + BASE.replace("The report found", "The U.N. report found")
+    verdicts = record(sqlite_db, judge, twice)
+    assert [v.is_new for v in verdicts] == [True, True, True, False]
+
+
+def test_each_profile_has_its_own_known_claims(known: Database, judge: ClaimJudge) -> None:
+    verdicts = record(known, judge, BASE, profiles=["xinjiang", "hrc-follow-up"])
+    by_profile = {
+        p: [v.is_new for v in verdicts if v.profile == p] for p in ("xinjiang", "hrc-follow-up")
+    }
+    assert by_profile == {"xinjiang": [False] * 3, "hrc-follow-up": [True] * 3}
+
+
+def test_a_rolled_back_article_leaves_nothing_known(sqlite_db: Database, judge: ClaimJudge) -> None:
+    with pytest.raises(RuntimeError), sqlite_db.session_scope() as session:
+        judge.judge_and_record(session, BASE, ["xinjiang"], article_id=None, outlet="Wire",
+                               seen_at=NOW)  # fmt: skip
+        raise RuntimeError("the detection transaction failed after judging")
+    assert all(v.is_new for v in record(sqlite_db, judge, BASE))
+
+
+def test_claims_committed_by_another_worker_are_known(db: Database) -> None:
+    record(db, ClaimJudge(), BASE)
+    other_process = ClaimJudge()
+    assert not any(v.is_new for v in record(db, other_process, BASE))
+
+
+def test_article_claims_are_stored_and_a_revision_numbers_on(
+    sqlite_db: Database, judge: ClaimJudge
+) -> None:
+    with sqlite_db.session_scope() as session:
+        session.add(ArticleRow(id=7, url="http://x/a", canonical_url="http://x/a", title="t",
+                               text=BASE, text_hash="h", outlet="x", source="feed"))  # fmt: skip
+    record(sqlite_db, judge, BASE, article_id=7)
+    record(sqlite_db, judge, "Beijing rejected the report as a politically motivated farce.",
+           article_id=7)  # fmt: skip
+    with sqlite_db.session_scope() as session:
+        rows = session.execute(select(ArticleClaim.sentence_index, ArticleClaim.is_new)
+                               .where(ArticleClaim.article_id == 7)
+                               .order_by(ArticleClaim.sentence_index)).all()  # fmt: skip
+    assert [tuple(r) for r in rows] == [(0, True), (1, True), (2, True), (3, True)]
+
+
+class BagOfWordsEncoder:
+    """A stand-in sentence encoder at the edge: hashed word counts, unit length."""
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray[Any, np.dtype[np.float32]]:
+        out = np.zeros((len(texts), 64), dtype=np.float32)
+        for row, text in enumerate(texts):
+            for word in text.lower().split():
+                out[row, hash(word.strip('.,"')) % 64] += 1.0
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.maximum(norms, 1e-9)
+
+
+def test_embedding_mode_stores_vectors_and_judges_with_them(sqlite_db: Database) -> None:
+    judge = ClaimJudge("embedding", encoder=BagOfWordsEncoder())
+    record(sqlite_db, judge, BASE)
+    with sqlite_db.session_scope() as session:
+        sizes = session.scalars(select(func.length(KnownClaim.embedding))).all()
+    assert sizes == [64 * 4] * 3
+    fresh = ClaimJudge("embedding", encoder=BagOfWordsEncoder())  # loads the stored vectors
+    assert not any(v.is_new for v in record(sqlite_db, fresh, BASE))

@@ -1,0 +1,38 @@
+"""Sentence segmentation: quotes, abbreviations and repeated copies."""
+
+from __future__ import annotations
+
+from worker.claims.sentences import sentences
+
+
+def texts(text: str) -> list[str]:
+    return [s.text for s in sentences(text)]
+
+
+def test_abbreviations_and_initials_do_not_end_a_sentence() -> None:
+    got = texts("The U.N. report said so. Dr. Smith of the U.S. State Dept. agreed.")
+    assert got == ["The U.N. report said so.", "Dr. Smith of the U.S. State Dept. agreed."]
+
+
+def test_a_quote_closing_after_the_full_stop_stays_with_its_sentence() -> None:
+    got = texts('He called it "proof." The vote was 19 against, 17 in favour.')
+    assert got == ['He called it "proof."', "The vote was 19 against, 17 in favour."]
+
+
+def test_decimals_and_times_are_not_boundaries() -> None:
+    assert texts("It cost $1.8 million at 3 p.m. on Friday.") == [
+        "It cost $1.8 million at 3 p.m. on Friday."
+    ]
+
+
+def test_each_line_is_segmented_apart_so_a_heading_does_not_swallow_the_next_line() -> None:
+    got = texts("China denounces UN report\nChina has denounced a UN report. It said so.")
+    assert got == ["China denounces UN report", "China has denounced a UN report.", "It said so."]
+
+
+def test_a_sentence_repeated_word_for_word_is_kept_once_with_positions_in_order() -> None:
+    found = sentences("One thing happened here.\n\nOne thing happened here. Then another.")
+    assert [(s.text, s.index) for s in found] == [
+        ("One thing happened here.", 0),
+        ("Then another.", 1),
+    ]
