@@ -62,7 +62,7 @@ _ACTION_VERB = re.compile(
 )
 _BEFORE_VERB = frozenset(
     {"that", "which", "who", "also", "then", "later", "has", "have", "had", "again", "further",
-     "previously", "recently", "publicly", "repeatedly", "once", "had", "already", "now"}
+     "previously", "recently", "publicly", "repeatedly", "once", "already", "now"}
 )  # fmt: skip
 _NOT_SPEAKERS = frozenset({"this", "that", "there", "which", "what", "who", "and", "but"})
 # Page furniture written as sentences: appeals to the reader, sign-ups, cookie notices.

@@ -16,7 +16,8 @@ from worker.claims.novelty import ClaimJudge, load_seed_claims
 from worker.extract import article_from_text
 from worker.records import ClaimVerdict
 from worker.store.db import Database
-from worker.store.models import ArticleClaim, Article as ArticleRow, KnownClaim
+from worker.store.models import Article as ArticleRow
+from worker.store.models import ArticleClaim, KnownClaim
 
 ROOT = Path(__file__).resolve().parents[3]
 SEEDS = ROOT / "seeds"
@@ -149,10 +150,14 @@ def test_each_profile_has_its_own_known_claims(known: Database, judge: ClaimJudg
 
 
 def test_a_rolled_back_article_leaves_nothing_known(sqlite_db: Database, judge: ClaimJudge) -> None:
-    with pytest.raises(RuntimeError), sqlite_db.session_scope() as session:
-        judge.judge_and_record(session, BASE, ["xinjiang"], article_id=None, outlet="Wire",
-                               seen_at=NOW)  # fmt: skip
-        raise RuntimeError("the detection transaction failed after judging")
+    def judge_then_fail() -> None:
+        with sqlite_db.session_scope() as session:
+            judge.judge_and_record(session, BASE, ["xinjiang"], article_id=None, outlet="Wire",
+                                   seen_at=NOW)  # fmt: skip
+            raise RuntimeError("the detection transaction failed after judging")
+
+    with pytest.raises(RuntimeError):
+        judge_then_fail()
     assert all(v.is_new for v in record(sqlite_db, judge, BASE))
 
 
