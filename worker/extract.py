@@ -23,6 +23,9 @@ MIN_TEXT_CHARS = 200
 # Language is guessed from the opening of the text: the first paragraphs decide it, and
 # classifying a whole long article costs more for no better answer.
 LANGUAGE_SAMPLE_CHARS = 2000
+# The width of articles.outlet (store/models.py): trafilatura may take a page's whole <title>
+# as its site name, and PostgreSQL rejects a longer value (found by benchmarks/run.py).
+OUTLET_MAX_CHARS = 255
 _TAGS = re.compile(r"<[^>]+>")
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 
@@ -59,7 +62,9 @@ def article_from_page(page: Page, entry: FeedEntry | None = None) -> Article:
         canonical_url=canonical,
         title=(doc.title if doc is not None and doc.title else (entry.title if entry else "")),
         text=text,
-        outlet=(doc.sitename if doc is not None and doc.sitename else outlet_of(canonical)),
+        outlet=(doc.sitename if doc is not None and doc.sitename else outlet_of(canonical))[
+            :OUTLET_MAX_CHARS
+        ],
         source="page",
         author=(doc.author if doc is not None else None) or None,
         published=_date(doc.date if doc is not None else None)

@@ -1,0 +1,313 @@
+"""One end-to-end run of the real service (`newswatch run`) over a served corpus.
+
+Two phases: a bulk phase (every feed lists its entries at once: throughput, per-stage time,
+latency under backlog) and a trickle phase (one new on-topic entry at a time: the latency a
+user sees from the poll that finds an item to its alert at the local webhook receiver).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import statistics
+import threading
+import time
+import urllib.request
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select, text
+
+from benchmarks.corpus import Entry, Served, _on_topic
+from tests.support.corpus import write_config
+from tests.support.processes import start_newswatch, stop
+from worker.store.db import Database
+from worker.store.models import Entry as EntryRow
+
+PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
+REDIS_URL = "redis://127.0.0.1:6379/12"  # a database number of the benchmark's own, flushed
+_SAMPLE = re.compile(r"^(newswatch_\w+?)(_sum|_count|_total)?(?:\{(.*?)\})?\s+([0-9.eE+-]+)$", re.M)
+
+
+def free_port() -> int:
+    """A free TCP port on loopback, for the metrics endpoint."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@contextmanager
+def backend(mode: str, tmp: Path) -> Iterator[dict[str, str]]:
+    """Config keys for a mode: `embedded` (SQLite + SQLite broker) or `redis_pg`."""
+    if mode == "embedded":
+        yield {"database_url": f"sqlite:///{tmp / 'newswatch.db'}"}
+        return
+    import redis
+
+    redis.Redis.from_url(REDIS_URL).flushdb()
+    schema = f"bench_{uuid.uuid4().hex[:10]}"
+    admin = Database.from_url(PG_ADMIN_URL)
+    with admin.engine.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield {
+            "database_url": f"{PG_ADMIN_URL}?options=-csearch_path%3D{schema}",
+            "broker_url": REDIS_URL,
+        }
+    finally:
+        with admin.engine.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+        redis.Redis.from_url(REDIS_URL).flushdb()
+
+
+class RssSampler(threading.Thread):
+    """Peak resident memory (VmHWM) of every process in the service's process group."""
+
+    def __init__(self, pgid: int) -> None:
+        super().__init__(daemon=True)
+        self.pgid, self.peak_kb, self.names = pgid, {}, {}
+        self.done = threading.Event()
+
+    def run(self) -> None:
+        while not self.done.wait(0.5):
+            self.sample()
+
+    def sample(self) -> None:
+        for pid in (p for p in os.listdir("/proc") if p.isdigit()):
+            try:
+                stat = Path(f"/proc/{pid}/stat").read_text()
+                if int(stat.rsplit(")", 1)[1].split()[2]) != self.pgid:
+                    continue
+                status = Path(f"/proc/{pid}/status").read_text()
+                cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+            except (OSError, ValueError, IndexError):
+                continue
+            hwm = re.search(r"VmHWM:\s+(\d+)", status)
+            if hwm:
+                self.peak_kb[pid] = max(self.peak_kb.get(pid, 0), int(hwm.group(1)))
+                self.names[pid] = "main" if int(pid) == self.pgid else cmd[-60:]
+
+    def report(self) -> dict[str, Any]:
+        """Peak RSS in MB of each process seen, and of the largest one."""
+        self.sample()
+        per = {pid: round(kb / 1024, 1) for pid, kb in sorted(self.peak_kb.items())}
+        return {
+            "per_process_mb": per,
+            "max_process_mb": max(per.values(), default=0.0),
+            "processes": len(per),
+        }
+
+
+def scrape(port: int) -> dict[str, float]:
+    """The service's Prometheus samples that the report uses, as 'name{labels}' -> value."""
+    try:
+        body = urllib.request.urlopen(f"http://127.0.0.1:{port}/metrics", timeout=10).read()
+    except OSError:
+        return {}
+    out: dict[str, float] = {}
+    for name, suffix, labels, value in _SAMPLE.findall(body.decode()):
+        if "le=" in labels:
+            continue
+        out[f"{name}{suffix}{{{labels}}}"] = out.get(f"{name}{suffix}{{{labels}}}", 0.0) + float(
+            value
+        )
+    return out
+
+
+def stage_times(samples: dict[str, float]) -> dict[str, dict[str, float]]:
+    """Per stage: items timed, total seconds and milliseconds per item."""
+    stage = "newswatch_stage_seconds"
+    wanted = {
+        "poll": ("newswatch_fetch_seconds", 'target="feed"'),
+        "fetch": ("newswatch_fetch_seconds", 'target="page"'),
+        "extract": ("newswatch_extract_seconds", ""),
+        **{s: (stage, f'stage="{s}"') for s in ("match", "dedupe", "claims", "store", "alert")},
+        "deliver": ("newswatch_delivery_seconds", ""),
+    }
+    out = {}
+    for name, (metric, label) in wanted.items():
+        total = sum(v for k, v in samples.items() if k.startswith(metric + "_sum{") and label in k)
+        count = sum(
+            v for k, v in samples.items() if k.startswith(metric + "_count{") and label in k
+        )
+        out[name] = {
+            "items": count,
+            "seconds": round(total, 3),
+            "ms_per_item": round(1000 * total / count, 2) if count else 0.0,
+        }
+    return out
+
+
+def outcomes(samples: dict[str, float]) -> dict[str, float]:
+    """newswatch_articles_total by outcome."""
+    found = {}
+    for key, value in samples.items():
+        m = re.match(r'newswatch_articles_total\{outcome="(\w+)"\}', key)
+        if m:
+            found[m.group(1)] = value
+    return found
+
+
+def _finished(db: Database) -> tuple[int, datetime | None]:
+    try:
+        with db.session_scope() as session:
+            row = session.execute(
+                select(func.count(), func.max(EntryRow.processed_at)).where(
+                    EntryRow.processed_at.is_not(None)
+                )
+            ).one()
+    except Exception:
+        return 0, None
+    return int(row[0]), row[1]
+
+
+def _epoch(when: datetime | None) -> float | None:
+    if when is None:
+        return None
+    return (when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp()
+
+
+def percentiles(values: list[float]) -> dict[str, float | int]:
+    """Count, p50, p95 and max of a list of seconds."""
+    if not values:
+        return {"count": 0}
+    ordered = sorted(values)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {
+        "count": len(values),
+        "p50_s": round(statistics.median(ordered), 3),
+        "p95_s": round(p95, 3),
+        "max_s": round(ordered[-1], 3),
+    }
+
+
+def run_mode(
+    mode: str, served: Served, tmp: Path, *, trickle: int, timeout: float, concurrency: int
+) -> dict[str, Any]:
+    """Run the service in `mode` over `served` and measure it; raises if it breaks."""
+    tmp.mkdir(parents=True, exist_ok=True)
+    n = len(served.corpus.entries)
+    port = free_port()
+    with backend(mode, tmp) as keys:
+        cfg = write_config(
+            tmp,
+            served.server,
+            [(f"bench{i}", p) for i, p in enumerate(served.corpus.feeds)],
+            poll={"tick": 1, "min_interval": 1, "default_interval": 1, "max_interval": 2},
+            alerts={
+                "channels": [
+                    {
+                        "name": "bench",
+                        "type": "webhook",
+                        "url": served.url("/hook"),
+                        "secret": "bench-secret",
+                    }
+                ],
+                "story_quiet_after": 100000,
+            },
+            metrics={"port": port},
+            **keys,
+        )
+        log = tmp / "service.log"
+        db = Database.from_url(keys["database_url"])
+        started = time.time()
+        process = start_newswatch(cfg, "run", "--concurrency", str(concurrency), log=log)
+        sampler = RssSampler(process.pid)
+        sampler.start()
+        try:
+            done, last = _wait_done(db, n, process, timeout, log)
+            first_poll = min(served.seen_at.values())
+            bulk_alerts = len(served.alerts)
+            bulk_latency = served.latencies()
+            samples_bulk = scrape(port)
+            trickle_latency = _trickle(served, trickle, timeout=8)
+            samples = scrape(port)
+        finally:
+            stop(process)
+            sampler.done.set()
+            db.dispose()
+    elapsed = (last or time.time()) - first_poll
+    return {
+        "mode": mode,
+        "entries": n,
+        "finished": done,
+        "startup_s": round(first_poll - started, 2),
+        "elapsed_s": round(elapsed, 2),
+        "articles_per_s": round(done / elapsed, 2),
+        "outcomes": outcomes(samples_bulk),
+        "stages_bulk": stage_times(samples_bulk),
+        "stages_all": stage_times(samples),
+        "alerts_bulk": bulk_alerts,
+        "latency_bulk": percentiles(bulk_latency),
+        "latency_trickle": percentiles(trickle_latency),
+        "memory": sampler.report(),
+        "log_tail": log.read_text(errors="replace")[-1500:] if done < n else "",
+    }
+
+
+def _wait_done(
+    db: Database, n: int, process: Any, timeout: float, log: Path
+) -> tuple[int, float | None]:
+    deadline = time.time() + timeout
+    done, last = 0, None
+    while time.time() < deadline:
+        done, when = _finished(db)
+        last = _epoch(when)
+        if done >= n:
+            return done, last
+        if process.poll() is not None:
+            raise RuntimeError(f"the service died:\n{log.read_text(errors='replace')[-3000:]}")
+        time.sleep(0.25)
+    keep = Path(__file__).resolve().parent / "results" / "tmp"
+    keep.mkdir(parents=True, exist_ok=True)
+    (keep / "failed-service.log").write_bytes(log.read_bytes())
+    tail = "\n".join(
+        line for line in log.read_text(errors="replace").splitlines() if '"INFO"' not in line
+    )[-3000:]
+    raise RuntimeError(f"only {done} of {n} entries finished in {timeout:.0f} s:\n{tail}")
+
+
+def _trickle(served: Served, count: int, timeout: float) -> list[float]:
+    """Publish `count` new on-topic entries one at a time; latency of each one's alert."""
+    import random
+
+    from benchmarks.corpus import _WORD
+
+    rng = random.Random(99)
+    feed = next(iter(served.corpus.feeds))
+    vocabulary = sorted({w for e in served.corpus.entries[:50] for w in _WORD.findall(e.html)})
+    out = []
+    for k in range(count):
+        n = 100_000 + k
+        title, html = _on_topic(n, rng, _seed_list(), vocabulary)
+        path = f"/t/{n}.html"
+        before = len(served.alerts)
+        served.add_entry(Entry(f"t{n}", path, feed, title, "on_topic", html))
+        deadline = time.time() + timeout
+        url = served.url(path)
+        while time.time() < deadline:
+            with served.lock:
+                got = [a for a in served.alerts[before:] if _article_url(a[1]) == url]
+            if got:
+                out.append(got[0][0] - served.seen_at[path])
+                break
+            time.sleep(0.02)
+        time.sleep(0.3)
+    return out
+
+
+def _article_url(payload: dict[str, object]) -> str | None:
+    article = payload.get("article")
+    return str(article.get("url")) if isinstance(article, dict) else None
+
+
+def _seed_list() -> list[tuple[str, str]]:
+    from tests.support.corpus import seed_texts
+
+    return list(seed_texts().items())

@@ -1,0 +1,236 @@
+"""The whole pipeline end to end on loopback, against raw trafilatura on the same pages.
+
+    python benchmarks/run.py --smoke     # CI: a few dozen entries, under 90 s, exit 1 if broken
+    python benchmarks/run.py             # full: thousands of entries, both back ends,
+                                         # extraction quality and feed scaling
+    python benchmarks/run.py --entries 600 --modes embedded --no-quality --no-feeds
+
+One run reports: raw trafilatura throughput on the served pages (one process per core), the
+pipeline's articles per second for the embedded default (SQLite) and Redis + PostgreSQL side
+by side, their ratio to raw, per-stage time, poll -> alert latency at a local webhook
+receiver, peak memory per process. Results go to benchmarks/results/*.json.
+See docs/performance.md for what the figures mean and the last full run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import multiprocessing
+import os
+import platform
+import shutil
+import socket
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, uninstalled
+
+from benchmarks.corpus import SAMPLE_CORPUS, SHARED_CORPUS, Served, build, load_pages
+
+RESULTS = Path(__file__).resolve().parent / "results"
+_PAGES: list[str] = []  # the pages raw extraction works on, inherited by forked workers
+
+
+def _extract_one(i: int) -> int:
+    from worker.extract import extract_html
+
+    doc = extract_html(_PAGES[i])
+    return len(doc.text or "") if doc is not None else 0
+
+
+def raw_throughput(pages: list[str], processes: int) -> dict[str, Any]:
+    """Pages per second of `extract_html` over `pages`, one process per core (forked)."""
+    _PAGES[:] = pages
+    ctx = multiprocessing.get_context("fork")
+    with ctx.Pool(processes) as pool:
+        pool.map(_extract_one, range(min(len(pages), processes * 2)))  # warm imports
+        started = time.perf_counter()
+        pool.map(_extract_one, range(len(pages)), chunksize=4)
+        elapsed = time.perf_counter() - started
+    return {
+        "pages": len(pages),
+        "processes": processes,
+        "elapsed_s": round(elapsed, 2),
+        "pages_per_s": round(len(pages) / elapsed, 2),
+    }
+
+
+def service_up(host: str, port: int) -> bool:
+    """True when something listens on host:port (Redis, PostgreSQL)."""
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on."""
+    model = ""
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        for line in cpuinfo.read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    return {
+        "cpus": os.cpu_count(),
+        "cpu_model": model,
+        "python": platform.python_version(),
+        "load_at_start": list(os.getloadavg()),
+        "mem_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+    }
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    """Command-line options; --smoke picks the CI size."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--smoke", action="store_true", help="CI size: proves the command works")
+    parser.add_argument(
+        "--corpus",
+        type=Path,
+        default=SHARED_CORPUS,
+        help="article-extraction-benchmark directory (html/, ground-truth.json)",
+    )
+    parser.add_argument("--entries", type=int, default=3000, help="feed entries in the bulk run")
+    parser.add_argument("--feeds", type=int, default=20, help="feeds the entries are spread over")
+    parser.add_argument("--trickle", type=int, default=20, help="one-at-a-time latency probes")
+    parser.add_argument("--modes", default="embedded,redis_pg", help="comma-separated back ends")
+    parser.add_argument("--concurrency", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--no-quality", action="store_true", help="skip extraction token F1")
+    parser.add_argument("--no-feeds", action="store_true", help="skip the feed-scaling run")
+    parser.add_argument("--feed-sizes", default="100,1000,10000")
+    parser.add_argument("--timeout", type=float, default=1800.0, help="per bulk run, seconds")
+    parser.add_argument("--output", type=Path, help="results file (default: by size and date)")
+    args = parser.parse_args(argv)
+    if args.smoke:
+        args.corpus, args.entries, args.feeds, args.trickle = SAMPLE_CORPUS, 36, 2, 3
+        args.no_quality, args.no_feeds, args.timeout = True, True, 60.0
+    if not (args.corpus / "ground-truth.json").exists():
+        print(f"no corpus at {args.corpus}; using the sample {SAMPLE_CORPUS}", file=sys.stderr)
+        args.corpus = SAMPLE_CORPUS
+    return args
+
+
+def run_pipeline(args: argparse.Namespace, pages: list[Any], tmp: Path) -> dict[str, Any]:
+    """Raw extraction, then each back end over a fresh copy of the same corpus."""
+    from benchmarks.pipeline_run import run_mode
+
+    corpus = build(pages, args.entries, args.feeds)
+    kinds: dict[str, int] = {}
+    for entry in corpus.entries:
+        kinds[entry.kind] = kinds.get(entry.kind, 0) + 1
+    out: dict[str, Any] = {
+        "corpus": {
+            "entries": len(corpus.entries),
+            "feeds": args.feeds,
+            "kinds": kinds,
+            "pages_available": len(pages),
+        }
+    }
+    out["raw"] = raw_throughput([e.html for e in corpus.entries], args.concurrency)
+    print(f"raw trafilatura: {out['raw']['pages_per_s']} pages/s", file=sys.stderr)
+    for mode in args.modes.split(","):
+        if mode == "redis_pg" and not (
+            service_up("127.0.0.1", 6379) and service_up("127.0.0.1", 5432)
+        ):
+            out[mode] = {"skipped": "Redis or PostgreSQL is not running on 127.0.0.1"}
+            continue
+        served = Served(build(pages, args.entries, args.feeds))
+        try:
+            result = run_mode(
+                mode,
+                served,
+                tmp / mode,
+                trickle=args.trickle,
+                timeout=args.timeout,
+                concurrency=args.concurrency,
+            )
+        finally:
+            served.close()
+        result["ratio_to_raw"] = round(result["articles_per_s"] / out["raw"]["pages_per_s"], 3)
+        print(
+            f"{mode}: {result['articles_per_s']} articles/s ({result['ratio_to_raw']} of raw)",
+            file=sys.stderr,
+        )
+        out[mode] = result
+    return out
+
+
+def check(results: dict[str, Any]) -> list[str]:
+    """What makes the run a failure: a mode that did not finish or delivered no alert."""
+    problems = []
+    for mode, result in results["pipeline"].items():
+        if not isinstance(result, dict) or "entries" not in result or mode == "corpus":
+            continue
+        if result["finished"] < result["entries"]:
+            problems.append(f"{mode}: {result['finished']} of {result['entries']} finished")
+        if not result["alerts_bulk"]:
+            problems.append(f"{mode}: no alert reached the webhook receiver")
+        if result["latency_trickle"].get("count", 0) < 1:
+            problems.append(f"{mode}: no trickle entry was alerted")
+    return problems
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; print and save the results; 1 when the pipeline broke."""
+    args = parse_args(argv)
+    started = time.time()
+    pages = load_pages(args.corpus)
+    results: dict[str, Any] = {
+        "date": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "smoke": args.smoke,
+        "machine": machine(),
+        "command": " ".join(["python", "benchmarks/run.py", *(argv or sys.argv[1:])]),
+    }
+    tmp = Path(tempfile.mkdtemp(prefix="newswatch-bench-"))
+    try:
+        results["pipeline"] = run_pipeline(args, pages, tmp)
+        if not args.no_quality:
+            from benchmarks.quality import token_f1_report
+
+            results["quality"] = token_f1_report(pages, args.concurrency)
+        if not args.no_feeds:
+            from benchmarks.feed_scale import feed_scaling
+
+            sizes = [int(s) for s in args.feed_sizes.split(",")]
+            results["feeds"] = feed_scaling(sizes, tmp / "feeds", args.concurrency)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    results["machine"]["load_at_end"] = list(os.getloadavg())
+    results["wall_s"] = round(time.time() - started, 1)
+    problems = check(results)
+    results["problems"] = problems
+    RESULTS.mkdir(exist_ok=True)
+    name = "smoke.json" if args.smoke else f"full-{time.strftime('%Y%m%d-%H%M')}.json"
+    path = args.output or RESULTS / name
+    path.write_text(json.dumps(results, indent=2, sort_keys=False) + "\n", encoding="utf-8")
+    print(json.dumps(summary(results), indent=2))
+    print(f"results: {path}", file=sys.stderr)
+    for problem in problems:
+        print(f"FAILED: {problem}", file=sys.stderr)
+    return 1 if problems else 0
+
+
+def summary(results: dict[str, Any]) -> dict[str, Any]:
+    """The headline figures of a run."""
+    pipe = results["pipeline"]
+    out: dict[str, Any] = {"raw_pages_per_s": pipe["raw"]["pages_per_s"]}
+    for mode, result in pipe.items():
+        if isinstance(result, dict) and "articles_per_s" in result:
+            out[mode] = {k: result[k] for k in ("articles_per_s", "ratio_to_raw", "elapsed_s")}
+            out[mode]["latency_trickle"] = result["latency_trickle"]
+            out[mode]["max_process_mb"] = result["memory"]["max_process_mb"]
+    for key in ("quality", "feeds"):
+        if key in results:
+            out[key] = results[key].get("summary", results[key])
+    out["wall_s"] = results["wall_s"]
+    return out
+
+
+if __name__ == "__main__":
+    sys.exit(main())
