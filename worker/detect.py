@@ -40,6 +40,7 @@ class DetectOutcome:
     article_id: int | None
     label: str  # stored | duplicate | revision | unchanged | off_topic
     alert_ids: tuple[int, ...] = ()
+    claims: tuple[tuple[str, bool], ...] = ()  # (profile, is_new) of each judged claim
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,7 +120,8 @@ def _store_original(
         metrics.MATCHES.labels(match.profile).inc()
     verdicts = _judge_claims(session, svc, found, row.id, found.article.text)
     alert_ids = _raise_alerts(session, svc, found, row, verdicts, only_new_claims=False)
-    return DetectOutcome(row.id, "stored" if matched else "off_topic", alert_ids)
+    return DetectOutcome(row.id, "stored" if matched else "off_topic", alert_ids,
+                         _claim_counts(verdicts))  # fmt: skip
 
 
 def _store_duplicate(
@@ -152,7 +154,11 @@ def _revise(
         index.add(row.id, row.story_id, found.fp)
     verdicts = _judge_claims(session, svc, found, row.id, added) if added else []
     alert_ids = _raise_alerts(session, svc, found, row, verdicts, only_new_claims=True)
-    return DetectOutcome(row.id, "revision", alert_ids)
+    return DetectOutcome(row.id, "revision", alert_ids, _claim_counts(verdicts))
+
+
+def _claim_counts(verdicts: Sequence[ClaimVerdict]) -> tuple[tuple[str, bool], ...]:
+    return tuple((v.profile, v.is_new) for v in verdicts)
 
 
 def _judge_claims(

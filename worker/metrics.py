@@ -53,7 +53,8 @@ ARTICLES = Counter(
 )
 ENTRY_ERRORS = Counter(
     "newswatch_entry_errors_total",
-    "Entries whose processing failed, by fixed reason.",
+    "Entries whose page fetch or processing failed, by fixed reason (a failed page fetch "
+    "still goes on with the feed's summary).",
     ["reason"],
 )
 MATCHES = Counter(

@@ -11,8 +11,13 @@ claimed with a lease in the database, so a message delivered twice does the work
 
 from __future__ import annotations
 
+import contextlib
 import time
 from datetime import datetime
+
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from worker import metrics
 from worker.config import Settings
@@ -35,6 +40,10 @@ MAX_FETCH_ATTEMPTS = 5
 # Processing attempts (leases taken) before an entry is dead-lettered as crashing.
 MAX_PROCESS_ATTEMPTS = 3
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml", "text/xml", "text/plain")
+# Failures of the infrastructure (database, Redis) rather than of the entry: a processing
+# attempt they interrupt is handed back without counting towards MAX_PROCESS_ATTEMPTS, so
+# an outage longer than a few retries cannot dead-letter healthy entries as "crashed".
+_OUTAGES = (TransientError, OperationalError, RedisConnectionError, RedisTimeoutError)
 
 
 def poll_feed(svc: Services, feed_id: int) -> list[int]:
@@ -96,6 +105,8 @@ def fetch_entry(svc: Services, entry_id: int) -> bool:
         if entry is None:
             return False
         repo.save_page(session, entry, page, error)
+    if error is not None:
+        metrics.ENTRY_ERRORS.labels(error).inc()  # recorded; the summary stands in
     return True
 
 
@@ -127,11 +138,17 @@ def download_page(svc: Services, url: str) -> Page:
     )
 
 
-def _release(svc: Services, entry_id: int) -> None:
-    with svc.db.session_scope() as session:
+def _release(svc: Services, entry_id: int, *, refund: bool = False) -> None:
+    """Give up the lease of an entry; `refund` uncounts the attempt (not the entry's fault).
+
+    Best effort: when the database itself is down the lease simply runs out.
+    """
+    with contextlib.suppress(SQLAlchemyError), svc.db.session_scope() as session:
         entry = session.get(Entry, entry_id)
         if entry is not None:
             entry.lease_until = None
+            if refund and entry.attempts > 0:
+                entry.attempts -= 1
 
 
 def process_entry(svc: Services, entry_id: int) -> str:
@@ -151,11 +168,17 @@ def process_entry(svc: Services, entry_id: int) -> str:
         # page): dead-letter the entry rather than let it kill workers forever.
         return _fail(svc, entry_id, PermanentError("processing kept crashing", reason="crashed"))
     try:
-        article = _extract(record, page)
-    except PermanentError as exc:
-        return _fail(svc, entry_id, exc)
-    outcome = detect(svc, article, feed_id=feed_id, first_seen=first_seen, entry_id=entry_id)
-    metrics.ARTICLES.labels(outcome.label).inc()
+        try:
+            article = _extract(record, page)
+        except PermanentError as exc:
+            return _fail(svc, entry_id, exc)
+        outcome = detect(svc, article, feed_id=feed_id, first_seen=first_seen, entry_id=entry_id)
+    except BaseException as exc:
+        # Hand the lease back at once, so the task's retry finds the entry free instead of
+        # skipping it and leaving it to the stranded sweep (LEASE_S + STRANDED_GRACE_S later).
+        _release(svc, entry_id, refund=isinstance(exc, _OUTAGES))
+        raise
+    _count(outcome)
     return outcome.label
 
 
@@ -209,8 +232,15 @@ def _fail(svc: Services, entry_id: int, exc: NewswatchError) -> str:
 def ingest_article(svc: Services, article: Article, first_seen: datetime | None = None) -> str:
     """Put one article straight through detection (`newswatch ingest`); returns the outcome."""
     outcome = detect(svc, article, feed_id=None, first_seen=first_seen or svc.clock())
-    metrics.ARTICLES.labels(outcome.label).inc()
+    _count(outcome)
     return outcome.label
+
+
+def _count(outcome: DetectOutcome) -> None:
+    """Metrics of a committed detection (counted after the commit, never for a rollback)."""
+    metrics.ARTICLES.labels(outcome.label).inc()
+    for profile, is_new in outcome.claims:
+        metrics.CLAIMS.labels(profile, "new" if is_new else "known").inc()
 
 
 def article_from_location(location: str, settings: Settings) -> Article:

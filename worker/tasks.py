@@ -2,7 +2,8 @@
 
     PermanentError        recorded by the pipeline, counted here, never retried
     TransientError        retried with exponential backoff and jitter (Retry-After honoured)
-    database races        (IntegrityError, OperationalError) are transient by design
+    database races        (IntegrityError, OperationalError) are transient by design,
+    outages               and so are Redis connection errors (a restart of the dedupe index)
     anything else         a bug: logged with its traceback, retried a bounded number of times
 
 Follow-up tasks are enqueued only after the pipeline function returned, that is after its
@@ -18,6 +19,8 @@ from typing import Any, TypeVar
 
 from celery import Task
 from celery.signals import worker_process_init, worker_process_shutdown
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from worker import metrics
@@ -81,7 +84,8 @@ def run_mapped(task: Task, fn: Callable[..., T], *args: Any) -> T | None:
         metrics.TASK_FAILURES.labels(name, "transient").inc()
         delay = backoff(task.request.retries, exc.retry_after)
         raise task.retry(exc=exc, countdown=delay, max_retries=MAX_RETRIES) from None
-    except (IntegrityError, OperationalError) as exc:
+    except (IntegrityError, OperationalError, RedisConnectionError, RedisTimeoutError) as exc:
+        # Database races and outages, and a Redis (dedupe index) restart, heal by waiting.
         metrics.TASK_FAILURES.labels(name, "transient").inc()
         delay = backoff(task.request.retries)
         raise task.retry(exc=exc, countdown=delay, max_retries=MAX_RETRIES) from None
@@ -160,3 +164,15 @@ def enqueue_due_deliveries(self: Task) -> None:
 
     for delivery_id in run_mapped(self, pipeline.claim_due_deliveries, services()) or []:
         deliver_alert.delay(delivery_id)
+
+
+def _export_zero_failures() -> None:
+    # Every task and kind is exported from the start, at 0: the dashboard and the alert rules
+    # then read "no failures" instead of "no data" (the usual Prometheus advice for known
+    # label values).
+    for name in sorted(n for n in app.tasks if n.startswith("newswatch.")):
+        for kind in ("transient", "permanent", "bug"):
+            metrics.TASK_FAILURES.labels(name, kind)
+
+
+_export_zero_failures()

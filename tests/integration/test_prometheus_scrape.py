@@ -91,19 +91,24 @@ class Prometheus:
             ),
             encoding="utf-8",
         )
-        self.log = (tmp / "prometheus.log").open("wb")
-        self.process = subprocess.Popen(
-            [
-                prometheus_binary(),
-                f"--config.file={config}",
-                f"--storage.tsdb.path={tmp / 'tsdb'}",
-                f"--web.listen-address=127.0.0.1:{self.port}",
-                "--log.level=warn",
-            ],
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-        )
-        wait_for(self._ready, "prometheus to become ready", 30)
+        binary = prometheus_binary()
+        with (tmp / "prometheus.log").open("wb") as log:  # the child keeps its own descriptor
+            self.process = subprocess.Popen(
+                [
+                    binary,
+                    f"--config.file={config}",
+                    f"--storage.tsdb.path={tmp / 'tsdb'}",
+                    f"--web.listen-address=127.0.0.1:{self.port}",
+                    "--log.level=warn",
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        try:
+            wait_for(self._ready, "prometheus to become ready", 30)
+        except BaseException:
+            stop_process(self.process)
+            raise
 
     def _ready(self) -> bool:
         try:
@@ -134,9 +139,8 @@ class Prometheus:
         return float(result[0]["value"][1]) if result else 0.0
 
     def stop(self) -> None:
-        """Terminate the server (and its log file)."""
+        """Terminate the server."""
         stop_process(self.process)
-        self.log.close()
 
 
 def stop_process(process: subprocess.Popen[bytes]) -> None:
@@ -344,8 +348,13 @@ def test_every_panel_and_rule_works_on_worker_metrics_objects(tmp_path: Path) ->
     code = f"import sys; sys.path.insert(0, {str(ROOT)!r}); " + (
         f"from tests.integration.test_prometheus_scrape import simulate; simulate({port})"
     )
+    prometheus_binary()  # skip (or fail under CI) before anything starts
     simulator = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env)
-    prometheus = Prometheus(tmp_path, port, job="newswatch-worker-process")
+    try:
+        prometheus = Prometheus(tmp_path, port, job="newswatch-worker-process")
+    except BaseException:
+        stop_process(simulator)
+        raise
     try:
         wait_for(
             lambda: prometheus.value("count(newswatch_polls_total)") > 0,

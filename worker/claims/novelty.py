@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from worker.claims import embedding
@@ -50,8 +50,8 @@ UNION_OF = 3
 EMBEDDING_MIN_SHARED = 0.2
 CANDIDATES = 25  # lexical candidates examined per claim, best containment first
 # Known claims are loaded by id; transactions commit out of id order, so each sync looks this
-# far back for ids it has not seen yet.
-SYNC_OVERLAP = 1000
+# far back for ids it has not seen yet (a few hundred: workers x claims per article).
+SYNC_OVERLAP = 200
 _Vector = np.ndarray[Any, np.dtype[np.float32]]
 
 
@@ -152,25 +152,14 @@ class ClaimJudge:
     ) -> list[ClaimVerdict]:
         shared = self._synced(session, profile)
         added = _ProfileIndex()  # this judgement's new claims, shared only once committed
-        added_texts: dict[int, str] = {}
-        verdicts: list[ClaimVerdict] = []
+        pending: list[tuple[_Judged, _Nearest]] = []
         for i, item in enumerate(judged):
             nearest = self._nearest(shared, added, item)
-            if nearest.claim_id is None:
-                known_text = None
-            else:
-                known_text = added_texts.get(nearest.claim_id) or _text_of(
-                    session, nearest.claim_id
-                )
-            verdict = ClaimVerdict(item.claim, profile, not nearest.same, known_text,
-                                   nearest.similarity, nearest.claim_id)  # fmt: skip
-            verdicts.append(verdict)
-            # Not stored (seen is None): a stand-in id, unique within this judgement.
-            own_id = -1 - i if seen is None else _record(session, verdict, item, seen)
-            if verdict.is_new:
-                added.add(own_id, item.features, item.vector)
-                added_texts[own_id] = item.claim.text
-        return verdicts
+            pending.append((item, nearest))
+            if not nearest.same:
+                # Until stored, a new claim goes by a stand-in id, unique in this judgement.
+                added.add(-1 - i, item.features, item.vector)
+        return _settle(session, profile, pending, seen)
 
     def _nearest(self, shared: _ProfileIndex, added: _ProfileIndex, item: _Judged) -> _Nearest:
         best = _Nearest(None, 0.0, same=False)
@@ -194,14 +183,20 @@ class ClaimJudge:
 
     def _synced(self, session: Session, profile: str) -> _ProfileIndex:
         index = self._indexes.setdefault(profile, _ProfileIndex())
-        rows = session.execute(
-            select(KnownClaim.id, KnownClaim.text, KnownClaim.signature, KnownClaim.embedding)
-            .where(KnownClaim.profile == profile, KnownClaim.id > index.last_id - SYNC_OVERLAP)
-            .order_by(KnownClaim.id)
-        ).all()
-        missing = [r for r in rows if r.id not in index.lexical]
-        vectors = self._vectors_for(missing)
-        for row, vector in zip(missing, vectors, strict=True):
+        wanted = select(KnownClaim.id, KnownClaim.text, KnownClaim.signature, KnownClaim.embedding)
+        if len(index.lexical):
+            recent = session.scalars(select(KnownClaim.id).where(
+                KnownClaim.profile == profile, KnownClaim.id > index.last_id - SYNC_OVERLAP
+            ))  # fmt: skip
+            missing = [i for i in recent if i not in index.lexical]
+            if not missing:
+                return index
+            wanted = wanted.where(KnownClaim.id.in_(missing))
+        else:  # first use in this process: load them all
+            wanted = wanted.where(KnownClaim.profile == profile)
+        rows = session.execute(wanted.order_by(KnownClaim.id)).all()
+        vectors = self._vectors_for(rows)
+        for row, vector in zip(rows, vectors, strict=True):
             stored = row.signature
             features = Features.from_signature(stored) if stored else features_of(row.text)
             index.add(row.id, features, vector)
@@ -294,46 +289,87 @@ class _Seen:
     origin: str
 
 
-def _record(session: Session, verdict: ClaimVerdict, item: _Judged, seen: _Seen) -> int:
-    """Store a verdict: a new claim becomes known, a known one counts one more repeat.
+def _settle(
+    session: Session, profile: str, pending: list[tuple[_Judged, _Nearest]], seen: _Seen | None
+) -> list[ClaimVerdict]:
+    """Verdicts with the nearest known claims' texts; when `seen`, store them all at once:
+    new claims become known, known ones count a repeat, and each is an article claim."""
+    new_rows: dict[int, KnownClaim] = {}  # stand-in id -> row
+    if seen is not None:
+        for i, (item, nearest) in enumerate(pending):
+            if not nearest.same:
+                new_rows[-1 - i] = _known_row(profile, item, seen)
+        session.add_all(new_rows.values())
+        session.flush()  # one flush gives every new row its id
+    real = {stand_in: row.id for stand_in, row in new_rows.items()}
+    texts = _texts(session, {n.claim_id for _, n in pending if n.claim_id and n.claim_id > 0})
+    texts.update({-1 - i: item.claim.text for i, (item, _) in enumerate(pending)})
+    verdicts = [
+        ClaimVerdict(
+            item.claim,
+            profile,
+            not n.same,
+            texts.get(n.claim_id or 0),
+            n.similarity,
+            real.get(n.claim_id or 0, n.claim_id),
+        )
+        for item, n in pending
+    ]
+    if seen is not None:
+        _count_repeats(session, [v for v in verdicts if not v.is_new], new_rows, real)
+        if seen.article_id is not None:
+            session.add_all(_article_claim(seen.article_id, v) for v in verdicts)
+    return verdicts
 
-    Returns the id of the known claim this claim now is (its own row when new)."""
+
+def _known_row(profile: str, item: _Judged, seen: _Seen) -> KnownClaim:
     claim = item.claim
-    if verdict.is_new:
-        row = KnownClaim(
-            profile=verdict.profile, text=claim.text, speaker=claim.speaker, kind=claim.kind,
-            figures=list(claim.figures), signature=item.features.to_signature(),
-            embedding=embedding.to_bytes(item.vector) if item.vector is not None else None,
-            origin=seen.origin, first_article_id=seen.article_id, first_outlet=seen.outlet,
-            first_seen_at=seen.seen_at, repeat_count=0, speakers=_speakers([], claim.speaker),
-        )  # fmt: skip
-        session.add(row)
-        session.flush()
-        own_id = row.id
-    else:
-        assert verdict.nearest_known_id is not None
-        own_id = verdict.nearest_known_id
-        _count_repeat(session, own_id, claim.speaker)
-    if seen.article_id is not None:
-        session.add(ArticleClaim(
-            article_id=seen.article_id, sentence_index=claim.sentence_index,
-            profile=verdict.profile, text=claim.text, speaker=claim.speaker, kind=claim.kind,
-            figures=list(claim.figures), is_new=verdict.is_new,
-            nearest_known_id=verdict.nearest_known_id, nearest_known_text=verdict.nearest_known,
-            similarity=verdict.similarity,
-        ))  # fmt: skip
-    return own_id
-
-
-def _count_repeat(session: Session, claim_id: int, speaker: str | None) -> None:
-    # The count is incremented in SQL so concurrent workers never lose a repeat.
-    session.execute(
-        update(KnownClaim).where(KnownClaim.id == claim_id)
-        .values(repeat_count=KnownClaim.repeat_count + 1)
+    return KnownClaim(
+        profile=profile, text=claim.text, speaker=claim.speaker, kind=claim.kind,
+        figures=list(claim.figures), signature=item.features.to_signature(),
+        embedding=embedding.to_bytes(item.vector) if item.vector is not None else None,
+        origin=seen.origin, first_article_id=seen.article_id, first_outlet=seen.outlet,
+        first_seen_at=seen.seen_at, repeat_count=0, speakers=_speakers([], claim.speaker),
     )  # fmt: skip
-    row = session.get(KnownClaim, claim_id)
-    if row is not None and speaker and speaker not in row.speakers:
-        row.speakers = _speakers(row.speakers, speaker)
+
+
+def _article_claim(article_id: int, verdict: ClaimVerdict) -> ArticleClaim:
+    claim = verdict.claim
+    return ArticleClaim(
+        article_id=article_id, sentence_index=claim.sentence_index, profile=verdict.profile,
+        text=claim.text, speaker=claim.speaker, kind=claim.kind, figures=list(claim.figures),
+        is_new=verdict.is_new, nearest_known_id=verdict.nearest_known_id,
+        nearest_known_text=verdict.nearest_known, similarity=verdict.similarity,
+    )  # fmt: skip
+
+
+def _count_repeats(
+    session: Session,
+    repeats: Sequence[ClaimVerdict],
+    new_rows: dict[int, KnownClaim],
+    real: dict[int, int],
+) -> None:
+    """One more repeat, and its speaker, on the known claim each repeat matched."""
+    by_id: dict[int, list[str | None]] = {}
+    for verdict in repeats:
+        assert verdict.nearest_known_id is not None
+        by_id.setdefault(verdict.nearest_known_id, []).append(verdict.claim.speaker)
+    own = {real[stand_in]: row for stand_in, row in new_rows.items()}
+    stored = [i for i in by_id if i not in own]
+    query = select(KnownClaim).where(KnownClaim.id.in_(stored))
+    rows = {row.id: row for row in session.scalars(query)} if stored else {}
+    rows.update(own)
+    for claim_id, speakers in by_id.items():
+        row = rows.get(claim_id)
+        if row is None:
+            continue
+        # Incremented in SQL, not in Python: concurrent workers never lose a repeat.
+        row.repeat_count = KnownClaim.repeat_count + len(speakers)
+        merged = list(row.speakers)
+        for speaker in speakers:
+            merged = _speakers(merged, speaker)
+        if merged != row.speakers:
+            row.speakers = merged
 
 
 def _speakers(current: list[Any], speaker: str | None) -> list[Any]:
@@ -343,8 +379,11 @@ def _speakers(current: list[Any], speaker: str | None) -> list[Any]:
     return [*current, speaker]
 
 
-def _text_of(session: Session, claim_id: int) -> str | None:
-    return session.scalar(select(KnownClaim.text).where(KnownClaim.id == claim_id))
+def _texts(session: Session, claim_ids: set[int]) -> dict[int, str]:
+    if not claim_ids:
+        return {}
+    query = select(KnownClaim.id, KnownClaim.text).where(KnownClaim.id.in_(claim_ids))
+    return {row.id: row.text for row in session.execute(query)}
 
 
 def _next_sentence_index(session: Session, article_id: int | None) -> int:
