@@ -92,13 +92,21 @@ class Services:
     @cached_property
     def channels(self) -> dict[str, Channel]:
         """The configured alert channels, with their own HTTP client (no redirects)."""
-        from worker.alerts.channels import build_channels, build_http_client
+        from worker.alerts.channels import build_channels
 
-        return dict(build_channels(self.settings.alerts, build_http_client()))
+        return dict(build_channels(self.settings.alerts, self._channel_http))
+
+    @cached_property
+    def _channel_http(self) -> httpx.Client:
+        from worker.alerts.channels import build_http_client
+
+        return build_http_client()
 
     def close(self) -> None:
         """Release connections (at shutdown, and in tests)."""
         self.http.close()
+        if "_channel_http" in self.__dict__:  # only if a channel was ever used
+            self._channel_http.close()
         self.db.dispose()
 
 

@@ -1,0 +1,84 @@
+"""Claims through the real pipeline: feeds in over HTTP, the webhook payload out.
+
+The seeds fed back through the pipeline must raise no "new claim"; an article on a later
+development must, and its payload must say which claims are new and why (nearest known).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from tests.support.corpus import article_html, rss, serve_seed_feed, write_config
+from tests.support.loopback import LoopbackServer, Response
+from worker.config import load_settings
+from worker.runner import poll_once
+
+LATER = """The U.N. Human Rights Council on Thursday voted down a motion to hold a debate on the \
+U.N. human rights office's report on Xinjiang.
+
+The motion was rejected by 19 votes to 17, with 11 countries abstaining, in a defeat for the \
+United States, Britain and Canada, which had sponsored it.
+
+It was only the second time in the council's 16-year history that a motion had been rejected.
+
+China's ambassador Chen Xu told the council that the motion was "not pro-human rights but \
+anti-China" and warned that developing countries would be targeted next.
+
+The report, released on 31 August, found that China's arbitrary and discriminatory detention \
+of Uyghurs and other predominantly Muslim groups may constitute international crimes, in \
+particular crimes against humanity.
+"""
+
+
+def receive(server: LoopbackServer) -> list[dict[str, Any]]:
+    payloads: list[dict[str, Any]] = []
+
+    def hook(request: Any) -> Response:
+        payloads.append(json.loads(request.body))
+        return Response(200, b"ok")
+
+    server.route("/hooks/newsroom", hook)
+    return payloads
+
+
+def config(tmp_path: Path, server: LoopbackServer, feeds: list[tuple[str, str]]) -> Path:
+    channel = {"name": "newsroom", "type": "webhook", "url": server.url("/hooks/newsroom")}
+    return write_config(tmp_path, server, feeds, alerts={"channels": [channel]})
+
+
+def test_the_seeds_fed_back_raise_no_new_claim(tmp_path: Path, server: LoopbackServer) -> None:
+    payloads = receive(server)
+    serve_seed_feed(server)
+    summary = poll_once(load_settings(str(config(tmp_path, server, [("seeds", "/feed.xml")]))))
+    assert summary.entries == 5
+    assert payloads, "the seeds are on topic: their coverage alerts must arrive"
+    assert {p["kind"] for p in payloads} == {"new_coverage"}
+    claims = [c for p in payloads for c in p["claims"]]
+    assert claims
+    assert [c["text"] for c in claims if c["is_new"]] == []
+    assert all(p["claims_new"] == 0 for p in payloads)
+
+
+def test_a_later_development_raises_new_claims_with_their_nearest_known(
+    tmp_path: Path, server: LoopbackServer
+) -> None:
+    payloads = receive(server)
+    server.static("/news/vote.html", article_html("UN rights council rejects Xinjiang debate", LATER),
+                  headers={"Content-Type": "text/html; charset=utf-8"})  # fmt: skip
+    when = datetime(2022, 10, 6, 15, 0, tzinfo=UTC)
+    server.static("/later.xml", rss("Later", [("vote", server.url("/news/vote.html"),
+                                               "UN rights council rejects debate", when)]),
+                  headers={"Content-Type": "application/rss+xml"})  # fmt: skip
+    poll_once(load_settings(str(config(tmp_path, server, [("later", "/later.xml")]))))
+    new_claim = [p for p in payloads if p["kind"] == "new_claim"]
+    assert new_claim, [p["kind"] for p in payloads]
+    claims = {c["text"][:40]: c for c in new_claim[0]["claims"]}
+    vote = next(c for t, c in claims.items() if t.startswith("The motion was rejected"))
+    finding = next(c for t, c in claims.items() if t.startswith("The report, released"))
+    assert vote["is_new"]
+    assert vote["nearest_known"]  # why it is new: the closest thing known, and how close
+    assert 0 <= vote["similarity"] < 1
+    assert not finding["is_new"]  # the seeds already say it
