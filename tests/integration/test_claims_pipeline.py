@@ -66,8 +66,8 @@ def test_a_later_development_raises_new_claims_with_their_nearest_known(
     tmp_path: Path, server: LoopbackServer
 ) -> None:
     payloads = receive(server)
-    server.static("/news/vote.html", article_html("UN rights council rejects Xinjiang debate", LATER),
-                  headers={"Content-Type": "text/html; charset=utf-8"})  # fmt: skip
+    page = article_html("UN rights council rejects Xinjiang debate", LATER)
+    server.static("/news/vote.html", page, headers={"Content-Type": "text/html; charset=utf-8"})
     when = datetime(2022, 10, 6, 15, 0, tzinfo=UTC)
     server.static("/later.xml", rss("Later", [("vote", server.url("/news/vote.html"),
                                                "UN rights council rejects debate", when)]),
