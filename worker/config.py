@@ -114,6 +114,17 @@ class ClaimsConfig(_Frozen):
 
     mode: Literal["lexical", "embedding"] = "lexical"
 
+    @field_validator("mode")
+    @classmethod
+    def _extra_installed(cls, mode: str) -> str:
+        # Fail at start, naming the key, rather than in the first task that judges a claim.
+        if mode == "embedding":
+            from worker.claims import embedding
+
+            if not embedding.available():
+                raise ValueError(embedding.INSTALL_HINT)
+        return mode
+
 
 class ChannelConfig(_Frozen):
     """One chat destination, its subscriptions and volume limits."""
