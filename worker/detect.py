@@ -41,6 +41,8 @@ class DetectOutcome:
     label: str  # stored | duplicate | revision | unchanged | off_topic
     alert_ids: tuple[int, ...] = ()
     claims: tuple[tuple[str, bool], ...] = ()  # (profile, is_new) of each judged claim
+    matched: tuple[str, ...] = ()  # profiles matched, counted once committed
+    alerts: tuple[tuple[str, str], ...] = ()  # (kind, profile) of each alert written
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,12 +118,16 @@ def _store_original(
     with stage("dedupe"):
         index.add(row.id, row.story_id, found.fp)
     matched = found.matched
-    for match in matched:
-        metrics.MATCHES.labels(match.profile).inc()
     verdicts = _judge_claims(session, svc, found, row.id, found.article.text)
-    alert_ids = _raise_alerts(session, svc, found, row, verdicts, only_new_claims=False)
-    return DetectOutcome(row.id, "stored" if matched else "off_topic", alert_ids,
-                         _claim_counts(verdicts))  # fmt: skip
+    alerts = _raise_alerts(session, svc, found, row, verdicts, only_new_claims=False)
+    return DetectOutcome(
+        row.id,
+        "stored" if matched else "off_topic",
+        alert_ids=tuple(a[0] for a in alerts),
+        claims=_claim_counts(verdicts),
+        matched=tuple(m.profile for m in matched),
+        alerts=tuple(a[1:] for a in alerts),
+    )
 
 
 def _store_duplicate(
@@ -153,8 +159,9 @@ def _revise(
     with stage("dedupe"):
         index.add(row.id, row.story_id, found.fp)
     verdicts = _judge_claims(session, svc, found, row.id, added) if added else []
-    alert_ids = _raise_alerts(session, svc, found, row, verdicts, only_new_claims=True)
-    return DetectOutcome(row.id, "revision", alert_ids, _claim_counts(verdicts))
+    alerts = _raise_alerts(session, svc, found, row, verdicts, only_new_claims=True)
+    return DetectOutcome(row.id, "revision", tuple(a[0] for a in alerts),
+                         _claim_counts(verdicts), alerts=tuple(a[1:] for a in alerts))  # fmt: skip
 
 
 def _claim_counts(verdicts: Sequence[ClaimVerdict]) -> tuple[tuple[str, bool], ...]:
@@ -183,11 +190,11 @@ def _raise_alerts(
     verdicts: Sequence[ClaimVerdict],
     *,
     only_new_claims: bool,
-) -> tuple[int, ...]:
+) -> tuple[tuple[int, str, str], ...]:
     """One alert per matched profile, written to the outbox in this transaction."""
     from worker.alerts import compose, outbox
 
-    written: list[int] = []
+    written: list[tuple[int, str, str]] = []  # (id, kind, profile)
     story = _story_ref(session, row.story_id)
     with stage("alert"):
         for match in found.matched:
@@ -200,7 +207,7 @@ def _raise_alerts(
             )  # fmt: skip
             alert = outbox.write_alert(session, payload, config=svc.settings.alerts, now=found.now)
             if alert is not None:
-                written.append(alert.id)
+                written.append((alert.id, alert.kind, alert.profile))
     return tuple(written)
 
 

@@ -27,6 +27,7 @@ from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.multiprocess import mark_process_dead as _mark_dead
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
 
 from worker.store.db import Database
 from worker.store.models import Delivery, Entry, Feed, utcnow
@@ -62,9 +63,16 @@ def mark_process_dead(pid: int | None) -> None:
 class DatabaseCollector(Collector):
     """Scrape-time gauges read from the database."""
 
-    def __init__(self, db: Database, clock: Callable[[], datetime] = utcnow) -> None:
+    def __init__(
+        self,
+        db: Database,
+        clock: Callable[[], datetime] = utcnow,
+        index_size: Callable[[Session], int] | None = None,
+    ) -> None:
         self._db = db
         self._clock = clock
+        # The dedupe index may live in Redis: the service passes how to count it.
+        self._index_size = index_size or _sql_index_size
 
     def collect(self) -> Iterator[Metric]:
         """Yield queue depth, seconds since each feed's last success, dedupe index size."""
@@ -87,7 +95,7 @@ class DatabaseCollector(Collector):
             for feed in session.scalars(select(Feed).where(Feed.retired_at.is_(None))):
                 since = feed.last_success_at or feed.created_at
                 stale.add_metric([feed.name], max(0.0, (now - since).total_seconds()))
-            index.add_metric([], float(_index_size(session)))
+            index.add_metric([], float(self._index_size(session)))
         up.add_metric([], 1.0)
         yield up
         yield depth
@@ -95,16 +103,15 @@ class DatabaseCollector(Collector):
         yield index
 
 
-def _index_size(session: object) -> int:
-    from sqlalchemy.orm import Session
-
+def _sql_index_size(session: Session) -> int:
     from worker.store.models import DedupeSignature
 
-    assert isinstance(session, Session)
     return int(session.scalar(select(func.count()).select_from(DedupeSignature)) or 0)
 
 
-def build_registry(db: Database) -> CollectorRegistry:
+def build_registry(
+    db: Database, index_size: Callable[[Session], int] | None = None
+) -> CollectorRegistry:
     """The registry /metrics serves: process samples (summed in multiprocess mode) + DB."""
     import worker.metrics  # noqa: F401  (declares the metrics in this process)
 
@@ -116,13 +123,15 @@ def build_registry(db: Database) -> CollectorRegistry:
 
         for collector in list(REGISTRY._collector_to_names):
             registry.register(collector)
-    registry.register(DatabaseCollector(db))
+    registry.register(DatabaseCollector(db, index_size=index_size))
     return registry
 
 
-def serve(db: Database, host: str, port: int) -> ThreadingHTTPServer:
+def serve(
+    db: Database, host: str, port: int, index_size: Callable[[Session], int] | None = None
+) -> ThreadingHTTPServer:
     """Start the HTTP server in a daemon thread and return it (call .shutdown() to stop)."""
-    registry = build_registry(db)
+    registry = build_registry(db, index_size)
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:

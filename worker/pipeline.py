@@ -239,6 +239,10 @@ def ingest_article(svc: Services, article: Article, first_seen: datetime | None 
 def _count(outcome: DetectOutcome) -> None:
     """Metrics of a committed detection (counted after the commit, never for a rollback)."""
     metrics.ARTICLES.labels(outcome.label).inc()
+    for profile in outcome.matched:
+        metrics.MATCHES.labels(profile).inc()
+    for kind, profile in outcome.alerts:
+        metrics.ALERTS_CREATED.labels(kind, profile).inc()
     for profile, is_new in outcome.claims:
         metrics.CLAIMS.labels(profile, "new" if is_new else "known").inc()
 

@@ -30,7 +30,7 @@ def start(settings: Settings, *, role: str, queues: Sequence[str], concurrency: 
     if added:
         log.info("loaded %d known claims from the seeds", added)
     if settings.metrics.port:
-        serve(svc.db, settings.metrics.host, settings.metrics.port)
+        serve(svc.db, settings.metrics.host, settings.metrics.port, svc.dedupe_index_size)
         log.info("metrics on http://%s:%d/metrics", settings.metrics.host, settings.metrics.port)
     svc.close()  # the pool children build their own after the fork
     schedule_file = str(Path(settings.data_dir).resolve() / "celerybeat-schedule")

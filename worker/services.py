@@ -82,6 +82,10 @@ class Services:
             return SqlIndex(session)
         return self._shared_index
 
+    def dedupe_index_size(self, session: Session) -> int:
+        """Articles in the dedupe index, wherever it lives (the metrics gauge)."""
+        return self.index_for(session).size()
+
     @cached_property
     def claims(self) -> ClaimJudge:
         """The claim extractor and novelty judge of this process (its known-claims cache)."""

@@ -87,8 +87,7 @@ def write_alert(
     for route in _plan(session, alert, float(payload["score"]), config, now):
         _apply(session, alert, route, now)
     session.flush()
-    metrics.ALERTS_CREATED.labels(alert.kind, alert.profile).inc()
-    return alert
+    return alert  # counted in newswatch_alerts_created_total once the caller commits
 
 
 def _alert_exists(session: Session, article_id: int, profile: str) -> bool:
