@@ -62,6 +62,15 @@ def configure(settings: Settings, celery: Celery = app) -> Celery:
     celery.conf.update(
         broker_url=broker_url(settings),
         broker_connection_retry_on_startup=True,
+        # Publishing (follow-up tasks, retries) waits out a broker restart of up to ~45 s
+        # (0 + 1 + 2 + 3 + 4 + 5 x 7) instead of the default ~1 s, after which the message
+        # would be lost and its entry left to the stranded sweep (minutes later).
+        task_publish_retry_policy={
+            "max_retries": 12,
+            "interval_start": 0,
+            "interval_step": 1,
+            "interval_max": 5,
+        },
         broker_transport_options=_transport_options(settings),
         task_queues=[Queue(name) for name in QUEUES],
         task_default_queue="process",

@@ -272,6 +272,9 @@ def finish_entry(
     entry.article_id = article_id
     entry.error_reason, entry.error_detail = error if error else (None, None)
     page = session.get(StoredPage, entry.id)
+    if error is None and page is not None and page.error_reason:
+        # The page could not be fetched and the summary stood in: keep why, as the page goes.
+        entry.error_reason = page.error_reason
     if page is not None:
         session.delete(page)  # the HTML served its purpose; the article holds the text
 

@@ -1,0 +1,242 @@
+"""Faults on real processes: a `newswatch run` worker SIGKILLed at random points, its Redis
+and its PostgreSQL restarted mid-run, the webhook receiver down for a while.
+
+After recovery every fed article is stored once, every alert is delivered (deduped on its
+delivery id) exactly once, and nothing is left pending. Sizes have CI defaults; raise them
+for a long run, e.g. `NEWSWATCH_FAULT_KILLS=200 NEWSWATCH_FAULT_ARTICLES=200`
+(see docs/reliability.md).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import signal
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import require_service
+from tests.reliability.harness import (
+    HookReceiver,
+    PostgresCluster,
+    RedisServer,
+    Tally,
+    safe_tally,
+    serve_corpus,
+    tally,
+    time_travel,
+)
+from tests.support.corpus import write_config
+from tests.support.loopback import LoopbackServer
+from tests.support.processes import start_newswatch, stop, wait_for
+from worker.store.db import Database
+from worker.store.migrate import upgrade
+
+pytestmark = pytest.mark.slow
+
+KILLS = int(os.environ.get("NEWSWATCH_FAULT_KILLS", "20"))
+ARTICLES = int(os.environ.get("NEWSWATCH_FAULT_ARTICLES", "30"))
+SEED = int(os.environ.get("NEWSWATCH_FAULT_SEED", "20261202"))
+HOOK = "/hook/T0KEN-s3cr3t-fault"  # the path stands for a webhook URL's secret token
+# Seconds the recovery clocks jump while a killed worker is down: past every lease (300 s)
+# and the stranded-entry grace (600 s).
+DOWNTIME_S = 900.0
+# Settling takes a requeue sweep (every 60 s) after the last restart, plus the work.
+SETTLE_S = 150.0
+# Live settling after a restart: a Redis restart stalls a task up to ~80 s (its dedupe lock
+# wait and publish retries); longer means a lease is stuck.
+LIVE_SETTLE_S = float(os.environ.get("NEWSWATCH_FAULT_LIVE_SETTLE_S", "120"))
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    """A private Redis this test may restart."""
+    require_service("redis-server", "127.0.0.1", 6379)  # the binary comes with the service
+    server = RedisServer(tmp_path / "redis")
+    yield server
+    server.stop()
+
+
+def _config(tmp: Path, server: LoopbackServer, database_url: str, broker_url: str) -> Path:
+    return write_config(
+        tmp,
+        server,
+        [("fault", "/feed.xml")],
+        database_url=database_url,
+        broker_url=broker_url,
+        poll={"tick": 1, "min_interval": 1, "default_interval": 2},
+        alerts={
+            "channels": [{"name": "hook", "type": "webhook", "url": server.url(HOOK)}],
+            # Delays scaled down from minutes to seconds; the attempt budget scaled up to
+            # match, so an outage of the test's length stays within it (as minutes do
+            # within the default budget of 8 attempts doubling from 5 s).
+            "base_delay": 1,
+            "max_delay": 4,
+            "max_attempts": 60,
+        },
+    )
+
+
+def _start(cfg: Path, log: Path) -> subprocess.Popen[bytes]:
+    process = start_newswatch(cfg, "run", "--concurrency", "2", log=log)
+    wait_for(lambda: b"ready." in log.read_bytes(), 60, "the worker to be ready", log)
+    return process
+
+
+def _sigkill(process: subprocess.Popen[bytes]) -> None:
+    """SIGKILL the whole process group: main process, pool children, beat."""
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait(10)
+
+
+def _settle(db: Database, expected: int, log: Path, timeout: float = SETTLE_S) -> Tally:
+    def done() -> bool:
+        t = safe_tally(db)
+        return t is not None and t.settled and sum(t.entries.values()) >= expected and t.alerts > 0
+
+    try:
+        wait_for(done, timeout, "every entry and delivery to settle", log)
+    except AssertionError as exc:
+        raise AssertionError(f"{safe_tally(db)}\n{exc}") from None
+    return tally(db)
+
+
+def _settle_or_sweep(db: Database, cfg: Path, process: subprocess.Popen[bytes],
+                     log: Path) -> tuple[Tally, int]:  # fmt: skip
+    """Settle live; what a lease held across the outage keeps open is left to the sweep.
+
+    A task interrupted while the database was down cannot hand its lease back; its entry
+    waits for the lease (300 s) and the stranded grace (600 s). Rather than wait 15 minutes,
+    stop the worker, jump the recovery clocks, and start it again. Returns the tally and how
+    many entries only the sweep recovered.
+    """
+    try:
+        return _settle(db, ARTICLES, log, timeout=LIVE_SETTLE_S), 0
+    except AssertionError:
+        stop(process)
+    before = tally(db)
+    swept = before.entries["pending"] + before.entries["fetched"]
+    time_travel(db, DOWNTIME_S)
+    process = _start(cfg, log.with_suffix(".sweep.log"))
+    try:
+        return _settle(db, ARTICLES, log.with_suffix(".sweep.log")), swept
+    finally:
+        stop(process)
+
+
+def _assert_nothing_lost(result: Tally, expected: int, hook: HookReceiver) -> None:
+    assert result.entries == {"done": expected}, (result.entries, result.errors)
+    assert result.articles == expected == result.articles_per_entry
+    assert set(result.deliveries) == {"delivered"}, result.deliveries
+    assert result.alerts == result.deliveries["delivered"]
+    assert set(hook.posts) == result.keys, "an alert was not received, or one was invented"
+
+
+def test_sigkill_at_random_points(tmp_path: Path, server: LoopbackServer, pg_url: str,
+                                  redis_server: RedisServer) -> None:  # fmt: skip
+    hook = HookReceiver()
+    server.route(HOOK, hook)
+    serve_corpus(server, ARTICLES, SEED)
+    upgrade(pg_url)
+    db = Database.from_url(pg_url)
+    cfg = _config(tmp_path, server, pg_url, redis_server.url)
+    rng = random.Random(SEED)
+    snapshots = []
+    try:
+        for kill in range(KILLS):
+            process = _start(cfg, tmp_path / f"worker-{kill}.log")
+            time.sleep(rng.uniform(0.0, 2.0))  # a random point of the pipeline
+            _sigkill(process)
+            snapshots.append(tally(db))
+            time_travel(db, DOWNTIME_S)
+        log = tmp_path / "worker-final.log"
+        process = _start(cfg, log)
+        try:
+            result = _settle(db, ARTICLES, log)
+        finally:
+            stop(process)
+    finally:
+        db.dispose()
+    _assert_nothing_lost(result, ARTICLES, hook)
+    in_flight = sum(1 for s in snapshots if not s.settled)
+    print(f"kills={KILLS} with work in flight={in_flight} articles={result.articles} "
+          f"alerts={result.alerts} re-posts deduped={hook.duplicates()}")  # fmt: skip
+    assert in_flight >= KILLS // 2, "most kills should land while work is in flight"
+
+
+def test_redis_restart_mid_run(tmp_path: Path, server: LoopbackServer, pg_url: str,
+                               redis_server: RedisServer) -> None:  # fmt: skip
+    hook = HookReceiver()
+    server.route(HOOK, hook)
+    serve_corpus(server, ARTICLES, SEED + 1)
+    upgrade(pg_url)
+    db = Database.from_url(pg_url)
+    log = tmp_path / "worker.log"
+    process = _start(_config(tmp_path, server, pg_url, redis_server.url), log)
+    try:
+        wait_for(lambda: tally(db).articles >= 3, 60, "the first articles", log)
+        redis_server.restart(down_s=3)
+        assert process.poll() is None, "the worker died with its broker"
+        cfg = tmp_path / "newswatch.yaml"
+        result, swept = _settle_or_sweep(db, cfg, process, log)
+    finally:
+        stop(process)
+        db.dispose()
+    _assert_nothing_lost(result, ARTICLES, hook)
+    print(f"redis restart: articles={result.articles} alerts={result.alerts} "
+          f"recovered by the sweep={swept} re-posts deduped={hook.duplicates()}")  # fmt: skip
+
+
+def test_postgres_restart_mid_run(tmp_path: Path, server: LoopbackServer,
+                                  redis_server: RedisServer) -> None:  # fmt: skip
+    try:
+        cluster = PostgresCluster()
+    except (FileNotFoundError, subprocess.CalledProcessError) as exc:
+        pytest.skip(f"cannot run a private PostgreSQL: {exc}")
+    hook = HookReceiver()
+    server.route(HOOK, hook)
+    serve_corpus(server, ARTICLES, SEED + 2)
+    upgrade(cluster.url)
+    db = Database.from_url(cluster.url)
+    log = tmp_path / "worker.log"
+    process = _start(_config(tmp_path, server, cluster.url, redis_server.url), log)
+    try:
+        wait_for(lambda: tally(db).articles >= 3, 60, "the first articles", log)
+        cluster.restart(down_s=3)
+        assert process.poll() is None, "the worker died with its database"
+        cfg = tmp_path / "newswatch.yaml"
+        result, swept = _settle_or_sweep(db, cfg, process, log)
+    finally:
+        stop(process)
+        db.dispose()
+        cluster.destroy()
+    _assert_nothing_lost(result, ARTICLES, hook)
+    print(f"postgres restart: articles={result.articles} alerts={result.alerts} "
+          f"recovered by the sweep={swept} re-posts deduped={hook.duplicates()}")  # fmt: skip
+
+
+def test_webhook_receiver_down_then_back(tmp_path: Path, server: LoopbackServer, pg_url: str,
+                                         redis_server: RedisServer) -> None:  # fmt: skip
+    hook = HookReceiver(down=True)
+    server.route(HOOK, hook)
+    serve_corpus(server, ARTICLES, SEED + 3)
+    upgrade(pg_url)
+    db = Database.from_url(pg_url)
+    log = tmp_path / "worker.log"
+    process = _start(_config(tmp_path, server, pg_url, redis_server.url), log)
+    try:
+        wait_for(lambda: tally(db).entries["done"] == ARTICLES, 120, "every article", log)
+        time.sleep(float(os.environ.get("NEWSWATCH_FAULT_HOOK_DOWN_S", "10")))
+        assert not hook.posts, "nothing can have been accepted while the receiver was down"
+        assert tally(db).deliveries["delivered"] == 0
+        hook.down = False
+        result = _settle(db, ARTICLES, log)
+    finally:
+        stop(process)
+        db.dispose()
+    _assert_nothing_lost(result, ARTICLES, hook)
+    assert hook.duplicates() == 0
