@@ -41,7 +41,8 @@ pytestmark = pytest.mark.slow
 KILLS = int(os.environ.get("NEWSWATCH_FAULT_KILLS", "20"))
 ARTICLES = int(os.environ.get("NEWSWATCH_FAULT_ARTICLES", "30"))
 SEED = int(os.environ.get("NEWSWATCH_FAULT_SEED", "20261202"))
-HOOK = "/hook/T0KEN-s3cr3t-fault"  # the path stands for a webhook URL's secret token
+TOKEN = "T0KEN-s3cr3t-fault"
+HOOK = f"/hook/{TOKEN}"  # the path stands for a webhook URL's secret token
 # Seconds the recovery clocks jump while a killed worker is down: past every lease (300 s)
 # and the stranded-entry grace (600 s).
 DOWNTIME_S = 900.0
@@ -128,6 +129,13 @@ def _settle_or_sweep(db: Database, cfg: Path, process: subprocess.Popen[bytes],
         stop(process)
 
 
+def _assert_no_secret_logged(tmp: Path) -> None:
+    logs = sorted(tmp.glob("worker*.log"))
+    assert logs
+    for log in logs:
+        assert TOKEN not in log.read_text(errors="replace"), f"the webhook token is in {log.name}"
+
+
 def _assert_nothing_lost(result: Tally, expected: int, hook: HookReceiver) -> None:
     assert result.entries == {"done": expected}, (result.entries, result.errors)
     assert result.articles == expected == result.articles_per_entry
@@ -162,6 +170,7 @@ def test_sigkill_at_random_points(tmp_path: Path, server: LoopbackServer, pg_url
     finally:
         db.dispose()
     _assert_nothing_lost(result, ARTICLES, hook)
+    _assert_no_secret_logged(tmp_path)
     in_flight = sum(1 for s in snapshots if not s.settled)
     print(f"kills={KILLS} with work in flight={in_flight} articles={result.articles} "
           f"alerts={result.alerts} re-posts deduped={hook.duplicates()}")  # fmt: skip
@@ -240,3 +249,4 @@ def test_webhook_receiver_down_then_back(tmp_path: Path, server: LoopbackServer,
         db.dispose()
     _assert_nothing_lost(result, ARTICLES, hook)
     assert hook.duplicates() == 0
+    _assert_no_secret_logged(tmp_path)  # the outage logged every failed POST

@@ -30,6 +30,10 @@ from worker.errors import QuerySyntaxError
 MIN_PREFIX_LEN = 3
 # Proximity beyond a long sentence says nothing about the two words belonging together.
 MAX_DISTANCE = 50
+# Nesting levels (parentheses, NOT, NEAR chains). Real profiles nest two or three; every
+# level costs a stack frame in the parser, the matcher and render, so a generated or broken
+# query 10,000 levels deep would end in RecursionError instead of a QuerySyntaxError.
+MAX_DEPTH = 32
 
 _TOKEN = re.compile(r"[^\W_]+")
 # Combining marks left by NFKD (accents, umlauts, cedillas): removed by one C-level pass.
@@ -212,6 +216,7 @@ class _Parser:
         self.query = query
         self.toks = toks
         self.i = 0
+        self.depth = 0
 
     @property
     def tok(self) -> _Tok:
@@ -226,6 +231,12 @@ class _Parser:
             raise self.error(message)
         self.i += 1
         return tok
+
+    def nest(self, tok: _Tok, levels: int = 1) -> None:
+        """Go `levels` deeper; a query nested past MAX_DEPTH is a syntax error."""
+        self.depth += levels
+        if self.depth > MAX_DEPTH:
+            raise self.error(f"the query nests deeper than {MAX_DEPTH} levels", tok)
 
     def or_expr(self) -> Node:
         children = [self.and_expr()]
@@ -244,27 +255,35 @@ class _Parser:
 
     def unary(self) -> Node:
         if self.tok.kind == "NOT":
+            self.nest(self.tok)
             self.i += 1
-            return Not(self.unary())
+            child = self.unary()
+            self.depth -= 1
+            return Not(child)
         return self.near()
 
     def near(self) -> Node:
-        node = self.primary()
+        node, chained = self.primary(), 0
         while self.tok.kind == "NEAR":
             op = self.tok
+            self.nest(op)  # a chain is a left-deep tree: each NEAR is one level more
+            chained += 1
             self.i += 1
             right = self.primary()
             if not (is_positional(node) and is_positional(right)):
                 raise self.error("NEAR joins terms, phrases or alias groups only", op)
             node = Near(node, right, op.number)
+        self.depth -= chained
         return node
 
     def primary(self) -> Node:
         tok = self.tok
         if tok.kind == "LPAREN":
+            self.nest(tok)
             self.i += 1
             node = self.or_expr()
             self.expect("RPAREN", "a closing parenthesis is missing")
+            self.depth -= 1
             return node
         if tok.kind == "PHRASE":
             self.i += 1
