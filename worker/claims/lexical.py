@@ -77,7 +77,7 @@ class Features:
 def features_of(text: str) -> Features:
     """The comparable features of one claim sentence (the speaker's name included: a
     line repeated by its own speaker shares it, and leaving names out measured worse)."""
-    normal = normalise(text)
+    normal = _PHRASES.sub(lambda m: _PHRASE_WORD[m.group(0)], normalise(text))
     words = content_words(alpha2digit(normal, "en"))
     tokens = _tokens(words)
     stances = frozenset(_STANCE.findall(normal))  # stop words count here: "against" is one
@@ -100,7 +100,38 @@ def _token_list(words: list[str]) -> list[str]:
 @functools.lru_cache(maxsize=200_000)
 def _token(word: str) -> str:
     # Snowball is pure Python (about 0.1 ms a word); news vocabulary repeats, so cache.
-    return skeleton(_STEMMER.stemWord(word))
+    stem = _STEMMER.stemWord(word)
+    return skeleton(_SYNONYM_STEMS.get(stem, stem))
+
+
+# Words news writing uses for one another (wire copy, rewrites and content-farm spinning
+# swap them): each group counts as its first word. Kept to verbs and nouns whose swap never
+# changes what is claimed; opposites stay apart (see _OPPOSITES).
+_SYNONYMS = (
+    ("condemn", "denounce", "criticise", "criticize", "slam", "decry", "blast", "castigate"),
+    ("publish", "release", "issue", "unveil"),
+    ("close", "shut"),
+    ("imprison", "jail", "incarcerate"),
+    ("nation", "country"),
+    ("government", "authorities"),
+    ("motion", "resolution", "proposal"),
+    ("urge", "demand"),
+    ("allegation", "accusation"),
+    ("confirm", "verify"),
+    ("delay", "postpone"),
+    ("investigation", "inquiry", "probe"),
+    ("abuse", "violation"),
+    ("mechanism", "body"),
+    ("assessment", "report", "evaluation"),
+    ("big", "large", "huge"),
+)
+_SYNONYM_STEMS = {
+    _STEMMER.stemWord(word): _STEMMER.stemWord(group[0]) for group in _SYNONYMS for word in group
+}
+# Phrasal verbs for a single word, replaced before tokenising.
+_PHRASES = re.compile(r"\b(?:voted|turned) down\b|\bshut down\b|\bcalled for\b")
+_PHRASE_WORD = {"voted down": "rejected", "turned down": "rejected", "shut down": "closed",
+                "called for": "urged"}  # fmt: skip
 
 
 def merged(parts: Sequence[Features]) -> Features:
