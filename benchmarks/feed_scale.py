@@ -145,7 +145,7 @@ def _measure(feeds: Feeds, pgid: int, started: float, timeout: float,
 
 
 def feed_scaling(sizes: list[int], tmp: Path, concurrency: int, mode: str = "embedded",
-                 first_cycle_timeout: float = 300.0) -> dict[str, Any]:  # fmt: skip
+                 first_cycle_timeout: float = 240.0) -> dict[str, Any]:  # fmt: skip
     """One measurement per size, and a summary line per size."""
     runs = [one_size(n, mode, tmp / f"{mode}-{n}", concurrency, first_cycle_timeout)
             for n in sizes]  # fmt: skip

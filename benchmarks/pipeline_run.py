@@ -31,6 +31,8 @@ from worker.store.models import Entry as EntryRow
 
 PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
 REDIS_URL = "redis://127.0.0.1:6379/12"  # a database number of the benchmark's own, flushed
+# No entry finished for this long while work is queued: the service is stuck, not slow.
+STALL_S = 90.0
 _SAMPLE = re.compile(r"^(newswatch_\w+?)(_sum|_count|_total)?(?:\{(.*?)\})?\s+([0-9.eE+-]+)$", re.M)
 
 
@@ -255,7 +257,7 @@ def _wait_done(
     db: Database, n: int, process: Any, timeout: float, log: Path
 ) -> tuple[int, float | None]:
     deadline = time.time() + timeout
-    done, last = 0, None
+    done, last, progress_at, before = 0, None, time.time(), -1
     while time.time() < deadline:
         done, when = _finished(db)
         last = _epoch(when)
@@ -263,6 +265,11 @@ def _wait_done(
             return done, last
         if process.poll() is not None:
             raise RuntimeError(f"the service died:\n{log.read_text(errors='replace')[-3000:]}")
+        if done != before:
+            progress_at, before = time.time(), done
+        elif time.time() - progress_at > STALL_S:
+            timeout = time.time() - progress_at
+            break
         time.sleep(0.25)
     keep = Path(__file__).resolve().parent / "results" / "tmp"
     keep.mkdir(parents=True, exist_ok=True)
@@ -270,7 +277,7 @@ def _wait_done(
     tail = "\n".join(
         line for line in log.read_text(errors="replace").splitlines() if '"INFO"' not in line
     )[-3000:]
-    raise RuntimeError(f"only {done} of {n} entries finished in {timeout:.0f} s:\n{tail}")
+    raise RuntimeError(f"stalled: {done} of {n} finished, no progress for {timeout:.0f} s:\n{tail}")
 
 
 def _trickle(served: Served, count: int, timeout: float) -> list[float]:

@@ -150,6 +150,10 @@ def run_pipeline(args: argparse.Namespace, pages: list[Any], tmp: Path) -> dict[
                 timeout=args.timeout,
                 concurrency=args.concurrency,
             )
+        except RuntimeError as exc:  # the service died or stalled: a result, not a crash
+            out[mode] = {"failed": str(exc)[:4000]}
+            print(f"{mode}: FAILED {str(exc)[:300]}", file=sys.stderr)
+            continue
         finally:
             served.close()
         result["ratio_to_raw"] = round(result["articles_per_s"] / out["raw"]["pages_per_s"], 3)
@@ -165,6 +169,8 @@ def check(results: dict[str, Any]) -> list[str]:
     """What makes the run a failure: a mode that did not finish or delivered no alert."""
     problems = []
     for mode, result in results["pipeline"].items():
+        if isinstance(result, dict) and "failed" in result:
+            problems.append(f"{mode}: {result['failed'].splitlines()[0]}")
         if not isinstance(result, dict) or "entries" not in result or mode == "corpus":
             continue
         if result["finished"] < result["entries"]:
