@@ -11,7 +11,6 @@ claimed with a lease in the database, so a message delivered twice does the work
 
 from __future__ import annotations
 
-import contextlib
 import time
 from datetime import datetime
 
@@ -44,6 +43,9 @@ _HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml", "text/xm
 # attempt they interrupt is handed back without counting towards MAX_PROCESS_ATTEMPTS, so
 # an outage longer than a few retries cannot dead-letter healthy entries as "crashed".
 _OUTAGES = (TransientError, OperationalError, RedisConnectionError, RedisTimeoutError)
+# Pauses between tries to hand a lease back while the database is unreachable (~7 s in all:
+# a PostgreSQL restart, measured at 2 to 4 s here, fits; see docs/reliability.md).
+RELEASE_WAITS_S = (1.0, 2.0, 4.0)
 
 
 def poll_feed(svc: Services, feed_id: int) -> list[int]:
@@ -141,14 +143,23 @@ def download_page(svc: Services, url: str) -> Page:
 def _release(svc: Services, entry_id: int, *, refund: bool = False) -> None:
     """Give up the lease of an entry; `refund` uncounts the attempt (not the entry's fault).
 
-    Best effort: when the database itself is down the lease simply runs out.
+    Best effort, a few times over RELEASE_WAITS_S: a database restart takes seconds, and a
+    lease not handed back makes the task's retry skip the entry, leaving it to the stranded
+    sweep (LEASE_S + STRANDED_GRACE_S later). A longer outage leaves it to the sweep.
     """
-    with contextlib.suppress(SQLAlchemyError), svc.db.session_scope() as session:
-        entry = session.get(Entry, entry_id)
-        if entry is not None:
-            entry.lease_until = None
-            if refund and entry.attempts > 0:
-                entry.attempts -= 1
+    for wait in (*RELEASE_WAITS_S, None):
+        try:
+            with svc.db.session_scope() as session:
+                entry = session.get(Entry, entry_id)
+                if entry is not None:
+                    entry.lease_until = None
+                    if refund and entry.attempts > 0:
+                        entry.attempts -= 1
+            return
+        except SQLAlchemyError:
+            if wait is None:
+                return
+            time.sleep(wait)
 
 
 def process_entry(svc: Services, entry_id: int) -> str:
