@@ -36,8 +36,10 @@ from worker.store.models import Entry, Feed
 LEASE_S = 300.0
 # Fetch attempts before an entry falls back to its feed summary instead of waiting longer.
 MAX_FETCH_ATTEMPTS = 5
-# Processing attempts (leases taken) before an entry is dead-lettered as crashing.
+# Processing attempts (leases taken) before an entry goes on with its feed summary instead
+# of its page, and then before it is dead-lettered as crashing.
 MAX_PROCESS_ATTEMPTS = 3
+SUMMARY_ATTEMPTS = 3
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml", "text/xml", "text/plain")
 # Failures of the infrastructure (database, Redis) rather than of the entry: a processing
 # attempt they interrupt is handed back without counting towards MAX_PROCESS_ATTEMPTS, so
@@ -174,10 +176,17 @@ def process_entry(svc: Services, entry_id: int) -> str:
             return "skipped"
         record, page = repo.entry_as_record(entry), repo.load_page(session, entry)
         feed_id, first_seen, attempts = entry.feed_id, entry.first_seen_at, entry.attempts
-    if attempts > MAX_PROCESS_ATTEMPTS:
-        # Every earlier attempt died without finishing (a crash or a hard time limit on this
-        # page): dead-letter the entry rather than let it kill workers forever.
+    if attempts > MAX_PROCESS_ATTEMPTS + SUMMARY_ATTEMPTS:
+        # Even the feed's summary did not get through: dead-letter the entry rather than let
+        # it kill workers forever.
         return _fail(svc, entry_id, PermanentError("processing kept crashing", reason="crashed"))
+    if attempts > MAX_PROCESS_ATTEMPTS and page is not None:
+        # Every earlier attempt died without finishing: the page (extraction of some HTML
+        # is what can crash or hang) or a worker killed from outside, which look alike here.
+        # Go on with the feed's summary, as for a page that cannot be fetched: a crashing
+        # page stops crashing, and an innocent entry is still stored.
+        page = None
+        metrics.ENTRY_ERRORS.labels("crashed").inc()
     try:
         try:
             article = _extract(record, page)

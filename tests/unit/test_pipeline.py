@@ -135,3 +135,53 @@ def test_robots_txt_disallow_is_honoured(svc: Services, server: LoopbackServer) 
     (article,) = _articles(svc)
     assert article.source == "feed_summary"
     assert not server.hits("/private/a")
+
+
+def _interrupted_attempts(svc: Services, entry_id: int, count: int) -> None:
+    """`count` workers took the entry and died before finishing (their leases ran out)."""
+    from datetime import timedelta
+
+    from worker.store import repo
+
+    for i in range(count):
+        taken_at = WHEN - timedelta(hours=count - i)  # each lease long expired
+        with svc.db.session_scope() as session:
+            assert repo.lease_entry(session, entry_id, "fetched", taken_at, 60) is not None
+
+
+def _one_fetched_entry(svc: Services, server: LoopbackServer) -> int:
+    seeds = seed_texts()
+    number = sorted(seeds)[0]
+    server.static("/a/crash", article_html("Seed", seeds[number]), headers=HTML)
+    _serve_feed(server, [("/a/crash", "UN rights office Xinjiang assessment summary")])
+    (feed_id,) = pipeline.sync_configured_feeds(svc)
+    (entry_id,) = pipeline.poll_feed(svc, feed_id)
+    assert pipeline.fetch_entry(svc, entry_id)
+    return entry_id
+
+
+def test_an_entry_whose_processing_keeps_dying_goes_on_with_its_summary(
+    svc: Services, server: LoopbackServer
+) -> None:
+    entry_id = _one_fetched_entry(svc, server)
+    _interrupted_attempts(svc, entry_id, pipeline.MAX_PROCESS_ATTEMPTS)
+    assert pipeline.process_entry(svc, entry_id) != "error"
+    (article,) = _articles(svc)
+    assert article.source == "feed_summary"  # the page is the likely crash: not tried again
+    assert article.text.startswith("UN rights office")
+
+
+def test_an_entry_that_dies_even_on_its_summary_is_dead_lettered(
+    svc: Services, server: LoopbackServer
+) -> None:
+    from worker.store.models import Entry
+
+    entry_id = _one_fetched_entry(svc, server)
+    limit = pipeline.MAX_PROCESS_ATTEMPTS + pipeline.SUMMARY_ATTEMPTS
+    _interrupted_attempts(svc, entry_id, limit)
+    assert pipeline.process_entry(svc, entry_id) == "error"
+    assert _articles(svc) == []
+    with svc.db.session_scope() as session:
+        entry = session.get(Entry, entry_id)
+        assert entry is not None
+        assert (entry.state, entry.error_reason) == ("failed", "crashed")
