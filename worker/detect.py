@@ -204,6 +204,7 @@ def _raise_alerts(
             payload = compose.build_payload(
                 profile=match.profile, article=found.article, article_id=row.id,
                 first_seen=found.first_seen, match=match, verdicts=verdicts, story=story,
+                revision=row.revisions,
             )  # fmt: skip
             alert = outbox.write_alert(session, payload, config=svc.settings.alerts, now=found.now)
             if alert is not None:

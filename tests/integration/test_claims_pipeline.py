@@ -82,3 +82,58 @@ def test_a_later_development_raises_new_claims_with_their_nearest_known(
     assert vote["nearest_known"]  # why it is new: the closest thing known, and how close
     assert 0 <= vote["similarity"] < 1
     assert not finding["is_new"]  # the seeds already say it
+
+
+ATOM = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Later</title><id>urn:later</id>
+<updated>{updated}</updated>
+<entry><id>urn:vote</id><title>UN rights council rejects Xinjiang debate</title>
+<link href="{link}"/><updated>{updated}</updated><summary>The vote.</summary></entry>
+</feed>"""
+
+
+def test_an_update_that_adds_a_new_claim_alerts_again(
+    tmp_path: Path, server: LoopbackServer
+) -> None:
+    payloads = receive(server)
+    html = {"Content-Type": "text/html; charset=utf-8"}
+    atom = {"Content-Type": "application/atom+xml"}
+    title = "UN rights council rejects Xinjiang debate"
+    link = server.url("/news/vote.html")
+    server.static("/news/vote.html", article_html(title, LATER), headers=html)
+    server.static(
+        "/later.xml", ATOM.format(link=link, updated="2022-10-06T15:00:00Z"), headers=atom
+    )
+    settings = load_settings(str(config(tmp_path, server, [("later", "/later.xml")])))
+    poll_once(settings)
+    first = [p for p in payloads if p["profile"] == "hrc-follow-up"]
+    assert [p["article"]["revision"] for p in first] == [0]
+
+    # The same page, updated with a known line only: judged, but no new alert.
+    known = LATER + (
+        "\nIt was only the second time in the council's 16-year history that a motion "
+        "had been rejected.\n"
+    )
+    server.static("/news/vote.html", article_html(title, known), headers=html)
+    server.static(
+        "/later.xml", ATOM.format(link=link, updated="2022-10-06T18:00:00Z"), headers=atom
+    )
+    poll_once(settings)
+    assert len([p for p in payloads if p["profile"] == "hrc-follow-up"]) == 1
+
+    update = known + (
+        "\nThe United States said on Friday it would ask the council to vote again in March, "
+        "with 23 co-sponsors.\n"
+    )
+    server.static("/news/vote.html", article_html(title, update), headers=html)
+    server.static(
+        "/later.xml", ATOM.format(link=link, updated="2022-10-07T09:00:00Z"), headers=atom
+    )
+    poll_once(settings)
+    again = [p for p in payloads if p["profile"] == "hrc-follow-up"][1:]
+    assert len(again) == 1
+    assert again[0]["kind"] == "new_claim"
+    assert again[0]["article"]["id"] == first[0]["article"]["id"]
+    assert again[0]["article"]["revision"] >= 1  # the update it alerts on
+    new = [c["text"] for c in again[0]["claims"] if c["is_new"]]
+    assert new == [next(t for t in new if "vote again in March" in t)]

@@ -63,6 +63,7 @@ def build_payload(
     story: StoryRef | None,
     alert_id: int | None = None,
     created_at: datetime | None = None,
+    revision: int = 0,
 ) -> dict[str, Any]:
     """The alert payload of one article for one profile (the webhook JSON contract).
 
@@ -80,7 +81,7 @@ def build_payload(
         "created_at": iso(created_at),
         "score": round(match.score, _DIGITS),
         "matched": match.explanation(),
-        "article": _article(article, article_id, first_seen),
+        "article": _article(article, article_id, first_seen, revision),
         "story": _story(story, article.outlet),
         "claims": [_claim(v) for v in select_claims(own)],
         "claims_new": sum(1 for v in own if v.is_new),
@@ -88,9 +89,12 @@ def build_payload(
     }
 
 
-def _article(article: Article, article_id: int, first_seen: datetime) -> dict[str, Any]:
+def _article(
+    article: Article, article_id: int, first_seen: datetime, revision: int
+) -> dict[str, Any]:
     return {
         "id": article_id,
+        "revision": revision,
         "url": article.url,
         "canonical_url": article.canonical_url,
         "title": article.title,

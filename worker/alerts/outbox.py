@@ -63,16 +63,18 @@ def write_alert(
     """Write the alert of `payload` (from compose.build_payload) and its deliveries.
 
     Call it inside the detection transaction. Returns None, writing nothing, when the alert
-    for this article and profile exists already (a re-run, or a concurrent worker): the
+    for this article, profile and revision exists already (a re-run, or a concurrent worker): the
     unique constraint is met inside a SAVEPOINT, so the caller's transaction goes on.
     """
     article_id, profile = int(payload["article"]["id"]), str(payload["profile"])
-    if _alert_exists(session, article_id, profile):
+    revision = int(payload["article"].get("revision", 0))
+    if _alert_exists(session, article_id, profile, revision):
         return None
     alert = Alert(
         kind=str(payload["kind"]),
         profile=profile,
         article_id=article_id,
+        revision=revision,
         story_id=payload["story"]["id"],
         payload={},
         first_seen_at=compose.parse_iso(payload["article"]["first_seen"]),
@@ -90,8 +92,10 @@ def write_alert(
     return alert  # counted in newswatch_alerts_created_total once the caller commits
 
 
-def _alert_exists(session: Session, article_id: int, profile: str) -> bool:
-    query = select(Alert.id).where(Alert.article_id == article_id, Alert.profile == profile)
+def _alert_exists(session: Session, article_id: int, profile: str, revision: int) -> bool:
+    query = select(Alert.id).where(
+        Alert.article_id == article_id, Alert.profile == profile, Alert.revision == revision
+    )
     return session.scalar(query) is not None
 
 

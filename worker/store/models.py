@@ -291,12 +291,17 @@ class Alert(Base):
     """One alert per article per profile, written in the transaction that detected it."""
 
     __tablename__ = "alerts"
-    __table_args__ = (UniqueConstraint("article_id", "profile", name="uq_alerts_article"),)
+    # One alert per article, profile and revision: an update that brings a new claim alerts
+    # again, a re-run of the same detection does not.
+    __table_args__ = (
+        UniqueConstraint("article_id", "profile", "revision", name="uq_alerts_article"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(32))
     profile: Mapped[str] = mapped_column(String(100))
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"))
+    revision: Mapped[int] = mapped_column(default=0)  # the article's revision it alerts on
     story_id: Mapped[int | None] = mapped_column(BigInteger)
     payload: Mapped[dict[str, Any]] = mapped_column(default=dict)
     first_seen_at: Mapped[datetime | None]  # when the entry was first seen: latency metric

@@ -24,6 +24,7 @@ def test_payload_has_every_documented_field() -> None:
     assert payload["matched"] == [{"term": "harbour", "where": "title", "count": 1}]
     assert payload["article"] == {
         "id": 7,
+        "revision": 0,
         "url": "https://example.org/news/7",
         "canonical_url": "https://example.org/news/7",
         "title": "Harbour story 7",

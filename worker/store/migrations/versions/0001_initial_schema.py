@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-11-22 23:14:30.736559
+Create Date: 2026-12-02 04:15:27.008475
 """
 
 from __future__ import annotations
@@ -141,13 +141,14 @@ def upgrade() -> None:
         sa.Column("kind", sa.String(length=32), nullable=False),
         sa.Column("profile", sa.String(length=100), nullable=False),
         sa.Column("article_id", sa.Integer(), nullable=False),
+        sa.Column("revision", sa.Integer(), nullable=False),
         sa.Column("story_id", sa.BigInteger(), nullable=True),
         sa.Column("payload", sa.JSON(), nullable=False),
         sa.Column("first_seen_at", worker.store.models.UTCDateTime(timezone=True), nullable=True),
         sa.Column("created_at", worker.store.models.UTCDateTime(timezone=True), nullable=False),
         sa.ForeignKeyConstraint(["article_id"], ["articles.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("article_id", "profile", name="uq_alerts_article"),
+        sa.UniqueConstraint("article_id", "profile", "revision", name="uq_alerts_article"),
     )
     with op.batch_alter_table("alerts", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_alerts_created_at"), ["created_at"], unique=False)
