@@ -163,11 +163,18 @@ def main() -> int:
     parser.add_argument("--sizes", default="100,1000,10000")
     parser.add_argument("--mode", default="embedded", choices=["embedded", "redis_pg"])
     parser.add_argument("--concurrency", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--first-cycle-timeout", type=float, default=240.0)
+    parser.add_argument("--output", type=Path, help="also write the report here")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     with tempfile.TemporaryDirectory(prefix="newswatch-feeds-") as tmp:
-        report = feed_scaling(sizes, Path(tmp), args.concurrency, args.mode)
-    print(json.dumps(report, indent=2))
+        report = feed_scaling(sizes, Path(tmp), args.concurrency, args.mode,
+                              args.first_cycle_timeout)  # fmt: skip
+    report["load_at_end"] = list(os.getloadavg())
+    text = json.dumps(report, indent=2)
+    if args.output:
+        args.output.write_text(text + "\n", encoding="utf-8")
+    print(text)
     return 0
 
 
