@@ -35,6 +35,7 @@ TICK_STRANDED_S = 60.0
 # longest retry countdown, or Redis hands a running task to a second worker.
 LONGEST_TASK_S = 300
 MAX_RETRY_COUNTDOWN_S = 1800
+EMBEDDED_BUSY_S = 30.0
 
 
 class EmbeddedTransport(SqlaTransport):
@@ -97,7 +98,10 @@ def _transport_options(settings: Settings) -> dict[str, Any]:
             "visibility_timeout": 2 * max(LONGEST_TASK_S, MAX_RETRY_COUNTDOWN_S) + 60,
             "unacked_restore_throttle": 1,  # kombu>=5.7: restore killed tasks promptly
         }
-    return {}
+    # The embedded broker: kombu hands these to create_engine. Python's sqlite3 gives up on a
+    # locked database after 5 s; a burst of publishes (1,000 feeds due at once) waits longer
+    # than that behind the pool's polling, so wait up to EMBEDDED_BUSY_S instead.
+    return {"connect_args": {"timeout": EMBEDDED_BUSY_S}}
 
 
 def _routes() -> dict[str, dict[str, str]]:
