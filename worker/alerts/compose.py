@@ -20,9 +20,11 @@ SCHEMA = "newswatch.alert/1"
 DIGEST_SCHEMA = "newswatch.digest/1"
 AlertKind = Literal["new_coverage", "new_claim"]
 KINDS: tuple[AlertKind, ...] = ("new_coverage", "new_claim")
-# Claims carried per alert: every new one, then known ones to fill up. A long article yields
-# about 10-40 claims; 25 keeps a payload readable and far below any receiver's body limit.
-MAX_CLAIMS = 25
+# Claims carried per alert: every new one (never dropped: they are what the alert is for),
+# then known ones up to MAX_CLAIMS in all. A long article yields about 10-40 claims; 60 keeps
+# nearly every article whole and a payload far below any receiver's body limit (about 20 KB).
+# Chat formats show only a few new ones (channels/render.py).
+MAX_CLAIMS = 60
 _DIGITS = 4  # scores and similarities are rounded: more digits are noise, not information
 
 
@@ -113,10 +115,10 @@ def _story(story: StoryRef | None, outlet: str) -> dict[str, Any]:
 
 
 def select_claims(verdicts: Sequence[ClaimVerdict]) -> list[ClaimVerdict]:
-    """New claims first up to MAX_CLAIMS, then known ones to fill; returned in article order."""
+    """Every new claim, then known ones up to MAX_CLAIMS in all; returned in article order."""
     new = [v for v in verdicts if v.is_new]
     known = [v for v in verdicts if not v.is_new]
-    chosen = (new + known)[:MAX_CLAIMS]
+    chosen = new + known[: max(0, MAX_CLAIMS - len(new))]
     return sorted(chosen, key=lambda v: v.claim.sentence_index)
 
 

@@ -78,6 +78,16 @@ def test_new_claims_survive_the_cap() -> None:
     assert chosen[-1] is new
 
 
+def test_new_claims_are_never_dropped() -> None:
+    new = [
+        ClaimVerdict(Claim(f"new {i}", None, "statement", i), "p", True, None, 0.0)
+        for i in range(compose.MAX_CLAIMS + 5)
+    ]
+    known = ClaimVerdict(Claim("known", None, "statement", 999), "p", False, "k", 0.9)
+    chosen = compose.select_claims([*new, known])
+    assert chosen == new
+
+
 def test_stamp_and_delivery_id() -> None:
     stamped = compose.stamp(make_payload(7), alert_id=42, created_at=NOW)
     sent = compose.for_delivery(stamped, "abc")
