@@ -20,7 +20,6 @@ import multiprocessing
 import os
 import platform
 import shutil
-import socket
 import sys
 import tempfile
 import time
@@ -30,6 +29,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, uninstalled
 
 from benchmarks.corpus import SAMPLE_CORPUS, SHARED_CORPUS, Served, build, load_pages
+from tests.support.loopback import service_up
 
 RESULTS = Path(__file__).resolve().parent / "results"
 _PAGES: list[str] = []  # the pages raw extraction works on, inherited by forked workers
@@ -57,15 +57,6 @@ def raw_throughput(pages: list[str], processes: int) -> dict[str, Any]:
         "elapsed_s": round(elapsed, 2),
         "pages_per_s": round(len(pages) / elapsed, 2),
     }
-
-
-def service_up(host: str, port: int) -> bool:
-    """True when something listens on host:port (Redis, PostgreSQL)."""
-    try:
-        with socket.create_connection((host, port), timeout=1):
-            return True
-    except OSError:
-        return False
 
 
 def machine() -> dict[str, Any]:

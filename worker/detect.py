@@ -39,10 +39,9 @@ class DetectOutcome:
 
     article_id: int | None
     label: str  # stored | duplicate | revision | unchanged | off_topic
-    alert_ids: tuple[int, ...] = ()
+    alerts: tuple[tuple[int, str, str], ...] = ()  # (id, kind, profile) of each alert written
     claims: tuple[tuple[str, bool], ...] = ()  # (profile, is_new) of each judged claim
     matched: tuple[str, ...] = ()  # profiles matched, counted once committed
-    alerts: tuple[tuple[str, str], ...] = ()  # (kind, profile) of each alert written
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,14 +119,9 @@ def _store_original(
     matched = found.matched
     verdicts = _judge_claims(session, svc, found, row.id, found.article.text)
     alerts = _raise_alerts(session, svc, found, row, verdicts, only_new_claims=False)
-    return DetectOutcome(
-        row.id,
-        "stored" if matched else "off_topic",
-        alert_ids=tuple(a[0] for a in alerts),
-        claims=_claim_counts(verdicts),
-        matched=tuple(m.profile for m in matched),
-        alerts=tuple(a[1:] for a in alerts),
-    )
+    label = "stored" if matched else "off_topic"
+    return DetectOutcome(row.id, label, alerts, _claim_counts(verdicts),
+                         tuple(m.profile for m in matched))  # fmt: skip
 
 
 def _store_duplicate(
@@ -160,8 +154,7 @@ def _revise(
         index.add(row.id, row.story_id, found.fp)
     verdicts = _judge_claims(session, svc, found, row.id, added) if added else []
     alerts = _raise_alerts(session, svc, found, row, verdicts, only_new_claims=True)
-    return DetectOutcome(row.id, "revision", tuple(a[0] for a in alerts),
-                         _claim_counts(verdicts), alerts=tuple(a[1:] for a in alerts))  # fmt: skip
+    return DetectOutcome(row.id, "revision", alerts, _claim_counts(verdicts))
 
 
 def _claim_counts(verdicts: Sequence[ClaimVerdict]) -> tuple[tuple[str, bool], ...]:

@@ -41,10 +41,12 @@ MAX_FETCH_ATTEMPTS = 5
 MAX_PROCESS_ATTEMPTS = 3
 SUMMARY_ATTEMPTS = 3
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml", "text/xml", "text/plain")
-# Failures of the infrastructure (database, Redis) rather than of the entry: a processing
-# attempt they interrupt is handed back without counting towards MAX_PROCESS_ATTEMPTS, so
-# an outage longer than a few retries cannot dead-letter healthy entries as "crashed".
-_OUTAGES = (TransientError, OperationalError, RedisConnectionError, RedisTimeoutError)
+# Failures of the infrastructure (database, Redis dedupe index) rather than of the entry:
+# they heal by waiting (tasks.py retries them), and a processing attempt they interrupt is
+# handed back without counting towards MAX_PROCESS_ATTEMPTS, so an outage longer than a few
+# retries cannot dead-letter healthy entries as "crashed".
+INFRASTRUCTURE_ERRORS = (OperationalError, RedisConnectionError, RedisTimeoutError)
+_OUTAGES = (TransientError, *INFRASTRUCTURE_ERRORS)
 # Pauses between tries to hand a lease back while the database is unreachable (~7 s in all:
 # a PostgreSQL restart, measured at 2 to 4 s here, fits; see docs/reliability.md).
 RELEASE_WAITS_S = (1.0, 2.0, 4.0)
@@ -261,7 +263,7 @@ def _count(outcome: DetectOutcome) -> None:
     metrics.ARTICLES.labels(outcome.label).inc()
     for profile in outcome.matched:
         metrics.MATCHES.labels(profile).inc()
-    for kind, profile in outcome.alerts:
+    for _, kind, profile in outcome.alerts:
         metrics.ALERTS_CREATED.labels(kind, profile).inc()
     for profile, is_new in outcome.claims:
         metrics.CLAIMS.labels(profile, "new" if is_new else "known").inc()

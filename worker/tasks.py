@@ -19,13 +19,12 @@ from typing import Any, TypeVar
 
 from celery import Task
 from celery.signals import worker_process_init, worker_process_shutdown
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import IntegrityError
 
 from worker import metrics
 from worker.celery_app import app
 from worker.errors import PermanentError, TransientError
+from worker.pipeline import INFRASTRUCTURE_ERRORS
 from worker.services import Services
 
 log = logging.getLogger(__name__)
@@ -84,8 +83,8 @@ def run_mapped(task: Task, fn: Callable[..., T], *args: Any) -> T | None:
         metrics.TASK_FAILURES.labels(name, "transient").inc()
         delay = backoff(task.request.retries, exc.retry_after)
         raise task.retry(exc=exc, countdown=delay, max_retries=MAX_RETRIES) from None
-    except (IntegrityError, OperationalError, RedisConnectionError, RedisTimeoutError) as exc:
-        # Database races and outages, and a Redis (dedupe index) restart, heal by waiting.
+    except (IntegrityError, *INFRASTRUCTURE_ERRORS) as exc:
+        # Database races, and database or Redis (dedupe index) outages, heal by waiting.
         metrics.TASK_FAILURES.labels(name, "transient").inc()
         delay = backoff(task.request.retries)
         raise task.retry(exc=exc, countdown=delay, max_retries=MAX_RETRIES) from None

@@ -100,10 +100,12 @@ def test_an_update_that_adds_a_new_claim_alerts_again(
     atom = {"Content-Type": "application/atom+xml"}
     title = "UN rights council rejects Xinjiang debate"
     link = server.url("/news/vote.html")
-    server.static("/news/vote.html", article_html(title, LATER), headers=html)
-    server.static(
-        "/later.xml", ATOM.format(link=link, updated="2022-10-06T15:00:00Z"), headers=atom
-    )
+
+    def publish(text: str, updated: str) -> None:
+        server.static("/news/vote.html", article_html(title, text), headers=html)
+        server.static("/later.xml", ATOM.format(link=link, updated=updated), headers=atom)
+
+    publish(LATER, "2022-10-06T15:00:00Z")
     settings = load_settings(str(config(tmp_path, server, [("later", "/later.xml")])))
     poll_once(settings)
     first = [p for p in payloads if p["profile"] == "hrc-follow-up"]
@@ -114,10 +116,7 @@ def test_an_update_that_adds_a_new_claim_alerts_again(
         "\nIt was only the second time in the council's 16-year history that a motion "
         "had been rejected.\n"
     )
-    server.static("/news/vote.html", article_html(title, known), headers=html)
-    server.static(
-        "/later.xml", ATOM.format(link=link, updated="2022-10-06T18:00:00Z"), headers=atom
-    )
+    publish(known, "2022-10-06T18:00:00Z")
     poll_once(settings)
     assert len([p for p in payloads if p["profile"] == "hrc-follow-up"]) == 1
 
@@ -125,10 +124,7 @@ def test_an_update_that_adds_a_new_claim_alerts_again(
         "\nThe United States said on Friday it would ask the council to vote again in March, "
         "with 23 co-sponsors.\n"
     )
-    server.static("/news/vote.html", article_html(title, update), headers=html)
-    server.static(
-        "/later.xml", ATOM.format(link=link, updated="2022-10-07T09:00:00Z"), headers=atom
-    )
+    publish(update, "2022-10-07T09:00:00Z")
     poll_once(settings)
     again = [p for p in payloads if p["profile"] == "hrc-follow-up"][1:]
     assert len(again) == 1

@@ -15,7 +15,7 @@ import shutil
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -187,27 +187,34 @@ def test_sigkill_at_random_points(tmp_path: Path, server: LoopbackServer, pg_url
     assert in_flight >= KILLS // 2, "most kills should land while work is in flight"
 
 
-def test_redis_restart_mid_run(tmp_path: Path, server: LoopbackServer, pg_url: str,
-                               redis_server: RedisServer) -> None:  # fmt: skip
+def _run_through_restart(tmp_path: Path, server: LoopbackServer, db_url: str, redis_url: str,
+                         seed: int, restart: Callable[[], None], what: str) -> None:  # fmt: skip
+    """Feed the corpus to a real worker, restart a server under it, check nothing is lost."""
     hook = HookReceiver()
     server.route(HOOK, hook)
-    serve_corpus(server, ARTICLES, SEED + 1)
-    upgrade(pg_url)
-    db = Database.from_url(pg_url)
+    serve_corpus(server, ARTICLES, seed)
+    upgrade(db_url)
+    db = Database.from_url(db_url)
     log = tmp_path / "worker.log"
-    process = _start(_config(tmp_path, server, pg_url, redis_server.url), log)
+    process = _start(_config(tmp_path, server, db_url, redis_url), log)
     try:
         wait_for(lambda: tally(db).articles >= 3, 60, "the first articles", log)
-        redis_server.restart(down_s=3)
-        assert process.poll() is None, "the worker died with its broker"
+        restart()
+        assert process.poll() is None, f"the worker died with its {what}"
         cfg = tmp_path / "newswatch.yaml"
         result, swept = _settle_or_sweep(db, cfg, process, log)
     finally:
         stop(process)
         db.dispose()
     _assert_nothing_lost(result, ARTICLES, hook)
-    print(f"redis restart: articles={result.articles} alerts={result.alerts} "
+    print(f"{what} restart: articles={result.articles} alerts={result.alerts} "
           f"recovered by the sweep={swept} re-posts deduped={hook.duplicates()}")  # fmt: skip
+
+
+def test_redis_restart_mid_run(tmp_path: Path, server: LoopbackServer, pg_url: str,
+                               redis_server: RedisServer) -> None:  # fmt: skip
+    _run_through_restart(tmp_path, server, pg_url, redis_server.url, SEED + 1,
+                         lambda: redis_server.restart(down_s=3), "broker")  # fmt: skip
 
 
 def test_postgres_restart_mid_run(tmp_path: Path, server: LoopbackServer,
@@ -217,26 +224,11 @@ def test_postgres_restart_mid_run(tmp_path: Path, server: LoopbackServer,
     except (FileNotFoundError, subprocess.CalledProcessError) as exc:
         _require(False, f"cannot run a private PostgreSQL: {exc}")
         raise
-    hook = HookReceiver()
-    server.route(HOOK, hook)
-    serve_corpus(server, ARTICLES, SEED + 2)
-    upgrade(cluster.url)
-    db = Database.from_url(cluster.url)
-    log = tmp_path / "worker.log"
-    process = _start(_config(tmp_path, server, cluster.url, redis_server.url), log)
     try:
-        wait_for(lambda: tally(db).articles >= 3, 60, "the first articles", log)
-        cluster.restart(down_s=3)
-        assert process.poll() is None, "the worker died with its database"
-        cfg = tmp_path / "newswatch.yaml"
-        result, swept = _settle_or_sweep(db, cfg, process, log)
+        _run_through_restart(tmp_path, server, cluster.url, redis_server.url, SEED + 2,
+                             lambda: cluster.restart(down_s=3), "database")  # fmt: skip
     finally:
-        stop(process)
-        db.dispose()
         cluster.destroy()
-    _assert_nothing_lost(result, ARTICLES, hook)
-    print(f"postgres restart: articles={result.articles} alerts={result.alerts} "
-          f"recovered by the sweep={swept} re-posts deduped={hook.duplicates()}")  # fmt: skip
 
 
 def test_webhook_receiver_down_then_back(tmp_path: Path, server: LoopbackServer, pg_url: str,

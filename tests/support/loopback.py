@@ -8,6 +8,7 @@ answering 304), a redirect, a slow drip, or a handler function. Unknown paths an
 from __future__ import annotations
 
 import gzip
+import socket
 import threading
 import time
 from collections.abc import Callable
@@ -136,3 +137,12 @@ class LoopbackServer:
                 handler.wfile.write(response.body)
         except (BrokenPipeError, ConnectionResetError):
             return  # the client gave up (a timeout test): nothing to answer
+
+
+def service_up(host: str, port: int) -> bool:
+    """True when something accepts TCP connections on host:port (Redis, PostgreSQL)."""
+    try:
+        with socket.create_connection((host, port), timeout=1):
+            return True
+    except OSError:
+        return False

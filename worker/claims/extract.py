@@ -99,12 +99,13 @@ def claims_of(text: str, outlet: str | None = None) -> list[Claim]:
     for sentence in map(_without_dateline, sentences(body)):
         if not is_claim(sentence.text):
             continue
-        speaker = speaker_of(sentence.text)
+        said_by = speaker_of(sentence.text)
+        speaker = said_by
         if speaker and _PRONOUN.match(speaker):
             speaker = last_named  # "he said": the person last named as speaking
         elif speaker:
             last_named = speaker
-        found.append(_claim(sentence, speaker or outlet))
+        found.append(_claim(sentence, said_by, speaker or outlet))
     return found
 
 
@@ -145,12 +146,12 @@ def _without_dateline(sentence: Sentence) -> Sentence:
     text = _BYLINE.sub("", sentence.text)
     text = _DATELINE.sub("", text)
     text = _LEADING_DASH.sub("", text)  # syntok ends "GENEVA (AP)" before its dash
-    return sentence if text == sentence.text else Sentence(text, sentence.index, sentence.line)
+    return sentence if text == sentence.text else Sentence(text, sentence.index)
 
 
-def _claim(sentence: Sentence, speaker: str | None) -> Claim:
+def _claim(sentence: Sentence, said_by: str | None, speaker: str | None) -> Claim:
+    """`said_by` as written (it decides the kind); `speaker` resolved ("he": who was named)."""
     stated = figures_of(sentence.text)
-    said_by = speaker_of(sentence.text)
     kind = kind_of(sentence.text, said_by, bool(stated.quantities))
     return Claim(sentence.text, speaker, kind, sentence.index, stated.as_strings())
 

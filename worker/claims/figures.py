@@ -12,6 +12,7 @@ million" does.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -47,8 +48,11 @@ class Figures:
         return tuple(_show(q) for q in self.quantities)
 
 
+@functools.lru_cache(maxsize=4096)
 def figures_of(text: str) -> Figures:
-    """Every quantity and year in `text`, in order of appearance, without repeats."""
+    """Every quantity and year in `text`, in order of appearance, without repeats.
+
+    Cached: extraction (the claim's figures) and comparison (its features) both ask."""
     digits = _BARE_SCALE.sub(lambda m: _SCALE_DIGITS[m.group(1).lower()], alpha2digit(text, "en"))
     quantities: list[float] = []
     years: list[int] = []

@@ -153,15 +153,6 @@ def containment(new: Features, known: Features, weigh: Callable[[str], float]) -
     return sum(weigh(t) for t in new.tokens & known.tokens) / total if total else 0.0
 
 
-@dataclass(frozen=True, slots=True)
-class Nearest:
-    """The known claim closest to a candidate, how close, and whether it says the same."""
-
-    claim_id: int
-    similarity: float
-    same: bool
-
-
 class LexicalIndex:
     """Known claims of one profile, searchable by shared content words."""
 

@@ -17,8 +17,8 @@ compatibility test, also makes it known: that is what catches rewording with oth
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -97,7 +97,6 @@ class _Nearest:
     claim_id: int | None
     similarity: float
     same: bool
-    clash: bool = False  # a close known claim states another figure, outcome or negation
 
 
 class ClaimJudge:
@@ -134,10 +133,6 @@ class ClaimJudge:
     def judge(self, session: Session, claims: Sequence[Claim], profile: str) -> list[ClaimVerdict]:
         """Verdicts on `claims` for `profile`, recording nothing (the `claims` command)."""
         return self._judge_profile(session, profile, self._prepare(claims), None)
-
-    def known_count(self, session: Session, profile: str) -> int:
-        """How many known claims `profile` has, after bringing the index up to date."""
-        return len(self._synced(session, profile).lexical)
 
     # --- internals ---------------------------------------------------------------------
 
@@ -228,7 +223,6 @@ def _better(
     threshold: float,
 ) -> _Nearest:
     """`best`, or the first ranked known claim that says the same thing, or a closer miss."""
-    clash = best.clash
     for claim_id, score in ranked:
         if score < threshold:
             break
@@ -236,10 +230,9 @@ def _better(
             if not best.same or score > best.similarity:
                 return _Nearest(claim_id, score, same=True)
             return best
-        clash = True
     if not best.same and ranked and ranked[0][1] > best.similarity:
-        return _Nearest(ranked[0][0], ranked[0][1], same=False, clash=clash)
-    return _Nearest(best.claim_id, best.similarity, best.same, clash)
+        return _Nearest(ranked[0][0], ranked[0][1], same=False)
+    return best
 
 
 def _against_union(
@@ -396,14 +389,8 @@ def _next_sentence_index(session: Session, article_id: int | None) -> int:
 
 
 def _shifted(claim: Claim, base: int) -> Claim:
-    if not base:
-        return claim
-    from dataclasses import replace
-
-    return replace(claim, sentence_index=claim.sentence_index + base)
+    return replace(claim, sentence_index=claim.sentence_index + base) if base else claim
 
 
 def _seed_time(path: Path) -> datetime:
-    from datetime import UTC
-
     return datetime.fromtimestamp(path.stat().st_mtime, tz=UTC)

@@ -18,11 +18,10 @@ _SPACE = str.maketrans({"\u00a0": " ", "\t": " "})
 
 @dataclass(frozen=True, slots=True)
 class Sentence:
-    """One sentence as written, its position among the article's sentences and its line."""
+    """One sentence as written and its position among the article's sentences."""
 
     text: str
     index: int
-    line: int
 
 
 def sentences(text: str) -> list[Sentence]:
@@ -33,14 +32,14 @@ def sentences(text: str) -> list[Sentence]:
     """
     out: list[Sentence] = []
     seen: set[str] = set()
-    for line_no, line in enumerate(text.translate(_SPACE).splitlines()):
+    for line in text.translate(_SPACE).splitlines():
         if not line.strip():
             continue
         for span in _segment_line(line):
             key = " ".join(span.split())
             if key and key not in seen:
                 seen.add(key)
-                out.append(Sentence(key, len(out), line_no))
+                out.append(Sentence(key, len(out)))
     return out
 
 
