@@ -84,9 +84,7 @@ class DatabaseCollector(Collector):
         up = GaugeMetricFamily(*metrics.UP)
         now = self._clock()
         with self._db.session_scope() as session:
-            pending = session.scalar(
-                select(func.count()).where(Entry.state.in_(("pending", "fetched")))
-            )
+            pending = session.scalar(select(func.count()).where(Entry.state == "pending"))
             due = session.scalar(
                 select(func.count()).where(Delivery.state.in_(("pending", "sending")))
             )

@@ -1,12 +1,14 @@
 """Plain-Python orchestration shared by the Celery tasks, `poll --once` and `ingest`.
 
-    poll_feed(svc, feed_id)     -> entry ids to fetch
-    fetch_entry(svc, entry_id)  -> True when the entry is ready to process
-    process_entry(svc, entry_id) -> the entry's final outcome
+    poll_feed(svc, feed_id)       -> ids of the new or revised entries
+    process_entry(svc, entry_id)  -> the entry's final outcome: its page fetched, extracted,
+                                     matched, deduplicated, its claims judged, alerts written
 
-Each function runs short transactions through `svc.db.session_scope()` and never holds one
-open across network I/O or extraction: a slow site must not hold SQLite's write lock. Work is
-claimed with a lease in the database, so a message delivered twice does the work once.
+One task per entry: the page is fetched, extracted and dropped in the same process, never
+stored or sent through the broker (messages carry ids only). Each function runs short
+transactions through `svc.db.session_scope()` and never holds one open across network I/O
+or extraction: a slow site must not hold SQLite's write lock. Work is claimed with a lease in
+the database, so a message delivered twice does the work once.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from worker.detect import DetectOutcome, detect_and_store, stage
 from worker.errors import NewswatchError, PermanentError, TransientError
 from worker.extract import article_from_entry, article_from_page, decode_html
 from worker.net import fetch, status_error
-from worker.records import Article, FeedEntry, Page
+from worker.records import Article, FeedEntry, Fetched, Page
 from worker.services import Services
 from worker.sources import feeds
 from worker.store import repo
@@ -34,11 +36,11 @@ from worker.store.models import Entry, Feed
 # A worker holds a leased entry this long; past it another worker may take it over. Longer
 # than the task hard time limit, so a live task never loses its lease.
 LEASE_S = 300.0
-# Fetch attempts before an entry falls back to its feed summary instead of waiting longer.
-MAX_FETCH_ATTEMPTS = 5
-# Processing attempts (leases taken) before an entry goes on with its feed summary instead
-# of its page, and then before it is dead-lettered as crashing.
-MAX_PROCESS_ATTEMPTS = 3
+# Attempts (leases taken) at an entry's page before its feed summary stands in: a site that
+# keeps failing (transient errors, retried with backoff), or a page whose processing keeps
+# dying (extraction of some HTML is what can crash or hang). Then SUMMARY_ATTEMPTS more,
+# on the summary, before the entry is dead-lettered as crashing.
+MAX_PAGE_ATTEMPTS = 4
 SUMMARY_ATTEMPTS = 3
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml", "text/xml", "text/plain")
 # Failures of the infrastructure (database, Redis dedupe index) rather than of the entry:
@@ -84,36 +86,20 @@ def poll_feed(svc: Services, feed_id: int) -> list[int]:
     return entry_ids
 
 
-def fetch_entry(svc: Services, entry_id: int) -> bool:
-    """Fetch the page of one entry into the database; True when it is ready to process.
+def page_or_summary(svc: Services, link: str, *, last_try: bool) -> Fetched:
+    """The page of an entry, or why the feed's summary stands in for it.
 
-    A permanent failure (404, not HTML, robots.txt says no, too large) keeps the entry going
-    with its feed summary. A transient one is raised for the task to retry, until
-    MAX_FETCH_ATTEMPTS, after which the summary is used too: nothing is dropped.
+    A permanent failure (404, not HTML, robots.txt says no, too large) is answered with the
+    summary at once; a transient one is raised for a retry, except on the last try.
     """
-    with svc.db.session_scope() as session:
-        entry = repo.lease_entry(session, entry_id, "pending", svc.clock(), LEASE_S)
-        if entry is None:
-            return False
-        link, attempts = entry.link, entry.attempts
-    page, error = None, None
     try:
-        page = download_page(svc, link)
+        return Fetched(download_page(svc, link))
     except PermanentError as exc:
-        error = exc.reason
+        return Fetched(None, exc.reason)
     except TransientError as exc:
-        if attempts < MAX_FETCH_ATTEMPTS:
-            _release(svc, entry_id)
+        if not last_try:
             raise
-        error = exc.reason
-    with svc.db.session_scope() as session:
-        entry = session.get(Entry, entry_id)
-        if entry is None:
-            return False
-        repo.save_page(session, entry, page, error)
-    if error is not None:
-        metrics.ENTRY_ERRORS.labels(error).inc()  # recorded; the summary stands in
-    return True
+        return Fetched(None, exc.reason)
 
 
 def download_page(svc: Services, url: str) -> Page:
@@ -166,35 +152,44 @@ def _release(svc: Services, entry_id: int, *, refund: bool = False) -> None:
             time.sleep(wait)
 
 
-def process_entry(svc: Services, entry_id: int) -> str:
-    """Extract, match, dedupe, judge claims and write alerts for one fetched entry.
+def process_entry(svc: Services, entry_id: int, fetched: Fetched | None = None) -> str:
+    """Fetch, extract, match, dedupe, judge claims and write alerts for one entry.
 
-    Returns the outcome counted in `newswatch_articles_total` (exactly once per entry), or
-    "skipped" when the entry is not ours to process (done already, or leased elsewhere).
+    `fetched` is the page when the caller downloaded it already (`poll --once` downloads in
+    threads). Returns the outcome counted in `newswatch_articles_total` (exactly once per
+    entry), or "skipped" when the entry is not ours to process (done already, or leased
+    elsewhere).
     """
     with svc.db.session_scope() as session:
-        entry = repo.lease_entry(session, entry_id, "fetched", svc.clock(), LEASE_S)
+        entry = repo.lease_entry(session, entry_id, svc.clock(), LEASE_S)
         if entry is None:
             return "skipped"
-        record, page = repo.entry_as_record(entry), repo.load_page(session, entry)
+        record = repo.entry_as_record(entry)
         feed_id, first_seen, attempts = entry.feed_id, entry.first_seen_at, entry.attempts
-    if attempts > MAX_PROCESS_ATTEMPTS + SUMMARY_ATTEMPTS:
+    if attempts > MAX_PAGE_ATTEMPTS + SUMMARY_ATTEMPTS:
         # Even the feed's summary did not get through: dead-letter the entry rather than let
         # it kill workers forever.
         return _fail(svc, entry_id, PermanentError("processing kept crashing", reason="crashed"))
-    if attempts > MAX_PROCESS_ATTEMPTS and page is not None:
-        # Every earlier attempt died without finishing: the page (extraction of some HTML
-        # is what can crash or hang) or a worker killed from outside, which look alike here.
-        # Go on with the feed's summary, as for a page that cannot be fetched: a crashing
-        # page stops crashing, and an innocent entry is still stored.
-        page = None
-        metrics.ENTRY_ERRORS.labels("crashed").inc()
+    if attempts > MAX_PAGE_ATTEMPTS:
+        # Every earlier attempt died without finishing: the page, or a worker killed from
+        # outside, which look alike here. Go on with the feed's summary, as for a page that
+        # cannot be fetched: a crashing page stops crashing, and an innocent entry is stored.
+        fetched = Fetched(None, "crashed")
+    elif fetched is None:
+        try:
+            fetched = page_or_summary(svc, record.link, last_try=attempts == MAX_PAGE_ATTEMPTS)
+        except BaseException:
+            _release(svc, entry_id)  # counted: a site down for good ends on the summary
+            raise
+    if fetched.error is not None:
+        metrics.ENTRY_ERRORS.labels(fetched.error).inc()  # recorded; the summary stands in
     try:
         try:
-            article = _extract(record, page)
+            article = _extract(record, fetched.page)
         except PermanentError as exc:
             return _fail(svc, entry_id, exc)
-        outcome = detect(svc, article, feed_id=feed_id, first_seen=first_seen, entry_id=entry_id)
+        outcome = detect(svc, article, feed_id=feed_id, first_seen=first_seen,
+                         entry=(entry_id, fetched.error))  # fmt: skip
     except BaseException as exc:
         # Hand the lease back at once, so the task's retry finds the entry free instead of
         # skipping it and leaving it to the stranded sweep (LEASE_S + STRANDED_GRACE_S later).
@@ -210,9 +205,13 @@ def detect(
     *,
     feed_id: int | None,
     first_seen: datetime,
-    entry_id: int | None = None,
+    entry: tuple[int, str | None] | None = None,
 ) -> DetectOutcome:
-    """One detection transaction under the dedupe lock (released only after the commit)."""
+    """One detection transaction under the dedupe lock (released only after the commit).
+
+    `entry` is (entry id, why its page is missing) for a polled entry, finished in the same
+    transaction.
+    """
     with stage("dedupe"):
         fp = fingerprint(article.text)  # pure CPU work: outside the transaction and the lock
     held = None
@@ -222,10 +221,11 @@ def detect(
             held = index.lock(fp)
             outcome = detect_and_store(session, svc, article, fp, index, feed_id=feed_id,
                                        first_seen=first_seen)  # fmt: skip
-            if entry_id is not None:
-                entry = session.get(Entry, entry_id)
-                assert entry is not None
-                repo.finish_entry(session, entry, svc.clock(), article_id=outcome.article_id)
+            if entry is not None:
+                row = session.get(Entry, entry[0])
+                assert row is not None
+                repo.finish_entry(session, row, svc.clock(), article_id=outcome.article_id,
+                                  page_error=entry[1])  # fmt: skip
     finally:
         if held is not None:
             held.release()
@@ -318,12 +318,12 @@ def claim_due_feeds(svc: Services, limit: int = 1000) -> list[int]:
     return ids
 
 
-def claim_stranded(svc: Services, grace_s: float = STRANDED_GRACE_S) -> list[tuple[int, str]]:
+def claim_stranded(svc: Services, grace_s: float = STRANDED_GRACE_S) -> list[int]:
     """Entries to hand on again (lost message or killed worker), marked as queued now."""
     now = svc.clock()
     with svc.db.session_scope() as session:
         stranded = repo.stranded_entries(session, now, grace_s)
-        repo.mark_queued(session, [entry_id for entry_id, _ in stranded], now)
+        repo.mark_queued(session, stranded, now)
     return stranded
 
 
@@ -333,7 +333,7 @@ def sync_configured_feeds(svc: Services) -> list[int]:
         return repo.sync_feeds(session, svc.settings.feeds, svc.settings.poll)
 
 
-def claim_stranded_now(svc: Services) -> list[tuple[int, str]]:
+def claim_stranded_now(svc: Services) -> list[int]:
     """Every unfinished entry nobody holds (a one-shot pass finishes earlier leftovers)."""
     return claim_stranded(svc, grace_s=-1.0)
 

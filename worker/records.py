@@ -54,6 +54,14 @@ class Page:
 
 
 @dataclass(frozen=True, slots=True)
+class Fetched:
+    """An entry's page, or why there is none (then the feed's summary stands in)."""
+
+    page: Page | None
+    error: str | None = None  # the fixed reason the page is missing
+
+
+@dataclass(frozen=True, slots=True)
 class Article:
     """Extracted article text and metadata, ready for matching and dedupe."""
 

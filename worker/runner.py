@@ -18,6 +18,7 @@ import click
 
 from worker.config import Settings
 from worker.errors import NewswatchError, TransientError
+from worker.records import Fetched
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ def poll_once(settings: Settings, *, progress: bool = False) -> PollSummary:
         pipeline.ensure_seed_claims(svc)
         feed_ids = pipeline.sync_configured_feeds(svc)
         entry_ids = _poll_all(svc, feed_ids, summary)
-        entry_ids += [e for e, _ in pipeline.claim_stranded_now(svc) if e not in entry_ids]
+        entry_ids += sorted(set(pipeline.claim_stranded_now(svc)) - set(entry_ids))
         summary.entries = len(entry_ids)
         _fetch_and_process(svc, entry_ids, summary, progress)
         summary.deliveries.update(pipeline.deliver_all_due(svc))
@@ -95,37 +96,50 @@ def _fetch_and_process(
     from worker.services import Services
 
     assert isinstance(svc, Services)
+    links = _links(svc, entry_ids)
+    # Pages download in threads; extraction and detection run here, one entry at a time
+    # (the claims index and the dedupe lock are per process, not per thread).
     with (
         ThreadPoolExecutor(svc.settings.fetch.concurrency) as pool,
         click.progressbar(
             length=len(entry_ids), label="articles", file=None if progress else io.StringIO()
         ) as bar,
     ):
-        futures: dict[Future[bool], int] = {
-            pool.submit(_fetch_until_done, svc, entry_id): entry_id for entry_id in entry_ids
+        futures: dict[Future[Fetched], int] = {
+            pool.submit(_fetch_until_done, svc, links[entry_id]): entry_id for entry_id in entry_ids
         }
         for future in as_completed(futures):
-            future.result()
-            outcome = pipeline.process_entry(svc, futures[future])
+            outcome = pipeline.process_entry(svc, futures[future], future.result())
             summary.outcomes[outcome] += 1
             bar.update(1)
 
 
-def _fetch_until_done(svc: object, entry_id: int) -> bool:
-    """Fetch with the pipeline's own retry budget, waiting briefly between tries."""
+def _links(svc: object, entry_ids: Sequence[int]) -> dict[int, str]:
+    from worker.services import Services
+    from worker.store.models import Entry
+
+    assert isinstance(svc, Services)
+    with svc.db.session_scope() as session:
+        return {e.id: e.link for e in session.query(Entry).filter(Entry.id.in_(entry_ids))}
+
+
+def _fetch_until_done(svc: object, link: str) -> Fetched:
+    """Download with the pipeline's own retry budget, waiting briefly between tries."""
     import time
 
     from worker import pipeline
     from worker.services import Services
 
     assert isinstance(svc, Services)
-    for attempt in range(pipeline.MAX_FETCH_ATTEMPTS + 1):
+    for attempt in range(1, pipeline.MAX_PAGE_ATTEMPTS + 1):
         try:
-            return pipeline.fetch_entry(svc, entry_id)
+            return pipeline.page_or_summary(
+                svc, link, last_try=attempt == pipeline.MAX_PAGE_ATTEMPTS
+            )
         except TransientError as exc:
             # A one-shot pass cannot wait minutes; a short pause still rides out a blip.
-            time.sleep(min(exc.retry_after or 0.5 * (attempt + 1), 5.0))
-    return False
+            time.sleep(min(exc.retry_after or 0.5 * attempt, 5.0))
+    raise AssertionError("the last try returns")
 
 
 def ingest_locations(settings: Settings, locations: Iterable[str]) -> Iterator[tuple[str, str]]:

@@ -96,26 +96,20 @@ def run_mapped(task: Task, fn: Callable[..., T], *args: Any) -> T | None:
 
 @app.task(name="newswatch.poll_feed", bind=True, **LIMITS)
 def poll_feed(self: Task, feed_id: int) -> None:
-    """Poll one feed; hand each new or revised entry to fetch_entry."""
+    """Poll one feed; hand each new or revised entry to process_entry."""
     from worker import pipeline
 
     entry_ids = run_mapped(self, pipeline.poll_feed, services(), feed_id) or []
     for entry_id in entry_ids:
-        fetch_entry.delay(entry_id)
-
-
-@app.task(name="newswatch.fetch_entry", bind=True, **LIMITS)
-def fetch_entry(self: Task, entry_id: int) -> None:
-    """Download one entry's page into the database; then hand it to process_entry."""
-    from worker import pipeline
-
-    if run_mapped(self, pipeline.fetch_entry, services(), entry_id):
         process_entry.delay(entry_id)
 
 
 @app.task(name="newswatch.process_entry", bind=True, **LIMITS)
 def process_entry(self: Task, entry_id: int) -> None:
-    """Extract and run detection on one fetched entry; deliver its alerts at once."""
+    """Fetch, extract and run detection on one entry; deliver its alerts at once.
+
+    One task per entry: the page never leaves this process (see pipeline.py).
+    """
     from worker import pipeline
 
     outcome = run_mapped(self, pipeline.process_entry, services(), entry_id)
@@ -139,8 +133,8 @@ def requeue_stranded(self: Task) -> None:
     """Hand on again the entries whose message or worker was lost."""
     from worker import pipeline
 
-    for entry_id, state in run_mapped(self, pipeline.claim_stranded, services()) or []:
-        (fetch_entry if state == "pending" else process_entry).delay(entry_id)
+    for entry_id in run_mapped(self, pipeline.claim_stranded, services()) or []:
+        process_entry.delay(entry_id)
 
 
 @app.task(name="newswatch.deliver_alert", bind=True, soft_time_limit=60, time_limit=90)

@@ -239,7 +239,7 @@ class Tally:
     @property
     def settled(self) -> bool:
         """No entry or delivery is left unfinished."""
-        open_entries = self.entries["pending"] + self.entries["fetched"]
+        open_entries = self.entries["pending"]
         open_deliveries = self.deliveries["pending"] + self.deliveries["sending"]
         return open_entries == 0 and open_deliveries == 0
 

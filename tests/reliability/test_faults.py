@@ -130,7 +130,7 @@ def _settle_or_sweep(db: Database, cfg: Path, process: subprocess.Popen[bytes],
     except AssertionError:
         stop(process)
     before = tally(db)
-    swept = before.entries["pending"] + before.entries["fetched"]
+    swept = before.entries["pending"]
     time_travel(db, DOWNTIME_S)
     process = _start(cfg, log.with_suffix(".sweep.log"))
     try:

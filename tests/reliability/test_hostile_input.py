@@ -55,8 +55,7 @@ def _run(svc: Services, server: LoopbackServer, hostile_url: str) -> tuple[Entry
     server.static("/feed.xml", rss("f", items), headers=RSS)
     for feed_id in pipeline.sync_configured_feeds(svc):
         for entry_id in pipeline.poll_feed(svc, feed_id):
-            _fetch_with_retries(svc, entry_id)
-            pipeline.process_entry(svc, entry_id)
+            _process_with_retries(svc, entry_id)
     with svc.db.session_scope() as session:
         hostile, good = session.scalars(select(Entry).order_by(Entry.id)).all()
         session.expunge_all()
@@ -64,16 +63,16 @@ def _run(svc: Services, server: LoopbackServer, hostile_url: str) -> tuple[Entry
     return hostile, good
 
 
-def _fetch_with_retries(svc: Services, entry_id: int) -> None:
+def _process_with_retries(svc: Services, entry_id: int) -> None:
     """What the task's retries do, without their waits: transient errors are retried until
     the pipeline gives up on the page and lets the summary stand in."""
-    for _attempt in range(pipeline.MAX_FETCH_ATTEMPTS + 1):
+    for _attempt in range(pipeline.MAX_PAGE_ATTEMPTS):
         try:
-            assert pipeline.fetch_entry(svc, entry_id)
+            assert pipeline.process_entry(svc, entry_id) != "skipped"
             return
         except TransientError:
             continue
-    raise AssertionError("the fetch was never given up")
+    raise AssertionError("the page was never given up")
 
 
 def _drip(_request: object) -> Response:

@@ -41,7 +41,6 @@ def _run_all(svc: Services) -> list[str]:
     outcomes = []
     for feed_id in pipeline.sync_configured_feeds(svc):
         for entry_id in pipeline.poll_feed(svc, feed_id):
-            pipeline.fetch_entry(svc, entry_id)
             outcomes.append(pipeline.process_entry(svc, entry_id))
     return outcomes
 
@@ -98,10 +97,8 @@ def test_a_task_run_twice_stores_nothing_twice(svc: Services, server: LoopbackSe
     _serve_feed(server, [("/a", "One")])
     (feed_id,) = pipeline.sync_configured_feeds(svc)
     (entry_id,) = pipeline.poll_feed(svc, feed_id)
-    assert pipeline.fetch_entry(svc, entry_id) is True
-    assert pipeline.fetch_entry(svc, entry_id) is False  # already fetched: a no-op
     first = pipeline.process_entry(svc, entry_id)
-    assert pipeline.process_entry(svc, entry_id) == "skipped"
+    assert pipeline.process_entry(svc, entry_id) == "skipped"  # done already: a no-op
     assert first in {"stored", "off_topic"}
     assert len(_articles(svc)) == 1
     assert pipeline.poll_feed(svc, feed_id) == []  # the same entry is not handed on again
@@ -146,28 +143,28 @@ def _interrupted_attempts(svc: Services, entry_id: int, count: int) -> None:
     for i in range(count):
         taken_at = WHEN - timedelta(hours=count - i)  # each lease long expired
         with svc.db.session_scope() as session:
-            assert repo.lease_entry(session, entry_id, "fetched", taken_at, 60) is not None
+            assert repo.lease_entry(session, entry_id, taken_at, 60) is not None
 
 
-def _one_fetched_entry(svc: Services, server: LoopbackServer) -> int:
+def _one_entry(svc: Services, server: LoopbackServer) -> int:
     seeds = seed_texts()
     number = sorted(seeds)[0]
     server.static("/a/crash", article_html("Seed", seeds[number]), headers=HTML)
     _serve_feed(server, [("/a/crash", "UN rights office Xinjiang assessment summary")])
     (feed_id,) = pipeline.sync_configured_feeds(svc)
     (entry_id,) = pipeline.poll_feed(svc, feed_id)
-    assert pipeline.fetch_entry(svc, entry_id)
     return entry_id
 
 
 def test_an_entry_whose_processing_keeps_dying_goes_on_with_its_summary(
     svc: Services, server: LoopbackServer
 ) -> None:
-    entry_id = _one_fetched_entry(svc, server)
-    _interrupted_attempts(svc, entry_id, pipeline.MAX_PROCESS_ATTEMPTS)
+    entry_id = _one_entry(svc, server)
+    _interrupted_attempts(svc, entry_id, pipeline.MAX_PAGE_ATTEMPTS)
     assert pipeline.process_entry(svc, entry_id) != "error"
     (article,) = _articles(svc)
     assert article.source == "feed_summary"  # the page is the likely crash: not tried again
+    assert not server.hits("/a/crash")
     assert article.text.startswith("UN rights office")
 
 
@@ -176,8 +173,8 @@ def test_an_entry_that_dies_even_on_its_summary_is_dead_lettered(
 ) -> None:
     from worker.store.models import Entry
 
-    entry_id = _one_fetched_entry(svc, server)
-    limit = pipeline.MAX_PROCESS_ATTEMPTS + pipeline.SUMMARY_ATTEMPTS
+    entry_id = _one_entry(svc, server)
+    limit = pipeline.MAX_PAGE_ATTEMPTS + pipeline.SUMMARY_ATTEMPTS
     _interrupted_attempts(svc, entry_id, limit)
     assert pipeline.process_entry(svc, entry_id) == "error"
     assert _articles(svc) == []

@@ -105,7 +105,7 @@ class Entry(Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     published_at: Mapped[datetime | None]
     updated_at: Mapped[datetime | None]
-    # pending (to fetch) -> fetched (to process) -> done | failed
+    # pending (to fetch and process) -> done | failed; an updated item goes back to pending
     state: Mapped[str] = mapped_column(String(16), default="pending")
     version: Mapped[int] = mapped_column(default=1)  # bumped when the feed updates the item
     attempts: Mapped[int] = mapped_column(default=0)
@@ -116,26 +116,6 @@ class Entry(Base):
     first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     processed_at: Mapped[datetime | None]
     article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", ondelete="SET NULL"))
-
-
-class StoredPage(Base):
-    """The fetched page of an entry, kept compressed between the fetch and process stages.
-
-    Pages travel through the database, never through the broker: messages carry ids only.
-    The HTML is dropped once the entry is processed.
-    """
-
-    __tablename__ = "pages"
-
-    entry_id: Mapped[int] = mapped_column(
-        ForeignKey("entries.id", ondelete="CASCADE"), primary_key=True
-    )
-    final_url: Mapped[str] = mapped_column(String(2048), default="")
-    status: Mapped[int] = mapped_column(default=0)
-    content_type: Mapped[str] = mapped_column(String(128), default="")
-    html_gz: Mapped[bytes | None] = mapped_column(LargeBinary)
-    error_reason: Mapped[str | None] = mapped_column(String(64))  # set: fall back to summary
-    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 # --- articles, stories, revisions (owned by pipeline and dedupe/) ------------------------

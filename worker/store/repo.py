@@ -5,7 +5,6 @@ Feeds and entries live here; articles are written by store/articles.py.
 
 from __future__ import annotations
 
-import gzip
 from collections.abc import Iterable, Sequence
 from datetime import datetime, timedelta
 
@@ -13,9 +12,9 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from worker.config import FeedConfig, PollConfig
-from worker.records import FeedEntry, Page, PollResult
+from worker.records import FeedEntry, PollResult
 from worker.sources import schedule
-from worker.store.models import Entry, Feed, StoredPage
+from worker.store.models import Entry, Feed
 
 # Entry keys are looked up in chunks this size: well under SQLite's 32,766 bound parameters.
 _IN_CHUNK = 500
@@ -166,10 +165,8 @@ def _reopen(row: Entry, item: FeedEntry) -> None:
     row.error_reason = row.error_detail = None
 
 
-def lease_entry(
-    session: Session, entry_id: int, state: str, now: datetime, lease_s: float
-) -> Entry | None:
-    """Take the entry for `lease_s` seconds if it is in `state` and nobody holds it.
+def lease_entry(session: Session, entry_id: int, now: datetime, lease_s: float) -> Entry | None:
+    """Take the entry for `lease_s` seconds if it is still pending and nobody holds it.
 
     One conditional UPDATE: atomic on SQLite and PostgreSQL alike, so two workers handed the
     same id (a redelivered message) cannot both work on it.
@@ -178,7 +175,7 @@ def lease_entry(
         update(Entry)
         .where(
             Entry.id == entry_id,
-            Entry.state == state,
+            Entry.state == "pending",
             or_(Entry.lease_until.is_(None), Entry.lease_until < now),
         )
         .values(lease_until=now + timedelta(seconds=lease_s), attempts=Entry.attempts + 1)
@@ -203,17 +200,17 @@ def mark_queued(session: Session, entry_ids: Sequence[int], now: datetime) -> No
 
 def stranded_entries(
     session: Session, now: datetime, grace_s: float, limit: int = 1000
-) -> list[tuple[int, str]]:
-    """Unfinished entries whose message or worker was lost: (id, state) to hand on again.
+) -> list[int]:
+    """Unfinished entries whose message or worker was lost: the ids to hand on again.
 
     An entry is stranded when nobody holds its lease and it was queued (or first seen) more
     than `grace_s` ago: a broker that lost the message, or a worker killed mid-task.
     """
     cutoff = now - timedelta(seconds=grace_s)
     query = (
-        select(Entry.id, Entry.state)
+        select(Entry.id)
         .where(
-            Entry.state.in_(("pending", "fetched")),
+            Entry.state == "pending",
             or_(Entry.lease_until.is_(None), Entry.lease_until < now),
             or_(
                 Entry.queued_at < cutoff,
@@ -223,38 +220,7 @@ def stranded_entries(
         .order_by(Entry.id)
         .limit(limit)
     )
-    return [(row.id, row.state) for row in session.execute(query)]
-
-
-def save_page(session: Session, entry: Entry, page: Page | None, error_reason: str | None) -> None:
-    """Store the fetched page (or why there is none) and move the entry on to processing."""
-    row = session.get(StoredPage, entry.id) or StoredPage(entry_id=entry.id)
-    row.final_url = page.final_url if page else entry.link
-    row.status = page.status if page else 0
-    row.content_type = page.content_type if page else ""
-    # Level 1: pages are kept for seconds; speed matters more than a few more bytes.
-    row.html_gz = gzip.compress(page.html.encode("utf-8"), compresslevel=1) if page else None
-    row.error_reason = error_reason
-    row.fetched_at = page.fetched_at if page else entry.first_seen_at
-    session.add(row)
-    entry.state = "fetched"
-    entry.lease_until = None
-    entry.attempts = 0
-
-
-def load_page(session: Session, entry: Entry) -> Page | None:
-    """The stored page of an entry, or None when the fetch failed (use the summary)."""
-    row = session.get(StoredPage, entry.id)
-    if row is None or row.html_gz is None:
-        return None
-    return Page(
-        url=entry.link,
-        final_url=row.final_url,
-        html=gzip.decompress(row.html_gz).decode("utf-8"),
-        status=row.status,
-        content_type=row.content_type,
-        fetched_at=row.fetched_at,
-    )
+    return list(session.scalars(query))
 
 
 def finish_entry(
@@ -264,19 +230,18 @@ def finish_entry(
     *,
     article_id: int | None,
     error: tuple[str, str] | None = None,
+    page_error: str | None = None,
 ) -> None:
-    """Close an entry: done (with its article) or failed (with reason and detail)."""
+    """Close an entry: done (with its article) or failed (with reason and detail).
+
+    `page_error` says why the feed's summary stood in for the page; it is kept as the
+    entry's error reason although the entry is done.
+    """
     entry.state = "failed" if error else "done"
     entry.processed_at = now
     entry.lease_until = None
     entry.article_id = article_id
-    entry.error_reason, entry.error_detail = error if error else (None, None)
-    page = session.get(StoredPage, entry.id)
-    if error is None and page is not None and page.error_reason:
-        # The page could not be fetched and the summary stood in: keep why, as the page goes.
-        entry.error_reason = page.error_reason
-    if page is not None:
-        session.delete(page)  # the HTML served its purpose; the article holds the text
+    entry.error_reason, entry.error_detail = error if error else (page_error, None)
 
 
 def entry_as_record(entry: Entry) -> FeedEntry:
