@@ -1,13 +1,16 @@
 """The Celery app: broker (Redis, or the embedded SQLite default), queues, routes, beat.
 
 Importing this module creates an unconfigured Celery object and nothing else; `configure()`
-applies Settings. Queues: `fetch` (I/O-bound: polls and page downloads), `process`
-(CPU-bound: extraction and detection), `deliver` (chat webhooks).
+applies Settings. Queues: `fetch` (I/O-bound: feed polls and the scheduler's sweeps),
+`process` (one task per entry: its page download, extraction and detection; the download is
+a few ms against tens of ms of extraction, and keeping it in the same task keeps the page out
+of the broker and the database), `deliver` (chat webhooks).
 
 The embedded default is kombu's SQLAlchemy transport on a SQLite file beside the database:
 no server to install, and messages survive a restart. Its stock 1 s polling interval caps
 it near 2 tasks/s, so a registered subclass polls every 50 ms (passing `polling_interval`
-as a transport option would be handed to SQLAlchemy and crash the worker). It has no
+as a transport option would be handed to SQLAlchemy and crash the worker); its channel runs
+the file in WAL mode and deletes each message it hands out (EmbeddedChannel). It has no
 visibility timeout: the database lease and the periodic `requeue_stranded` task recover
 what a killed worker held.
 """
@@ -15,13 +18,18 @@ what a killed worker held.
 from __future__ import annotations
 
 from datetime import timedelta
+from json import loads
 from pathlib import Path
+from queue import Empty
 from typing import Any
 
 from celery import Celery
 from kombu.entity import Queue
 from kombu.transport import TRANSPORT_ALIASES
+from kombu.transport.sqlalchemy import Channel as SqlaChannel
 from kombu.transport.sqlalchemy import Transport as SqlaTransport
+from kombu.utils.encoding import bytes_to_str
+from sqlalchemy import Engine, event, text
 
 from worker.config import Settings
 
@@ -38,9 +46,56 @@ MAX_RETRY_COUNTDOWN_S = 1800
 EMBEDDED_BUSY_S = 30.0
 
 
+class EmbeddedChannel(SqlaChannel):
+    """kombu's SQLAlchemy channel on a SQLite file in WAL mode, deleting what it hands out.
+
+    WAL: readers never block a writer and a commit needs no journal fsync. In the default
+    rollback-journal mode the publishers and the pollers of three queues (a BEGIN IMMEDIATE
+    every 50 ms each) convoyed on the file lock until every publish failed with "database
+    is locked" (10,000 feeds stalled the service; docs/performance.md).
+    Deleting: stock kombu marks a message it hands out invisible and never deletes it, so the
+    table, and the index every poll reads, would grow by every message ever sent. Nothing
+    needs the row afterwards: this transport has no acknowledgement to wait for (a message
+    lost with its worker is found again through the database leases).
+    """
+
+    def _engine_from_config(self) -> Engine:
+        engine: Engine = super()._engine_from_config()
+        event.listen(engine, "connect", _broker_pragmas)
+        return engine
+
+    def _get(self, queue: str, timeout: float | None = None) -> Any:
+        obj = self._get_or_create(queue)
+        self.session.execute(text("BEGIN IMMEDIATE TRANSACTION"))  # as kombu: one taker
+        try:
+            message = (
+                self.session.query(self.message_cls)
+                .filter(self.message_cls.queue_id == obj.id)
+                .filter(self.message_cls.visible.is_(True))
+                .order_by(self.message_cls.sent_at, self.message_cls.id)
+                .limit(1)
+                .first()
+            )
+            if message is None:
+                raise Empty()
+            payload = loads(bytes_to_str(message.payload))
+            self.session.delete(message)
+            return payload
+        finally:
+            self.session.commit()
+
+
+def _broker_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")  # WAL + NORMAL survives a process crash
+    cursor.close()
+
+
 class EmbeddedTransport(SqlaTransport):
     """kombu's SQLAlchemy transport with a 50 ms polling interval (see module docstring)."""
 
+    Channel = EmbeddedChannel
     polling_interval = 0.05
 
 
@@ -107,7 +162,6 @@ def _transport_options(settings: Settings) -> dict[str, Any]:
 def _routes() -> dict[str, dict[str, str]]:
     return {
         "newswatch.poll_feed": {"queue": "fetch"},
-        "newswatch.fetch_entry": {"queue": "fetch"},
         "newswatch.process_entry": {"queue": "process"},
         "newswatch.deliver_alert": {"queue": "deliver"},
         "newswatch.enqueue_due_feeds": {"queue": "fetch"},
