@@ -27,7 +27,7 @@ from worker.detect import DetectOutcome, detect_and_store, stage
 from worker.errors import NewswatchError, PermanentError, TransientError
 from worker.extract import article_from_entry, article_from_page, decode_html
 from worker.net import fetch, status_error
-from worker.records import Article, FeedEntry, Fetched, Page
+from worker.records import Article, FeedEntry, Page, PageResult
 from worker.services import Services
 from worker.sources import feeds
 from worker.store import repo
@@ -61,6 +61,7 @@ def poll_feed(svc: Services, feed_id: int) -> list[int]:
         if feed is None or feed.retired_at is not None:
             return []
         url, etag, last_modified, name = feed.url, feed.etag, feed.last_modified, feed.name
+        body_hash = feed.body_hash
     started = time.monotonic()
     result = feeds.poll(
         svc.http,
@@ -70,6 +71,7 @@ def poll_feed(svc: Services, feed_id: int) -> list[int]:
         max_bytes=svc.settings.fetch.max_bytes,
         deadline_s=svc.settings.fetch.timeout * 2,  # connect + read of a large feed
         max_entries=svc.settings.poll.max_entries,
+        body_hash=body_hash,
     )
     metrics.FETCH_SECONDS.labels("feed").observe(time.monotonic() - started)
     with svc.db.session_scope() as session:
@@ -86,20 +88,20 @@ def poll_feed(svc: Services, feed_id: int) -> list[int]:
     return entry_ids
 
 
-def page_or_summary(svc: Services, link: str, *, last_try: bool) -> Fetched:
+def page_or_summary(svc: Services, link: str, *, last_try: bool) -> PageResult:
     """The page of an entry, or why the feed's summary stands in for it.
 
     A permanent failure (404, not HTML, robots.txt says no, too large) is answered with the
     summary at once; a transient one is raised for a retry, except on the last try.
     """
     try:
-        return Fetched(download_page(svc, link))
+        return PageResult(download_page(svc, link))
     except PermanentError as exc:
-        return Fetched(None, exc.reason)
+        return PageResult(None, exc.reason)
     except TransientError as exc:
         if not last_try:
             raise
-        return Fetched(None, exc.reason)
+        return PageResult(None, exc.reason)
 
 
 def download_page(svc: Services, url: str) -> Page:
@@ -152,7 +154,7 @@ def _release(svc: Services, entry_id: int, *, refund: bool = False) -> None:
             time.sleep(wait)
 
 
-def process_entry(svc: Services, entry_id: int, fetched: Fetched | None = None) -> str:
+def process_entry(svc: Services, entry_id: int, fetched: PageResult | None = None) -> str:
     """Fetch, extract, match, dedupe, judge claims and write alerts for one entry.
 
     `fetched` is the page when the caller downloaded it already (`poll --once` downloads in
@@ -174,7 +176,7 @@ def process_entry(svc: Services, entry_id: int, fetched: Fetched | None = None) 
         # Every earlier attempt died without finishing: the page, or a worker killed from
         # outside, which look alike here. Go on with the feed's summary, as for a page that
         # cannot be fetched: a crashing page stops crashing, and an innocent entry is stored.
-        fetched = Fetched(None, "crashed")
+        fetched = PageResult(None, "crashed")
     elif fetched is None:
         try:
             fetched = page_or_summary(svc, record.link, last_try=attempts == MAX_PAGE_ATTEMPTS)

@@ -39,6 +39,7 @@ class PollResult:
     retry_after: float | None = None
     bozo_reason: str | None = None  # feed was ill-formed but entries were still read
     http_status: int | None = None
+    body_hash: str | None = None  # sha256 of the document that answered 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +55,7 @@ class Page:
 
 
 @dataclass(frozen=True, slots=True)
-class Fetched:
+class PageResult:
     """An entry's page, or why there is none (then the feed's summary stands in)."""
 
     page: Page | None

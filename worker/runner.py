@@ -18,7 +18,7 @@ import click
 
 from worker.config import Settings
 from worker.errors import NewswatchError, TransientError
-from worker.records import Fetched
+from worker.records import PageResult
 
 log = logging.getLogger(__name__)
 
@@ -105,7 +105,7 @@ def _fetch_and_process(
             length=len(entry_ids), label="articles", file=None if progress else io.StringIO()
         ) as bar,
     ):
-        futures: dict[Future[Fetched], int] = {
+        futures: dict[Future[PageResult], int] = {
             pool.submit(_fetch_until_done, svc, links[entry_id]): entry_id for entry_id in entry_ids
         }
         for future in as_completed(futures):
@@ -123,7 +123,7 @@ def _links(svc: object, entry_ids: Sequence[int]) -> dict[int, str]:
         return {e.id: e.link for e in session.query(Entry).filter(Entry.id.in_(entry_ids))}
 
 
-def _fetch_until_done(svc: object, link: str) -> Fetched:
+def _fetch_until_done(svc: object, link: str) -> PageResult:
     """Download with the pipeline's own retry budget, waiting briefly between tries."""
     import time
 

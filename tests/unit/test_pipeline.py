@@ -104,6 +104,23 @@ def test_a_task_run_twice_stores_nothing_twice(svc: Services, server: LoopbackSe
     assert pipeline.poll_feed(svc, feed_id) == []  # the same entry is not handed on again
 
 
+def test_a_feed_answering_the_same_bytes_is_not_parsed_again(
+    svc: Services, server: LoopbackServer
+) -> None:
+    from worker.store.models import Feed
+
+    server.static("/a", article_html("One", seed_texts()["001"]), headers=HTML)
+    _serve_feed(server, [("/a", "One")])  # a plain 200: no ETag, no Last-Modified
+    assert len(_run_all(svc)) == 1
+    assert _run_all(svc) == []
+    with svc.db.session_scope() as session:
+        feed = session.scalars(select(Feed)).one()
+        assert (feed.last_status, feed.consecutive_failures) == ("not_modified", 0)
+    _serve_feed(server, [("/a", "One"), ("/b", "Two")])  # changed bytes: parsed again
+    server.static("/b", article_html("Two", seed_texts()["003"]), headers=HTML)
+    assert len(_run_all(svc)) == 1
+
+
 ATOM = (
     '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>f</title>'
     '<entry><id>g1</id><link href="{0}"/><title>One</title><updated>{1}</updated></entry></feed>'

@@ -16,7 +16,7 @@ import feedparser
 import httpx
 
 from worker.errors import NewswatchError, PermanentError
-from worker.net import fetch, status_error
+from worker.net import Fetched, fetch, status_error
 from worker.records import FeedEntry, PollResult
 from worker.urls import canonicalize
 
@@ -33,8 +33,13 @@ def poll(
     max_bytes: int,
     deadline_s: float,
     max_entries: int,
+    body_hash: str | None = None,
 ) -> PollResult:
-    """Fetch and parse one feed; every failure comes back as a PollResult status, not raised."""
+    """Fetch and parse one feed; every failure comes back as a PollResult status, not raised.
+
+    `body_hash` is the hash of the last document: many servers send no validators (or ignore
+    them) and answer 200 with the same bytes, which then count as not modified, unparsed.
+    """
     headers = {
         "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"
     }
@@ -56,19 +61,24 @@ def poll(
         error = status_error(got.status, got.headers.get("retry-after"))
         return PollResult(status=error.reason, http_status=got.status,
                           retry_after=getattr(error, "retry_after", None))  # fmt: skip
+    return _document(got, moved, body_hash, max_entries)
+
+
+def _document(got: Fetched, moved: str | None, body_hash: str | None,
+              max_entries: int) -> PollResult:  # fmt: skip
+    """The result of a 200: the same bytes as last time, or the entries parsed."""
+    etag, last_modified = got.headers.get("etag"), got.headers.get("last-modified")
+    digest = hashlib.sha256(got.content).hexdigest()
+    if digest == body_hash:
+        return PollResult(status="not_modified", new_url=moved, http_status=got.status,
+                          body_hash=digest, etag=etag, last_modified=last_modified)  # fmt: skip
     try:
         entries, bozo_reason = parse_entries(got.content, got.headers, got.final_url, max_entries)
     except PermanentError as exc:
         return PollResult(status=exc.reason, http_status=got.status)
-    return PollResult(
-        status="ok",
-        entries=entries,
-        etag=got.headers.get("etag"),
-        last_modified=got.headers.get("last-modified"),
-        new_url=moved,
-        bozo_reason=bozo_reason,
-        http_status=got.status,
-    )
+    return PollResult(status="ok", entries=entries, new_url=moved, bozo_reason=bozo_reason,
+                      http_status=got.status, body_hash=digest, etag=etag,
+                      last_modified=last_modified)  # fmt: skip
 
 
 def parse_entries(

@@ -78,6 +78,7 @@ class Feed(Base):
     interval_s: Mapped[float] = mapped_column(Float)
     etag: Mapped[str | None] = mapped_column(String(512))
     last_modified: Mapped[str | None] = mapped_column(String(128))
+    body_hash: Mapped[str | None] = mapped_column(String(64))  # the last 200's document
     next_check_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
     last_polled_at: Mapped[datetime | None]
     last_success_at: Mapped[datetime | None]

@@ -96,8 +96,9 @@ def record_poll(
     feed.consecutive_failures = 0
     feed.last_error = None
     feed.last_success_at = now
-    if result.status == "ok":
+    if result.body_hash is not None:  # a 200 (a 304 keeps the validators it was sent)
         feed.etag, feed.last_modified = result.etag, result.last_modified
+        feed.body_hash = result.body_hash
     nxt = schedule.after_success(now, feed.interval_s, configured_s, len(entry_ids), policy)
     feed.next_check_at, feed.interval_s = nxt.at, nxt.interval_s
     return entry_ids

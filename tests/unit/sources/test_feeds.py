@@ -48,6 +48,20 @@ def test_ok_then_not_modified_with_conditional_headers(server: LoopbackServer, c
     assert server.hits("/f")[-1].headers["if-none-match"] == '"e1"'
 
 
+def test_the_same_bytes_without_validators_count_as_not_modified(
+    server: LoopbackServer, client
+) -> None:
+    server.static("/f", _feed(), headers=RSS)  # no ETag, no Last-Modified: a plain 200
+    first = _poll(client, server.url("/f"))
+    assert first.status == "ok" and len(first.entries) == 3 and first.body_hash
+    again = _poll(client, server.url("/f"), body_hash=first.body_hash)
+    assert (again.status, again.entries, again.http_status) == ("not_modified", (), 200)
+    server.static("/f", _feed(4), headers=RSS)
+    changed = _poll(client, server.url("/f"), body_hash=first.body_hash)
+    assert changed.status == "ok" and len(changed.entries) == 4
+    assert changed.body_hash != first.body_hash
+
+
 def test_last_modified_is_sent_back(server: LoopbackServer, client) -> None:
     server.static("/f", _feed(), headers={**RSS, "Last-Modified": "Mon, 01 Jan 2024 00:00:00 GMT"})
     first = _poll(client, server.url("/f"))

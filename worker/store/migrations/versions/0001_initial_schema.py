@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises:
-Create Date: 2026-12-02 05:51:44.809012
+Create Date: 2026-12-02 06:24:39.053819
 """
 
 from __future__ import annotations
@@ -57,6 +57,7 @@ def upgrade() -> None:
         sa.Column("interval_s", sa.Float(), nullable=False),
         sa.Column("etag", sa.String(length=512), nullable=True),
         sa.Column("last_modified", sa.String(length=128), nullable=True),
+        sa.Column("body_hash", sa.String(length=64), nullable=True),
         sa.Column("next_check_at", worker.store.models.UTCDateTime(timezone=True), nullable=False),
         sa.Column("last_polled_at", worker.store.models.UTCDateTime(timezone=True), nullable=True),
         sa.Column("last_success_at", worker.store.models.UTCDateTime(timezone=True), nullable=True),
