@@ -23,7 +23,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, uninstalled
 
-from benchmarks.pipeline_run import RssSampler, backend, free_port
+from benchmarks.pipeline_run import RssSampler, backend, free_port, group_cpu_s
 from tests.support.corpus import rss, write_config
 from tests.support.loopback import LoopbackServer, Request, Response
 from tests.support.processes import start_newswatch, stop
@@ -68,19 +68,6 @@ class Feeds:
         """(time, 200s, 304s) now."""
         with self.lock:
             return time.time(), self.counts[200], self.counts[304]
-
-
-def group_cpu_s(pgid: int) -> float:
-    """User + system CPU seconds of the live processes of a process group."""
-    total = 0
-    for pid in (p for p in os.listdir("/proc") if p.isdigit()):
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[2]) == pgid:
-            total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
 
 
 def one_size(

@@ -46,17 +46,29 @@ def raw_throughput(pages: list[str], processes: int) -> dict[str, Any]:
     """Pages per second of `extract_html` over `pages`, one process per core (forked)."""
     _PAGES[:] = pages
     ctx = multiprocessing.get_context("fork")
+    warm = min(len(pages), processes * 2)
+    cpu_before = _children_cpu_s()
     with ctx.Pool(processes) as pool:
-        pool.map(_extract_one, range(min(len(pages), processes * 2)))  # warm imports
+        pool.map(_extract_one, range(warm))  # warm imports
         started = time.perf_counter()
         pool.map(_extract_one, range(len(pages)), chunksize=4)
         elapsed = time.perf_counter() - started
+    # CPU per page does not depend on what else the machine runs, unlike pages per second.
+    cpu_s = _children_cpu_s() - cpu_before
     return {
         "pages": len(pages),
         "processes": processes,
         "elapsed_s": round(elapsed, 2),
         "pages_per_s": round(len(pages) / elapsed, 2),
+        "cpu_ms_per_page": round(1000 * cpu_s / (len(pages) + warm), 2),
     }
+
+
+def _children_cpu_s() -> float:
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)  # the pool's, once it is joined
+    return usage.ru_utime + usage.ru_stime
 
 
 def machine() -> dict[str, Any]:
@@ -148,8 +160,14 @@ def run_pipeline(args: argparse.Namespace, pages: list[Any], tmp: Path) -> dict[
         finally:
             served.close()
         result["ratio_to_raw"] = round(result["articles_per_s"] / out["raw"]["pages_per_s"], 3)
+        # The same ratio in CPU time: what the pipeline would keep of raw on idle cores.
+        result["cpu_ratio_to_raw"] = round(
+            out["raw"]["cpu_ms_per_page"] / result["cpu_ms_per_article"], 3
+        )
         print(
-            f"{mode}: {result['articles_per_s']} articles/s ({result['ratio_to_raw']} of raw)",
+            f"{mode}: {result['articles_per_s']} articles/s ({result['ratio_to_raw']} of raw); "
+            f"{result['cpu_ms_per_article']} ms CPU per article against "
+            f"{out['raw']['cpu_ms_per_page']} raw ({result['cpu_ratio_to_raw']})",
             file=sys.stderr,
         )
         out[mode] = result
@@ -217,10 +235,15 @@ def main(argv: list[str] | None = None) -> int:
 def summary(results: dict[str, Any]) -> dict[str, Any]:
     """The headline figures of a run."""
     pipe = results["pipeline"]
-    out: dict[str, Any] = {"raw_pages_per_s": pipe["raw"]["pages_per_s"]}
+    out: dict[str, Any] = {
+        "raw_pages_per_s": pipe["raw"]["pages_per_s"],
+        "raw_cpu_ms_per_page": pipe["raw"]["cpu_ms_per_page"],
+    }
     for mode, result in pipe.items():
         if isinstance(result, dict) and "articles_per_s" in result:
-            out[mode] = {k: result[k] for k in ("articles_per_s", "ratio_to_raw", "elapsed_s")}
+            keys = ("articles_per_s", "ratio_to_raw", "cpu_ms_per_article", "cpu_ratio_to_raw",
+                    "elapsed_s")  # fmt: skip
+            out[mode] = {k: result[k] for k in keys}
             out[mode]["latency_trickle"] = result["latency_trickle"]
             out[mode]["max_process_mb"] = result["memory"]["max_process_mb"]
     for key in ("quality", "feeds"):
