@@ -6,11 +6,13 @@ is contained in "the motion was rejected by 19 votes to 17, with 11 abstentions"
 words are stemmed (Snowball), then go through the dedupe module's spelling-tolerant
 skeleton, so Uighur/Uyghur, centres/centers and abstained/abstaining are one word.
 Containment (not Jaccard) is what lets a shortened quote or a line lifted out of a long
-sentence count as known.
+sentence count as known. Words that only date or frame a claim ("on Thursday", "last
+month", "even") are left out; figures and years count as words.
 
-Figures are compared as numbers, not words (see figures.py); a negation on one side only
-("did not find" against "found") and opposite outcomes ("adopted" against "rejected") keep
-two claims apart.
+Figures are also compared as numbers (see figures.py): a changed figure keeps two claims
+apart whatever the words, as do a negation on one side only ("did not find" against
+"found"), opposite outcomes ("adopted" against "rejected") and, for a long quote, words of
+the quote that the other claim does not hold.
 """
 
 from __future__ import annotations
@@ -20,9 +22,11 @@ import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import snowballstemmer
 from text_to_num import alpha2digit
 
@@ -36,6 +40,10 @@ _NEGATED = re.compile(
     r"(?:\b(?:not|no|never|nor|neither|without|cannot)|n't)\s+((?:[a-z-]+\s*){1,3})"
 )
 NEGATED_WORDS = 1
+# Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
+# figures as words): known claims stored with an older signature are re-read from their text.
+SIGNATURE_VERSION = 2
+QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution". Each word stands for its inflections (prefix match).
 _OPPOSITES = (
@@ -47,8 +55,10 @@ _OPPOSITES = (
 )  # fmt: skip
 _STANCE = re.compile(r"\b(" + "|".join(sorted({s for pair in _OPPOSITES for s in pair})) + ")")
 _DIGITS = re.compile(r"^\d")
+_QUOTE = re.compile(r'"([^"]+)"')  # normalise() has made every double quote straight
 # Stemming before the skeleton: "abstained"/"abstaining", "countries"/"country" become one.
 _STEMMER = snowballstemmer.stemmer("english")
+_Rows = np.ndarray[Any, np.dtype[np.intp]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,34 +69,54 @@ class Features:
     figures: Figures
     negated: frozenset[str]  # tokens under a negation cue
     stances: frozenset[str] = frozenset()  # the _OPPOSITES stems the sentence uses
+    quoted: frozenset[str] = frozenset()  # tokens inside its direct quotes (not stored)
 
     def to_signature(self) -> list[object]:
         """A JSON-ready form, stored with each known claim so loading needs no re-parsing."""
         f = self.figures
         return [sorted(self.tokens), list(f.quantities), list(f.years), sorted(self.negated),
-                sorted(self.stances)]  # fmt: skip
+                sorted(self.stances), SIGNATURE_VERSION]  # fmt: skip
 
     @classmethod
-    def from_signature(cls, data: list[Any]) -> Features:
-        """The inverse of to_signature."""
-        tokens, quantities, years, negated, stances = data
+    def from_signature(cls, data: list[Any]) -> Features | None:
+        """The inverse of to_signature; None for a signature of an older version, whose
+        words were made otherwise (compute the features from the text again)."""
+        if len(data) != 6 or data[5] != SIGNATURE_VERSION:
+            return None
+        tokens, quantities, years, negated, stances, _ = data
         figures = Figures(tuple(quantities), tuple(years))
         return cls(frozenset(tokens), figures, frozenset(negated), frozenset(stances))
+
+
+def known_features(signature: list[Any] | None, text: str) -> Features:
+    """A known claim's features: its stored signature when current, else from its text."""
+    stored = Features.from_signature(signature) if signature else None
+    return stored if stored is not None else features_of(text)
 
 
 def features_of(text: str) -> Features:
     """The comparable features of one claim sentence (the speaker's name included: a
     line repeated by its own speaker shares it, and leaving names out measured worse)."""
-    normal = _PHRASES.sub(lambda m: _PHRASE_WORD[m.group(0)], normalise(text))
+    normal = _rephrased(normalise(text))
     words = content_words(alpha2digit(normal, "en"))
-    tokens = _tokens(words)
+    figures = figures_of(text)
+    # Figures and years are words too, rare and so weighty: a known claim with the same
+    # tally holds that much of "defeated, with 17 votes in favour and 19 against" (a changed
+    # figure still decides alone, in compatible()); "reports of detentions in 2024" is not
+    # the 2022 report's finding. Three significant digits: "1.8 million" is "1,800,000".
+    tokens = (
+        _tokens(words)
+        | {f"#{q:.3g}" for q in figures.quantities}
+        | {f"y{year}" for year in figures.years}
+    )
     stances = frozenset(_STANCE.findall(normal))  # stop words count here: "against" is one
     negated = frozenset(
         token
         for match in _NEGATED.finditer(normal)
         for token in _token_list(content_words(match.group(1)))[:NEGATED_WORDS]
     )
-    return Features(tokens, figures_of(text), negated & tokens, stances)
+    quoted = _tokens([w for m in _QUOTE.finditer(normal) for w in content_words(m.group(1))])
+    return Features(tokens, figures, negated & tokens, stances, quoted & tokens)
 
 
 def _tokens(words: list[str]) -> frozenset[str]:
@@ -94,7 +124,22 @@ def _tokens(words: list[str]) -> frozenset[str]:
 
 
 def _token_list(words: list[str]) -> list[str]:
-    return [_token(w) for w in words if not _DIGITS.match(w)]
+    return [_token(w) for w in words if not _DIGITS.match(w) and w not in _FRAME_WORDS]
+
+
+# Words that place a claim in time or in the story without saying what is claimed: "on
+# Thursday", "last month", "yesterday", "even", "still", "meanwhile". A rewrite adds or
+# drops them freely (wire copy dates by weekday, a later article by "last month"), so they
+# count on neither side. Months stay: with the day they make a date, and a new date is news.
+# Neither do speech verbs that only frame a repeat ("noted", "stressed", "reiterated") nor
+# hedges ("reportedly"): a line said again by another speaker is the same claim ("said" and
+# "told" are stop words already). Not "added": "the US added 23 entities" is an action.
+_FRAME = """monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow
+    tonight week weeks weekend month months day days last ago earlier later recently since
+    still even meanwhile already ever currently again however
+    noted stressed stresses emphasised emphasized emphasises emphasizes reiterated reiterates
+    explained explains remarked reportedly allegedly apparently"""
+_FRAME_WORDS = frozenset(_FRAME.split())
 
 
 @functools.lru_cache(maxsize=200_000)
@@ -111,6 +156,8 @@ _SYNONYMS = (
     ("condemn", "denounce", "criticise", "criticize", "slam", "decry", "blast", "castigate"),
     ("publish", "release", "issue", "unveil"),
     ("close", "shut"),
+    ("reject", "refuse", "defeat"),
+    ("table", "propose", "submit", "sponsor"),  # not "propos": its skeleton is purpose's
     ("imprison", "jail", "incarcerate"),
     ("nation", "country"),
     ("government", "authorities"),
@@ -128,10 +175,20 @@ _SYNONYMS = (
 _SYNONYM_STEMS = {
     _STEMMER.stemWord(word): _STEMMER.stemWord(group[0]) for group in _SYNONYMS for word in group
 }
-# Phrasal verbs for a single word, replaced before tokenising.
-_PHRASES = re.compile(r"\b(?:voted|turned) down\b|\bshut down\b|\bcalled for\b")
-_PHRASE_WORD = {"voted down": "rejected", "turned down": "rejected", "shut down": "closed",
-                "called for": "urged"}  # fmt: skip
+# Phrases for a single word, replaced before tokenising.
+_PHRASES = (
+    (re.compile(r"\b(?:voted|turned) down\b"), "rejected"),
+    (re.compile(r"\bshut down\b"), "closed"),
+    (re.compile(r"\bcall(?:ed|s|ing)? (?:for|on)\b"), "urged"),
+    (re.compile(r"\bput forward\b"), "proposed"),
+    (re.compile(r"\bdeprived of (?:their |his |her )?liberty\b"), "detained"),
+)
+
+
+def _rephrased(normal: str) -> str:
+    for pattern, word in _PHRASES:
+        normal = pattern.sub(word, normal)
+    return normal
 
 
 def merged(parts: Sequence[Features]) -> Features:
@@ -154,11 +211,22 @@ def containment(new: Features, known: Features, weigh: Callable[[str], float]) -
 
 
 class LexicalIndex:
-    """Known claims of one profile, searchable by shared content words."""
+    """Known claims of one profile, searchable by shared content words.
+
+    Postings hold dense row numbers and are scored with numpy: every claim of a profile
+    shares its common words ("china", "xinjiang"), so a Python loop over their postings grew
+    with the index and cost most of the claims stage on texts full of new claims (see
+    docs/claims.md, Cost). bincount adds each claim's weights in the same order the loop did,
+    so the scores are the same floats and ties break the same way (by claim id).
+    """
 
     def __init__(self) -> None:
         self._features: dict[int, Features] = {}
-        self._postings: dict[str, list[int]] = defaultdict(list)
+        self._ids: list[int] = []  # row -> claim id
+        self._postings: dict[str, list[int]] = defaultdict(list)  # token -> rows
+        self._arrays: dict[str, _Rows] = {}  # postings as arrays, dropped when one grows
+        self._weights: dict[str, float] = {}  # weight() memo, cleared by add()
+        self._id_array: _Rows | None = None  # _ids as an array, dropped by add()
 
     def __len__(self) -> int:
         return len(self._features)
@@ -170,14 +238,23 @@ class LexicalIndex:
         """Index one known claim (idempotent)."""
         if claim_id in self._features:
             return
+        row = len(self._ids)
+        self._weights.clear()  # one more claim changes every word's rarity
+        self._id_array = None
         self._features[claim_id] = features
+        self._ids.append(claim_id)
         for token in features.tokens:
-            self._postings[token].append(claim_id)
+            self._postings[token].append(row)
+            self._arrays.pop(token, None)
 
     def weight(self, token: str) -> float:
         """Inverse document frequency: a word every claim has ("china") weighs little."""
-        n = len(self._features)
-        return math.log((n + 1) / (len(self._postings.get(token, ())) + 1)) + 1.0
+        known = self._weights.get(token)
+        if known is None:
+            n = len(self._features)
+            df = len(self._postings.get(token, ()))
+            known = self._weights[token] = math.log((n + 1) / (df + 1)) + 1.0
+        return known
 
     def ranked(
         self, features: Features, limit: int, weigh: Callable[[str], float] | None = None
@@ -186,21 +263,46 @@ class LexicalIndex:
 
         `weigh` gives word weights from another index (a small overlay of claims just added
         is weighed by the rarity of words in the whole profile)."""
+        if not self._ids:
+            return []
         weigh = weigh or self.weight
         weights = {t: weigh(t) for t in features.tokens}
         total = sum(weights.values())
-        if not total:
+        held = [t for t in weights if t in self._postings]
+        if not total or not held:
             return []
-        shared: dict[int, float] = defaultdict(float)
-        for token, w in weights.items():
-            for claim_id in self._postings.get(token, ()):
-                shared[claim_id] += w
-        best = sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:limit]
-        return [(claim_id, score / total) for claim_id, score in best]
+        postings = [self._rows(t) for t in held]
+        rows = np.concatenate(postings)
+        added = np.repeat([weights[t] for t in held], [len(r) for r in postings])
+        shared = np.bincount(rows, weights=added, minlength=len(self._ids))
+        found = np.flatnonzero(shared)
+        if self._id_array is None:
+            self._id_array = np.asarray(self._ids, dtype=np.intp)
+        ids = self._id_array[found]
+        best = np.lexsort((ids, -shared[found]))[:limit]  # best score, then lowest id
+        scores = shared[found[best]] / total
+        return list(zip(ids[best].tolist(), scores.tolist(), strict=True))
 
     def features(self, claim_id: int) -> Features:
         """The features a known claim was indexed with."""
         return self._features[claim_id]
+
+    def _rows(self, token: str) -> _Rows:
+        rows = self._arrays.get(token)
+        if rows is None:
+            rows = self._arrays[token] = np.asarray(self._postings[token], dtype=np.intp)
+        return rows
+
+
+def quote_held(new: Features, known: Features, weigh: Callable[[str], float], at: float) -> bool:
+    """True unless `new` quotes someone at length and `known` holds under `at` of the quote's
+    weighted words: a new quote by a known speaker shares his name and title with his old
+    one ("..., said Dolkun Isa, president of the World Uyghur Congress"), and those words
+    alone made it known."""
+    if len(new.quoted) < QUOTE_WORDS:
+        return True
+    total = sum(weigh(t) for t in new.quoted)
+    return sum(weigh(t) for t in new.quoted & known.tokens) >= at * total
 
 
 def compatible(new: Features, known: Features) -> bool:
@@ -210,8 +312,10 @@ def compatible(new: Features, known: Features) -> bool:
         return False
     if new.negated & (known.tokens - known.negated) or known.negated & (new.tokens - new.negated):
         return False  # one says "not X" where the other says X
-    return not any(
-        (a in new.stances and b in known.stances and a not in known.stances)
-        or (b in new.stances and a in known.stances and b not in known.stances)
-        for a, b in _OPPOSITES
-    )
+    return not any(_opposed(new.stances & {a, b}, known.stances & {a, b}) for a, b in _OPPOSITES)
+
+
+def _opposed(new: AbstractSet[str], known: AbstractSet[str]) -> bool:
+    """One side of an opposite pair against the other. A claim using both words ("17 in
+    favour and 19 against") states a tally, which contradicts neither side."""
+    return len(new) == 1 and len(known) >= 1 and not new <= known

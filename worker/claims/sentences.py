@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from syntok import segmenter
 
 _SPACE = str.maketrans({"\u00a0": " ", "\t": " "})
+MAX_JOINED = 3  # sentences joined into one quote at most: an unclosed quote runs no further
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +23,7 @@ class Sentence:
 
     text: str
     index: int
+    line: int = 0  # the extracted line (paragraph) it came from, counting non-empty lines
 
 
 def sentences(text: str) -> list[Sentence]:
@@ -32,24 +34,43 @@ def sentences(text: str) -> list[Sentence]:
     """
     out: list[Sentence] = []
     seen: set[str] = set()
-    for line in text.translate(_SPACE).splitlines():
-        if not line.strip():
-            continue
+    lines = (line for line in text.translate(_SPACE).splitlines() if line.strip())
+    for number, line in enumerate(lines):
         for span in _segment_line(line):
             key = " ".join(span.split())
             if key and key not in seen:
                 seen.add(key)
-                out.append(Sentence(key, len(out)))
+                out.append(Sentence(key, len(out), number))
     return out
 
 
 def _segment_line(line: str) -> list[str]:
-    spans: list[str] = []
+    spans: list[tuple[int, int]] = []
     for paragraph in segmenter.analyze(line):
         for tokens in paragraph:
             real = [t for t in tokens if t.value]
             if not real:
                 continue
             start, last = real[0], real[-1]
-            spans.append(line[start.offset : last.offset + len(last.value)])
-    return spans
+            spans.append((start.offset, last.offset + len(last.value)))
+    return [line[start:end] for start, end in _whole_quotes(line, spans)]
+
+
+def _whole_quotes(line: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans joined while a quote they open is still open: syntok ends a sentence inside a
+    quote of several ('"This is a catastrophe. This is really disappointing," said Dolkun
+    Isa'), which leaves the speaker on a fragment and the quote's first sentence alone."""
+    out: list[tuple[int, int]] = []
+    joined = 0
+    for start, end in spans:
+        if out and joined < MAX_JOINED and _open_quote(line[out[-1][0] : out[-1][1]]):
+            out[-1] = (out[-1][0], end)
+            joined += 1
+        else:
+            out.append((start, end))
+            joined = 0
+    return out
+
+
+def _open_quote(text: str) -> bool:
+    return text.count('"') % 2 == 1 or text.count("“") > text.count("”")

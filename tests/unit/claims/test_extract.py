@@ -39,10 +39,36 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "Uyghur activists rally outside the U.N. offices in Geneva, August 31, 2023.",
         "What will the council do next about the report",
         "China denounces UN report on Xinjiang",
+        "Our Standards: The Thomson Reuters Trust Principles.",
     ],
 )
 def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
     assert not is_claim(line)
+
+
+def test_a_caption_line_ending_on_a_photo_tag_is_not_a_claim() -> None:
+    text = (
+        "A security fence outside a facility in the region. (File photo)\n"
+        "The council rejected the motion by 19 votes to 17, with 11 abstentions."
+    )
+    assert [c.text[:11] for c in claims_of(text)] == ["The council"]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The council rejected the motion by 19 votes to 17, with 11 abstentions.",
+        "Diplomats said it was only the second time a motion had been voted down.",
+        "The report found credible evidence of torture, the office said on Wednesday.",
+        "Officials, speaking anonymously, denied it." + " x" * 130 + ", the ministry said.",
+    ],
+)
+def test_the_speech_verb_search_finds_what_a_full_search_finds(sentence: str) -> None:
+    from worker.claims import extract
+
+    full = extract._WHO_SAID.search(sentence)
+    fast = extract._who_said(sentence)
+    assert (full and full.group("before")) == (fast and fast.group("before"))
 
 
 def test_claims_keep_speaker_kind_figures_and_sentence_position() -> None:

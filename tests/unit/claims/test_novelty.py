@@ -69,6 +69,15 @@ def known(sqlite_db: Database, judge: ClaimJudge) -> Database:
         "Rights Watch.",
         # shortened
         "The report found that up to a million Uyghurs had been held in camps.",
+        # dated otherwise ("on Thursday", "last month") and told with "even"
+        "Last month the Human Rights Council even rejected the motion to debate the "
+        "Xinjiang report by 19 votes to 17.",
+        # a tally states both sides: "in favour" and "against" contradict neither
+        "The Human Rights Council motion to debate the Xinjiang report was rejected with 17 "
+        "in favour and 19 against.",
+        # a claim split across two known sentences: the vote, and what the report found
+        "The council rejected a debate on the report, which found one million Uyghurs held "
+        "in camps, by 19 votes to 17.",
     ],
 )
 def test_repeats_are_known(known: Database, judge: ClaimJudge, sentence: str) -> None:
@@ -89,6 +98,8 @@ def test_repeats_are_known(known: Database, judge: ClaimJudge, sentence: str) ->
         "The report did not find that Uyghurs had been held in camps.",
         # something else entirely
         "The European Union agreed to ban imports of goods made with forced labour.",
+        # a new quote by a known speaker: his name and affiliation are not what he said
+        '"We will keep documenting every case," said Sophie Richardson of Human Rights Watch.',
     ],
 )
 def test_new_claims_are_new_and_show_their_nearest_known(
@@ -122,11 +133,12 @@ def test_seed_loading_is_once_per_profile(sqlite_db: Database, judge: ClaimJudge
     assert later_profile == first  # a profile added later gets the seeds too
 
 
-def test_repeats_are_counted_with_their_speakers(known: Database, judge: ClaimJudge) -> None:
+def test_repeats_are_counted_with_their_speakers(db: Database, judge: ClaimJudge) -> None:
+    record(db, judge, BASE)
     repeat = '"This is a dark day for the victims," Agnès Callamard said.'
-    record(known, judge, repeat)
-    record(known, judge, repeat.replace("Agnès Callamard", "Dolkun Isa"))
-    with known.session_scope() as session:
+    record(db, judge, repeat)
+    record(db, judge, repeat.replace("Agnès Callamard", "Dolkun Isa"))
+    with db.session_scope() as session:
         row = session.scalars(select(KnownClaim).where(KnownClaim.text.like("%dark day%"))).one()
         assert row.repeat_count == 2
         assert row.first_outlet == "Wire"
@@ -203,3 +215,12 @@ def test_embedding_mode_stores_vectors_and_judges_with_them(sqlite_db: Database)
     assert sizes == [64 * 4] * 3
     fresh = ClaimJudge("embedding", encoder=BagOfWordsEncoder())  # loads the stored vectors
     assert not any(v.is_new for v in record(sqlite_db, fresh, BASE))
+
+
+def test_every_seed_claim_is_known_even_one_close_to_another_seed(
+    sqlite_db: Database, judge: ClaimJudge
+) -> None:
+    with sqlite_db.session_scope() as session:
+        added = load_seed_claims(session, SEEDS, ["xinjiang"], judge=judge)
+    claims = sum(len(claims_of(p.read_text(encoding="utf-8"))) for p in SEEDS.glob("*.txt"))
+    assert added == claims  # the baseline is all of it, not only what looked new

@@ -36,3 +36,20 @@ def test_a_sentence_repeated_word_for_word_is_kept_once_with_positions_in_order(
         ("One thing happened here.", 0),
         ("Then another.", 1),
     ]
+
+
+def test_a_quote_of_several_sentences_stays_one_sentence_with_its_speaker() -> None:
+    got = texts('"This is a catastrophe. This is really disappointing," said Dolkun Isa. It ended.')
+    assert got == [
+        '"This is a catastrophe. This is really disappointing," said Dolkun Isa.',
+        "It ended.",
+    ]
+
+
+def test_an_unclosed_quote_joins_a_few_sentences_at_most() -> None:
+    got = texts('"One two three. Four five six. Seven eight. Nine ten. Eleven twelve. End here.')
+    assert got == [
+        '"One two three. Four five six. Seven eight. Nine ten.',
+        "Eleven twelve.",
+        "End here.",
+    ]

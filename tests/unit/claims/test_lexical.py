@@ -1,0 +1,67 @@
+"""The lexical index ranks known claims as the plain loop over postings did."""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+
+from worker.claims.figures import Figures
+from worker.claims.lexical import Features, LexicalIndex, features_of, quote_held
+
+
+def features(tokens: set[str]) -> Features:
+    return Features(frozenset(tokens), Figures((), ()), frozenset())
+
+
+def reference(index: LexicalIndex, new: Features, limit: int) -> list[tuple[int, float]]:
+    """The ranking as first written: a dict of sums, sorted by score then id."""
+    weights = {t: index.weight(t) for t in new.tokens}
+    shared: dict[int, float] = defaultdict(float)
+    for claim_id in index_ids(index):
+        held = index.features(claim_id).tokens
+        for token, w in weights.items():
+            if token in held:
+                shared[claim_id] += w
+    best = sorted(shared.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    return [(claim_id, score / sum(weights.values())) for claim_id, score in best]
+
+
+def index_ids(index: LexicalIndex) -> list[int]:
+    return list(index._features)
+
+
+def test_ranked_matches_the_plain_loop_on_random_claims() -> None:
+    rng = random.Random(5)
+    vocabulary = [f"w{i}" for i in range(60)]
+    index = LexicalIndex()
+    ids = rng.sample(range(-50, 400), 300)  # stand-in (negative) and stored ids, any order
+    for claim_id in ids:
+        index.add(claim_id, features(set(rng.sample(vocabulary, rng.randint(1, 12)))))
+    for _ in range(50):
+        new = features(set(rng.sample([*vocabulary, "unknown"], rng.randint(1, 15))))
+        got = index.ranked(new, 25)
+        want = reference(index, new, 25)
+        assert [i for i, _ in got] == [i for i, _ in want]
+        assert all(abs(a - b) < 1e-12 for (_, a), (_, b) in zip(got, want, strict=True))
+
+
+def test_an_empty_index_and_words_nobody_has_rank_nothing() -> None:
+    index = LexicalIndex()
+    assert index.ranked(features({"a"}), 5) == []
+    index.add(1, features({"a"}))
+    assert index.ranked(features({"b"}), 5) == []
+
+
+def test_figures_and_years_are_words_and_time_frames_are_not() -> None:
+    one = features_of("On Thursday the office said one million people were held in 2022.")
+    same = features_of("The office said 1,000,000 people were held in 2022, last week.")
+    assert "#1e+06" in one.tokens and "y2022" in one.tokens
+    assert one.tokens == same.tokens  # "on Thursday", "last week": when it was said
+
+
+def test_a_long_quote_must_be_known_too_and_a_short_one_goes_with_its_sentence() -> None:
+    old = features_of("Sophie Richardson of Human Rights Watch said the report was vital.")
+    quote = features_of('"We will keep documenting every case," said Sophie Richardson.')
+    short = features_of('Sophie Richardson of Human Rights Watch called it "vital".')
+    assert not quote_held(quote, old, lambda _: 1.0, 0.4)
+    assert quote_held(short, old, lambda _: 1.0, 0.4)
