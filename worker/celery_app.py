@@ -161,7 +161,7 @@ def _transport_options(settings: Settings) -> dict[str, Any]:
 
 def _routes() -> dict[str, dict[str, str]]:
     return {
-        "newswatch.poll_feed": {"queue": "fetch"},
+        "newswatch.poll_feeds": {"queue": "fetch"},
         "newswatch.process_entry": {"queue": "process"},
         "newswatch.deliver_alert": {"queue": "deliver"},
         "newswatch.enqueue_due_feeds": {"queue": "fetch"},

@@ -1,6 +1,6 @@
 """Plain-Python orchestration shared by the Celery tasks, `poll --once` and `ingest`.
 
-    poll_feed(svc, feed_id)       -> ids of the new or revised entries
+    poll_feeds(svc, feed_ids)     -> ids of the new or revised entries (feeds polled in threads)
     process_entry(svc, entry_id)  -> the entry's final outcome: its page fetched, extracted,
                                      matched, deduplicated, its claims judged, alerts written
 
@@ -14,6 +14,8 @@ the database, so a message delivered twice does the work once.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -52,6 +54,33 @@ _OUTAGES = (TransientError, *INFRASTRUCTURE_ERRORS)
 # Pauses between tries to hand a lease back while the database is unreachable (~7 s in all:
 # a PostgreSQL restart, measured at 2 to 4 s here, fits; see docs/reliability.md).
 RELEASE_WAITS_S = (1.0, 2.0, 4.0)
+
+
+def poll_feeds(
+    svc: Services, feed_ids: Sequence[int]
+) -> tuple[list[int], list[tuple[int, Exception]]]:
+    """Poll feeds a few at a time in threads (a poll mostly waits on HTTP).
+
+    Returns the ids of the entries to hand on, and the feeds whose poll raised (a database
+    outage): those are due again when their claim runs out (POLL_CLAIM_S), as for a lost
+    message, so one failure does not poll the whole batch again.
+    """
+
+    def one(feed_id: int) -> tuple[list[int], Exception | None]:
+        try:
+            return poll_feed(svc, feed_id), None
+        except Exception as exc:  # reported to the caller with its feed
+            return [], exc
+
+    entry_ids: list[int] = []
+    failures: list[tuple[int, Exception]] = []
+    threads = max(1, min(len(feed_ids), svc.settings.fetch.concurrency))
+    with ThreadPoolExecutor(threads) as pool:
+        for feed_id, (ids, exc) in zip(feed_ids, pool.map(one, feed_ids), strict=True):
+            entry_ids += ids
+            if exc is not None:
+                failures.append((feed_id, exc))
+    return entry_ids, failures
 
 
 def poll_feed(svc: Services, feed_id: int) -> list[int]:

@@ -77,10 +77,9 @@ def _poll_all(svc: object, feed_ids: Sequence[int], summary: PollSummary) -> lis
     from worker.store.models import Feed
 
     assert isinstance(svc, Services)
-    entry_ids: list[int] = []
-    with ThreadPoolExecutor(svc.settings.fetch.concurrency) as pool:
-        for ids in pool.map(lambda fid: pipeline.poll_feed(svc, fid), feed_ids):
-            entry_ids.extend(ids)
+    entry_ids, failures = pipeline.poll_feeds(svc, feed_ids)
+    if failures:
+        raise failures[0][1]  # a one-shot pass reports the first, rather than half a result
     with svc.db.session_scope() as session:
         for feed_id in feed_ids:
             feed = session.get(Feed, feed_id)

@@ -34,6 +34,9 @@ MAX_RETRIES = 8  # with doubling from 10 s that reaches ~40 min before giving up
 BUG_RETRIES = 2  # an unexpected error rarely heals; two more tries then dead-letter
 BASE_DELAY_S = 10.0
 MAX_DELAY_S = 1800.0
+# Feeds per poll_feeds message; polled `fetch.concurrency` at a time, each within twice the
+# fetch timeout, so a batch of slow feeds stays far inside the time limits below.
+POLL_BATCH = 20
 # Soft limits raise inside the task (it can clean up); hard limits kill the child.
 LIMITS = {"soft_time_limit": 240, "time_limit": 300}
 
@@ -94,14 +97,22 @@ def run_mapped(task: Task, fn: Callable[..., T], *args: Any) -> T | None:
         raise task.retry(exc=exc, countdown=backoff(0), max_retries=BUG_RETRIES) from None
 
 
-@app.task(name="newswatch.poll_feed", bind=True, **LIMITS)
-def poll_feed(self: Task, feed_id: int) -> None:
-    """Poll one feed; hand each new or revised entry to process_entry."""
+@app.task(name="newswatch.poll_feeds", bind=True, **LIMITS)
+def poll_feeds(self: Task, feed_ids: list[int]) -> None:
+    """Poll a batch of due feeds; hand each new or revised entry to process_entry.
+
+    A feed whose poll raised is not retried here: it is due again when its claim runs out.
+    """
     from worker import pipeline
 
-    entry_ids = run_mapped(self, pipeline.poll_feed, services(), feed_id) or []
+    entry_ids, failures = pipeline.poll_feeds(services(), feed_ids)
     for entry_id in entry_ids:
         process_entry.delay(entry_id)
+    for feed_id, exc in failures:
+        transient = isinstance(exc, (IntegrityError, *INFRASTRUCTURE_ERRORS))
+        metrics.TASK_FAILURES.labels(self.name, "transient" if transient else "bug").inc()
+        log.warning("polling feed %d failed (%s); it is polled again when its claim runs out",
+                    feed_id, type(exc).__name__, exc_info=not transient)  # fmt: skip
 
 
 @app.task(name="newswatch.process_entry", bind=True, **LIMITS)
@@ -124,8 +135,10 @@ def enqueue_due_feeds(self: Task) -> None:
     """Queue a poll for every feed whose next poll time has come (the scheduler's tick)."""
     from worker import pipeline
 
-    for feed_id in run_mapped(self, pipeline.claim_due_feeds, services()) or []:
-        poll_feed.delay(feed_id)
+    feed_ids = run_mapped(self, pipeline.claim_due_feeds, services()) or []
+    # Batches: one message per POLL_BATCH feeds keeps broker traffic low at 10,000 feeds.
+    for start in range(0, len(feed_ids), POLL_BATCH):
+        poll_feeds.delay(feed_ids[start : start + POLL_BATCH])
 
 
 @app.task(name="newswatch.requeue_stranded", bind=True, **LIMITS)

@@ -38,11 +38,9 @@ def _serve_feed(server: LoopbackServer, items: list[tuple[str, str]]) -> None:
 
 
 def _run_all(svc: Services) -> list[str]:
-    outcomes = []
-    for feed_id in pipeline.sync_configured_feeds(svc):
-        for entry_id in pipeline.poll_feed(svc, feed_id):
-            outcomes.append(pipeline.process_entry(svc, entry_id))
-    return outcomes
+    entry_ids, failures = pipeline.poll_feeds(svc, pipeline.sync_configured_feeds(svc))
+    assert failures == []
+    return [pipeline.process_entry(svc, entry_id) for entry_id in entry_ids]
 
 
 def _articles(svc: Services) -> list[Article]:
