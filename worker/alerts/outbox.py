@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session, aliased
 from worker import metrics
 from worker.alerts import compose, routing
 from worker.config import AlertsConfig
+from worker.store.db import after_commit
 from worker.store.models import Alert, Delivery
 
 # A claimed delivery is held this long before another worker may take it over. It must
@@ -164,7 +165,8 @@ def _apply(session: Session, alert: Alert, route: routing.Route, now: datetime) 
     if route.action == "digest":
         _add_to_digest(session, alert.id, route, now)
     if state != "pending":
-        metrics.ALERTS.labels(alert.kind, route.channel, state).inc()
+        counter = metrics.ALERTS.labels(alert.kind, route.channel, state)
+        after_commit(session, counter.inc)
 
 
 def _add_to_digest(session: Session, alert_id: int, route: routing.Route, now: datetime) -> None:

@@ -6,7 +6,7 @@ services.py) and handed to whatever needs a session.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -44,6 +44,15 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+_AFTER_COMMIT = "newswatch.after_commit"
+
+
+def after_commit(session: Session, effect: Callable[[], None]) -> None:
+    """Run `effect` (a metric to count) only once `session` commits: a rolled-back
+    detection must not count the alerts it would have routed."""
+    session.info.setdefault(_AFTER_COMMIT, []).append(effect)
+
+
 class Database:
     """An engine and its session factory."""
 
@@ -63,7 +72,10 @@ class Database:
 
     @contextmanager
     def session_scope(self) -> Iterator[Session]:
-        """One transaction: commit on success, roll back on any exception, always close."""
+        """One transaction: commit on success, roll back on any exception, always close.
+
+        What was handed to `after_commit` runs once the commit succeeded, never otherwise.
+        """
         session = self._sessions()
         try:
             yield session
@@ -71,6 +83,9 @@ class Database:
         except BaseException:
             session.rollback()
             raise
+        else:
+            for effect in session.info.pop(_AFTER_COMMIT, ()):
+                effect()
         finally:
             session.close()
 
