@@ -134,9 +134,13 @@ class ClaimJudge:
             verdicts.extend(self._judge_profile(session, profile, judged, seen))
         return verdicts
 
-    def judge(self, session: Session, claims: Sequence[Claim], profile: str) -> list[ClaimVerdict]:
-        """Verdicts on `claims` for `profile`, recording nothing (the `claims` command)."""
-        return self._judge_profile(session, profile, self._prepare(claims), None)
+    def judge(
+        self, session: Session, claims: Sequence[Claim], profiles: Sequence[str]
+    ) -> list[ClaimVerdict]:
+        """Verdicts on `claims` for each of `profiles`, recording nothing (the `claims`
+        command); the claims' features and vectors are prepared once for all profiles."""
+        judged = self._prepare(claims)
+        return [v for p in profiles for v in self._judge_profile(session, p, judged, None)]
 
     # --- internals ---------------------------------------------------------------------
 

@@ -67,7 +67,7 @@ def judge_location(settings: Settings, location: str, profiles: Sequence[str]) -
         chosen, matched = _profiles_for(svc, article, profiles)
         claims = claims_of(article.text, article.outlet)
         with svc.db.session_scope() as session:
-            verdicts = [v for p in chosen for v in svc.claims.judge(session, claims, p)]
+            verdicts = svc.claims.judge(session, claims, chosen)
         return ClaimsReport(article, tuple(chosen), matched, tuple(verdicts))
     finally:
         svc.close()

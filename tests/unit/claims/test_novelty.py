@@ -40,7 +40,7 @@ def record(db: Database, judge: ClaimJudge, text: str, **kw: Any) -> list[ClaimV
 
 def judged(db: Database, judge: ClaimJudge, sentence: str) -> ClaimVerdict:
     with db.session_scope() as session:
-        (verdict,) = judge.judge(session, claims_of(sentence), "xinjiang")
+        (verdict,) = judge.judge(session, claims_of(sentence), ["xinjiang"])
     return verdict
 
 
@@ -117,7 +117,7 @@ def test_the_seeds_fed_back_bring_no_new_claim(sqlite_db: Database, judge: Claim
         article = article_from_text(path.read_text(encoding="utf-8"), path.name)
         for profile in PROFILES:
             with sqlite_db.session_scope() as session:
-                new = [v for v in judge.judge(session, claims_of(article.text), profile)
+                new = [v for v in judge.judge(session, claims_of(article.text), [profile])
                        if v.is_new]  # fmt: skip
             assert new == [], f"{path.name} {profile}: {new[0].claim.text}"
 
