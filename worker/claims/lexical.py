@@ -41,8 +41,9 @@ _NEGATED = re.compile(
 )
 NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
-# figures as words): known claims stored with an older signature are re-read from their text.
-SIGNATURE_VERSION = 2
+# figures as words, hedged figures): known claims stored with an older signature are re-read
+# from their text.
+SIGNATURE_VERSION = 3
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution". Each word stands for its inflections (prefix match).
@@ -75,16 +76,17 @@ class Features:
         """A JSON-ready form, stored with each known claim so loading needs no re-parsing."""
         f = self.figures
         return [sorted(self.tokens), list(f.quantities), list(f.years), sorted(self.negated),
-                sorted(self.stances), SIGNATURE_VERSION]  # fmt: skip
+                sorted(self.stances), [list(h) for h in f.hedged],
+                SIGNATURE_VERSION]  # fmt: skip
 
     @classmethod
     def from_signature(cls, data: list[Any]) -> Features | None:
         """The inverse of to_signature; None for a signature of an older version, whose
         words were made otherwise (compute the features from the text again)."""
-        if len(data) != 6 or data[5] != SIGNATURE_VERSION:
+        if len(data) != 7 or data[6] != SIGNATURE_VERSION:
             return None
-        tokens, quantities, years, negated, stances, _ = data
-        figures = Figures(tuple(quantities), tuple(years))
+        tokens, quantities, years, negated, stances, hedged, _ = data
+        figures = Figures(tuple(quantities), tuple(years), tuple((q, h) for q, h in hedged))
         return cls(frozenset(tokens), figures, frozenset(negated), frozenset(stances))
 
 
@@ -198,6 +200,7 @@ def merged(parts: Sequence[Features]) -> Features:
         Figures(
             tuple(q for p in parts for q in p.figures.quantities),
             tuple(y for p in parts for y in p.figures.years),
+            tuple(h for p in parts for h in p.figures.hedged),
         ),
         frozenset().union(*(p.negated for p in parts)),
         frozenset().union(*(p.stances for p in parts)),

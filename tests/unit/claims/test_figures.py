@@ -39,3 +39,33 @@ def test_a_changed_figure_is_unmatched_and_a_figure_in_words_is_not() -> None:
 def test_rounding_is_the_same_figure_but_a_tenth_apart_is_not() -> None:
     assert same_figure(1_800_000, 1_801_000)
     assert not same_figure(1.8, 1.9)
+
+
+@pytest.mark.parametrize(
+    ("rounded", "exact"),
+    [
+        ("close to two thousand four hundred people", "2,381 people"),
+        ("nearly 2,400 people", "2,381 people"),
+        ("more than three hundred relatives", "312 relatives"),
+        ("just over fourteen years", "an average of 14.2 years"),
+        ("some 300 people", "312 people"),
+        ("about a million people", "1,050,000 people"),
+    ],
+)
+def test_a_hedged_round_figure_can_stand_for_the_exact_one(rounded: str, exact: str) -> None:
+    assert unmatched(figures_of(rounded), figures_of(exact)) == ()
+    assert unmatched(figures_of(exact), figures_of(rounded)) == ()  # either may come first
+
+
+@pytest.mark.parametrize(
+    ("new", "known"),
+    [
+        ("more than 1.5 million people", "one million people"),  # beyond its reach
+        ("nearly 2,400 people", "2,500 people"),  # "nearly" is under, never over
+        ("2,500 people", "nearly 2,400 people"),  # a figure past the known "nearly"
+        ("more than 300 relatives", "290 relatives"),  # "more than" is over, never under
+        ("2,381 people", "2,400 people"),  # no hedge: an exact figure is exact
+    ],
+)
+def test_a_hedge_does_not_hide_a_changed_figure(new: str, known: str) -> None:
+    assert unmatched(figures_of(new), figures_of(known)) != ()
