@@ -37,13 +37,18 @@ from worker.dedupe.fingerprint import content_words, normalise, skeleton
 # "confirmed the estimates" is another claim, while "India did not oppose the motion" does
 # not clash with "India abstained".
 _NEGATED = re.compile(
-    r"(?:\b(?:not|no|never|nor|neither|without|cannot)|n't)\s+((?:[a-z-]+\s*){1,3})"
+    r"(?:\b(?:not|no|never|nor|neither|without|cannot|none|nobody|nothing)|n't)\s+"
+    r"((?:[a-z-]+\s*){1,3})"
 )
+# Quantifiers between a cue and what it negates: "not one family has been told" negates
+# the family, as "no family has been told" does; "none of the people ... freed" negates the
+# people (a quantifier read as the negated word made two wordings of one claim clash).
+_NEGATED_SKIP = frozenset({"one", "single", "any", "more", "longer"})
 NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
 # figures as words, hedged figures): known claims stored with an older signature are re-read
 # from their text.
-SIGNATURE_VERSION = 3
+SIGNATURE_VERSION = 4
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution". Each word stands for its inflections (prefix match).
@@ -115,7 +120,9 @@ def features_of(text: str) -> Features:
     negated = frozenset(
         token
         for match in _NEGATED.finditer(normal)
-        for token in _token_list(content_words(match.group(1)))[:NEGATED_WORDS]
+        for token in _token_list(
+            [w for w in content_words(match.group(1)) if w not in _NEGATED_SKIP]
+        )[:NEGATED_WORDS]
     )
     quoted = _tokens([w for m in _QUOTE.finditer(normal) for w in content_words(m.group(1))])
     return Features(tokens, figures, negated & tokens, stances, quoted & tokens)

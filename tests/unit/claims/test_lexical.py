@@ -6,7 +6,7 @@ import random
 from collections import defaultdict
 
 from worker.claims.figures import Figures
-from worker.claims.lexical import Features, LexicalIndex, features_of, quote_held
+from worker.claims.lexical import Features, LexicalIndex, compatible, features_of, quote_held
 
 
 def features(tokens: set[str]) -> Features:
@@ -65,3 +65,12 @@ def test_a_long_quote_must_be_known_too_and_a_short_one_goes_with_its_sentence()
     short = features_of('Sophie Richardson of Human Rights Watch called it "vital".')
     assert not quote_held(quote, old, lambda _: 1.0, 0.4)
     assert quote_held(short, old, lambda _: 1.0, 0.4)
+
+
+def test_a_negating_quantifier_negates_what_it_counts_not_the_count() -> None:
+    none_freed = features_of("None of the people on the list was freed; no family was told.")
+    not_one = features_of("Not one person on the list was released; not one family was told.")
+    one_freed = features_of("One person on the list was released; one family was told.")
+    assert compatible(none_freed, not_one) and compatible(not_one, none_freed)
+    assert not compatible(one_freed, not_one)  # the negation still decides
+    assert not compatible(not_one, one_freed)
