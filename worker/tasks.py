@@ -34,6 +34,9 @@ MAX_RETRIES = 8  # with doubling from 10 s that reaches ~40 min before giving up
 BUG_RETRIES = 2  # an unexpected error rarely heals; two more tries then dead-letter
 BASE_DELAY_S = 10.0
 MAX_DELAY_S = 1800.0
+# Database races (IntegrityError), and database or Redis (dedupe index) outages: they heal
+# by waiting, so they are "transient" failures wherever a task meets them.
+HEALS_BY_WAITING = (IntegrityError, *INFRASTRUCTURE_ERRORS)
 # Feeds per poll_feeds message; polled `fetch.concurrency` at a time, each within twice the
 # fetch timeout, so a batch of slow feeds stays far inside the time limits below.
 POLL_BATCH = 20
@@ -86,8 +89,7 @@ def run_mapped(task: Task, fn: Callable[..., T], *args: Any) -> T | None:
         metrics.TASK_FAILURES.labels(name, "transient").inc()
         delay = backoff(task.request.retries, exc.retry_after)
         raise task.retry(exc=exc, countdown=delay, max_retries=MAX_RETRIES) from None
-    except (IntegrityError, *INFRASTRUCTURE_ERRORS) as exc:
-        # Database races, and database or Redis (dedupe index) outages, heal by waiting.
+    except HEALS_BY_WAITING as exc:
         metrics.TASK_FAILURES.labels(name, "transient").inc()
         delay = backoff(task.request.retries)
         raise task.retry(exc=exc, countdown=delay, max_retries=MAX_RETRIES) from None
@@ -109,7 +111,7 @@ def poll_feeds(self: Task, feed_ids: list[int]) -> None:
     for entry_id in entry_ids:
         process_entry.delay(entry_id)
     for feed_id, exc in failures:
-        transient = isinstance(exc, (IntegrityError, *INFRASTRUCTURE_ERRORS))
+        transient = isinstance(exc, HEALS_BY_WAITING)
         metrics.TASK_FAILURES.labels(self.name, "transient" if transient else "bug").inc()
         log.warning("polling feed %d failed (%s); it is polled again when its claim runs out",
                     feed_id, type(exc).__name__, exc_info=not transient)  # fmt: skip
