@@ -29,19 +29,20 @@ from worker.dedupe.index import DedupeIndex
 from worker.records import Article, ClaimVerdict, MatchResult, StoryRef
 from worker.services import Services
 from worker.store import articles
+from worker.store.db import after_commit
 from worker.store.models import Article as ArticleRow
 from worker.store.models import Story
 
 
 @dataclass(frozen=True, slots=True)
 class DetectOutcome:
-    """What became of one article: its row id, the label counted once, alerts written."""
+    """What became of one article: its row id and its label (newswatch_articles_total).
+
+    Its metrics (article, matches, claims, alerts) are counted once the detection commits
+    (`after_commit`), never for a rollback."""
 
     article_id: int | None
     label: str  # stored | duplicate | revision | unchanged | off_topic
-    alerts: tuple[tuple[int, str, str], ...] = ()  # (id, kind, profile) of each alert written
-    claims: tuple[tuple[str, bool], ...] = ()  # (profile, is_new) of each judged claim
-    matched: tuple[str, ...] = ()  # profiles matched, counted once committed
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +83,21 @@ def detect_and_store(
     first_seen: datetime,
 ) -> DetectOutcome:
     """Run every detection stage on one article inside `session`; returns its outcome."""
+    outcome = _detect(session, svc, article, fp, index, feed_id=feed_id, first_seen=first_seen)
+    after_commit(session, metrics.ARTICLES.labels(outcome.label).inc)
+    return outcome
+
+
+def _detect(
+    session: Session,
+    svc: Services,
+    article: Article,
+    fp: Fingerprint,
+    index: DedupeIndex,
+    *,
+    feed_id: int | None,
+    first_seen: datetime,
+) -> DetectOutcome:
     with stage("match"):
         matches = tuple(svc.matcher.match(article))
     found = Detection(article, fp, matches, feed_id, first_seen, svc.clock())
@@ -116,12 +132,11 @@ def _store_original(
         articles.save_matches(session, row.id, found.matches)
     with stage("dedupe"):
         index.add(row.id, row.story_id, found.fp)
-    matched = found.matched
+    for match in found.matched:
+        after_commit(session, metrics.MATCHES.labels(match.profile).inc)
     verdicts = _judge_claims(session, svc, found, row.id, found.article.text)
-    alerts = _raise_alerts(session, svc, found, row, verdicts, only_new_claims=False)
-    label = "stored" if matched else "off_topic"
-    return DetectOutcome(row.id, label, alerts, _claim_counts(verdicts),
-                         tuple(m.profile for m in matched))  # fmt: skip
+    _raise_alerts(session, svc, found, row, verdicts, only_new_claims=False)
+    return DetectOutcome(row.id, "stored" if found.matched else "off_topic")
 
 
 def _store_duplicate(
@@ -153,12 +168,8 @@ def _revise(
     with stage("dedupe"):
         index.add(row.id, row.story_id, found.fp)
     verdicts = _judge_claims(session, svc, found, row.id, added) if added else []
-    alerts = _raise_alerts(session, svc, found, row, verdicts, only_new_claims=True)
-    return DetectOutcome(row.id, "revision", alerts, _claim_counts(verdicts))
-
-
-def _claim_counts(verdicts: Sequence[ClaimVerdict]) -> tuple[tuple[str, bool], ...]:
-    return tuple((v.profile, v.is_new) for v in verdicts)
+    _raise_alerts(session, svc, found, row, verdicts, only_new_claims=True)
+    return DetectOutcome(row.id, "revision")
 
 
 def _judge_claims(
@@ -169,10 +180,14 @@ def _judge_claims(
     if not profiles or not text.strip():
         return []
     with stage("claims"):
-        return svc.claims.judge_and_record(
+        verdicts = svc.claims.judge_and_record(
             session, text, profiles, article_id=article_id, outlet=found.article.outlet,
             seen_at=found.now,
         )  # fmt: skip
+    for verdict in verdicts:
+        counter = metrics.CLAIMS.labels(verdict.profile, "new" if verdict.is_new else "known")
+        after_commit(session, counter.inc)
+    return verdicts
 
 
 def _raise_alerts(
@@ -183,11 +198,10 @@ def _raise_alerts(
     verdicts: Sequence[ClaimVerdict],
     *,
     only_new_claims: bool,
-) -> tuple[tuple[int, str, str], ...]:
+) -> None:
     """One alert per matched profile, written to the outbox in this transaction."""
     from worker.alerts import compose, outbox
 
-    written: list[tuple[int, str, str]] = []  # (id, kind, profile)
     story = _story_ref(session, row.story_id)
     with stage("alert"):
         for match in found.matched:
@@ -201,8 +215,7 @@ def _raise_alerts(
             )  # fmt: skip
             alert = outbox.write_alert(session, payload, config=svc.settings.alerts, now=found.now)
             if alert is not None:
-                written.append((alert.id, alert.kind, alert.profile))
-    return tuple(written)
+                after_commit(session, metrics.ALERTS_CREATED.labels(alert.kind, alert.profile).inc)
 
 
 def _story_ref(session: Session, story_id: int | None) -> StoryRef | None:

@@ -226,7 +226,6 @@ def process_entry(svc: Services, entry_id: int, fetched: PageResult | None = Non
         # skipping it and leaving it to the stranded sweep (LEASE_S + STRANDED_GRACE_S later).
         _release(svc, entry_id, refund=isinstance(exc, _OUTAGES))
         raise
-    _count(outcome)
     return outcome.label
 
 
@@ -284,20 +283,7 @@ def _fail(svc: Services, entry_id: int, exc: NewswatchError) -> str:
 
 def ingest_article(svc: Services, article: Article, first_seen: datetime | None = None) -> str:
     """Put one article straight through detection (`newswatch ingest`); returns the outcome."""
-    outcome = detect(svc, article, feed_id=None, first_seen=first_seen or svc.clock())
-    _count(outcome)
-    return outcome.label
-
-
-def _count(outcome: DetectOutcome) -> None:
-    """Metrics of a committed detection (counted after the commit, never for a rollback)."""
-    metrics.ARTICLES.labels(outcome.label).inc()
-    for profile in outcome.matched:
-        metrics.MATCHES.labels(profile).inc()
-    for _, kind, profile in outcome.alerts:
-        metrics.ALERTS_CREATED.labels(kind, profile).inc()
-    for profile, is_new in outcome.claims:
-        metrics.CLAIMS.labels(profile, "new" if is_new else "known").inc()
+    return detect(svc, article, feed_id=None, first_seen=first_seen or svc.clock()).label
 
 
 def article_from_location(location: str, settings: Settings) -> Article:
