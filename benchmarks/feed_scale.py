@@ -23,7 +23,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, uninstalled
 
-from benchmarks.pipeline_run import RssSampler, backend, free_port, group_cpu_s
+from benchmarks.pipeline_run import (
+    RssSampler,
+    backend,
+    finally_on_sigterm,
+    free_port,
+    group_cpu_s,
+)
 from tests.support.corpus import rss, write_config
 from tests.support.loopback import LoopbackServer, Request, Response
 from tests.support.processes import start_newswatch, stop
@@ -146,6 +152,7 @@ def feed_scaling(sizes: list[int], tmp: Path, concurrency: int, mode: str = "emb
 
 def main() -> int:
     """Print the feed-scaling report as JSON."""
+    finally_on_sigterm()
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="100,1000,10000")
     parser.add_argument("--mode", default="embedded", choices=["embedded", "redis_pg"])

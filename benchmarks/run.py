@@ -29,6 +29,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, uninstalled
 
 from benchmarks.corpus import SAMPLE_CORPUS, SHARED_CORPUS, Served, build, load_pages
+from benchmarks.pipeline_run import finally_on_sigterm
 from tests.support.loopback import service_up
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -193,6 +194,7 @@ def check(results: dict[str, Any]) -> list[str]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; print and save the results; 1 when the pipeline broke."""
+    finally_on_sigterm()
     args = parse_args(argv)
     started = time.time()
     pages = load_pages(args.corpus)
