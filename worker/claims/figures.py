@@ -12,7 +12,17 @@ known figure stays known, while "more than 1.5 million" after "one million" is s
 
 Years (1900-2099 standing alone) are kept apart and days of the month are dropped: a claim
 that adds "in 2022" to a known line says nothing new, while "1 million" becoming "1.8
-million" does.
+million" does. So are spans that only place a claim in time ("sixteen months since the
+report", "three years ago"): a later article dates the same fact from another day.
+
+News writing states one figure in several forms, and `spelled_out` brings them to one:
+fractions are percentages, and rough ones ("roughly a third of its supply" for 35 per
+cent); a fortnight is 14 days and a decade 10 years; "fifty-page" is "50 page" (text2num
+leaves a number word joined to a noun alone); ordinals ("a third resolution", "3rd") are not
+figures.
+
+Each figure keeps the word it counts ("212 suppliers", "35 %"), so that a figure restated in
+another sentence than the one that first gave it can be recognised (see lexical.py).
 """
 
 from __future__ import annotations
@@ -32,6 +42,44 @@ _MONTH = (
 )
 _DAY_BEFORE_MONTH = re.compile(r"\s*(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"\b", re.IGNORECASE)
 _MONTH_BEFORE_DAY = re.compile(_MONTH + r"\s+$", re.IGNORECASE)
+_NUMBER_WORD = (
+    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety|hundred|thousand"
+)
+# "fifty-page": a number word hyphened to a noun (not "forty-eight", one number).
+_NUMBER_WORD_COMPOUND = re.compile(
+    r"\b(" + _NUMBER_WORD + r")-(?!(?:one|two|three|four|five|six|seven|eight|nine)\b)(?=[a-z])",
+    re.IGNORECASE,
+)
+# Spelled fractions and durations as the figures they stand for; fractions are rough by
+# nature, so they carry "about" (see HEDGES).
+_SPELLED = tuple(
+    (re.compile(pattern, re.IGNORECASE), figure)
+    for pattern, figure in (
+        (r"\b(?:a|one) third of\b", "about 33.3% of"),
+        (r"\btwo[- ]thirds of\b", "about 66.7% of"),
+        (r"\b(?:a|one) quarter of\b", "about 25% of"),
+        (r"\bthree[- ]quarters of\b", "about 75% of"),
+        (r"\b(?:a|one) fifth of\b", "about 20% of"),
+        (r"\bhalf of\b", "about 50% of"),
+        (r"\bhalf a (million|billion)\b", r"0.5 \1"),
+        (r"\ba fortnight\b", "14 days"),
+        (r"\b(?:a|one) decade\b", "10 years"),
+        (r"\ba dozen\b", "12"),
+    )
+)
+_PERCENT = re.compile(r"(\d)\s*(?:per\s?cent|percent)\b", re.IGNORECASE)
+# "16 months since", "3 years ago", "six weeks after the vote": when, not what.
+_TIME_SPAN = re.compile(
+    r"\b\d+(?:\.\d+)?\s+(?:days?|weeks?|months?|years?)\s+(?=(?:ago|after|since|later|"
+    r"earlier|before|on)\b)",
+    re.IGNORECASE,
+)
+_ORDINAL_SUFFIX = re.compile(r"(?:st|nd|rd|th)s?\b", re.IGNORECASE)
+# The word a figure counts: "212 suppliers", "14-day"; for a share, what it is a share of
+# ("35% of the polysilicon"): a bare "6%" could be of anything.
+_UNIT = re.compile(r"\s*(?:(%)\s+of\s+(?:the\s+|its\s+|their\s+|all\s+)?|-?\s*)([A-Za-z]+)")
 # "an estimated million or more": a scale word with no number before it is one of it.
 # text2num has turned every "<number> million" into digits by then, so what is left is bare.
 _BARE_SCALE = re.compile(r"\b(million|billion)\b", re.IGNORECASE)
@@ -65,6 +113,7 @@ class Figures:
     quantities: tuple[float, ...]
     years: tuple[int, ...]
     hedged: tuple[tuple[float, str], ...] = ()  # (quantity, HEDGES key) of rounded ones
+    units: tuple[tuple[float, str], ...] = ()  # (quantity, the word after it, lowercased)
 
     def hedge_of(self, quantity: float) -> str | None:
         """The hedge of one of the quantities, or None when it is stated exactly."""
@@ -76,15 +125,28 @@ class Figures:
 
 
 @functools.lru_cache(maxsize=4096)
+def spelled_out(text: str) -> str:
+    """`text` with its figures in digits, one form each (see the module docstring), and
+    the spans that only date it left out."""
+    for pattern, figure in _SPELLED:
+        text = pattern.sub(figure, text)
+    digits = alpha2digit(_NUMBER_WORD_COMPOUND.sub(r"\1 ", text), "en")
+    return _TIME_SPAN.sub("", _PERCENT.sub(r"\1%", digits))
+
+
+@functools.lru_cache(maxsize=4096)
 def figures_of(text: str) -> Figures:
     """Every quantity and year in `text`, in order of appearance, without repeats.
 
     Cached: extraction (the claim's figures) and comparison (its features) both ask."""
-    digits = _BARE_SCALE.sub(lambda m: _SCALE_DIGITS[m.group(1).lower()], alpha2digit(text, "en"))
+    digits = _BARE_SCALE.sub(lambda m: _SCALE_DIGITS[m.group(1).lower()], spelled_out(text))
     quantities: list[float] = []
     years: list[int] = []
     hedged: list[tuple[float, str]] = []
+    units: list[tuple[float, str]] = []
     for match in _NUMBER.finditer(digits):
+        if _ORDINAL_SUFFIX.match(digits, match.end()):
+            continue  # "3rd", "the 2nd resolution": a rank, not a quantity
         raw, scale = match.group(1), match.group(2)
         value = float(raw.replace(",", ""))
         if scale:
@@ -99,7 +161,10 @@ def figures_of(text: str) -> Figures:
             hedge = _HEDGE_BEFORE.search(digits[max(0, match.start() - 30) : match.start()])
             if hedge is not None and hedge.lastgroup is not None:
                 hedged.append((value, hedge.lastgroup))
-    return Figures(tuple(quantities), tuple(dict.fromkeys(years)), tuple(hedged))
+            unit = _UNIT.match(digits, match.end())
+            if unit is not None:
+                units.append((value, (unit.group(1) or "") + unit.group(2).lower()))
+    return Figures(tuple(quantities), tuple(dict.fromkeys(years)), tuple(hedged), tuple(units))
 
 
 def same_figure(a: float, b: float) -> bool:
@@ -115,11 +180,13 @@ def unmatched(new: Figures, known: Figures) -> tuple[float, ...]:
     return tuple(
         q
         for q in new.quantities
-        if not any(
-            same_figure(q, k) or _within(q, new.hedge_of(q), k) or _within(k, known.hedge_of(k), q)
-            for k in known.quantities
-        )
+        if not any(restates(q, new.hedge_of(q), k, known.hedge_of(k)) for k in known.quantities)
     )
+
+
+def restates(q: float, hedge: str | None, k: float, known_hedge: str | None) -> bool:
+    """True when figure `q` (stated with `hedge`) can be the known figure `k`."""
+    return same_figure(q, k) or _within(q, hedge, k) or _within(k, known_hedge, q)
 
 
 def _within(rounded: float, hedge: str | None, exact: float) -> bool:

@@ -28,9 +28,8 @@ from typing import Any
 
 import numpy as np
 import snowballstemmer
-from text_to_num import alpha2digit
 
-from worker.claims.figures import Figures, figures_of, unmatched
+from worker.claims.figures import Figures, figures_of, restates, spelled_out, unmatched
 from worker.dedupe.fingerprint import content_words, normalise, skeleton
 
 # A negation cue and the word it governs: "could not confirm estimates" negates confirm, so
@@ -48,7 +47,7 @@ NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
 # figures as words, hedged figures): known claims stored with an older signature are re-read
 # from their text.
-SIGNATURE_VERSION = 4
+SIGNATURE_VERSION = 5
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution". Each word stands for its inflections (prefix match).
@@ -76,23 +75,26 @@ class Features:
     negated: frozenset[str]  # tokens under a negation cue
     stances: frozenset[str] = frozenset()  # the _OPPOSITES stems the sentence uses
     quoted: frozenset[str] = frozenset()  # tokens inside its direct quotes (not stored)
+    # Each figure with the word it counts: (value, hedge or "", that word's token).
+    atoms: frozenset[tuple[float, str, str]] = frozenset()
 
     def to_signature(self) -> list[object]:
         """A JSON-ready form, stored with each known claim so loading needs no re-parsing."""
         f = self.figures
         return [sorted(self.tokens), list(f.quantities), list(f.years), sorted(self.negated),
                 sorted(self.stances), [list(h) for h in f.hedged],
-                SIGNATURE_VERSION]  # fmt: skip
+                sorted([list(a) for a in self.atoms]), SIGNATURE_VERSION]  # fmt: skip
 
     @classmethod
     def from_signature(cls, data: list[Any]) -> Features | None:
         """The inverse of to_signature; None for a signature of an older version, whose
         words were made otherwise (compute the features from the text again)."""
-        if len(data) != 7 or data[6] != SIGNATURE_VERSION:
+        if len(data) != 8 or data[7] != SIGNATURE_VERSION:
             return None
-        tokens, quantities, years, negated, stances, hedged, _ = data
+        tokens, quantities, years, negated, stances, hedged, atoms, _ = data
         figures = Figures(tuple(quantities), tuple(years), tuple((q, h) for q, h in hedged))
-        return cls(frozenset(tokens), figures, frozenset(negated), frozenset(stances))
+        return cls(frozenset(tokens), figures, frozenset(negated), frozenset(stances),
+                   atoms=frozenset((q, h, u) for q, h, u in atoms))  # fmt: skip
 
 
 def known_features(signature: list[Any] | None, text: str) -> Features:
@@ -105,7 +107,7 @@ def features_of(text: str) -> Features:
     """The comparable features of one claim sentence (the speaker's name included: a
     line repeated by its own speaker shares it, and leaving names out measured worse)."""
     normal = _rephrased(normalise(text))
-    words = content_words(alpha2digit(normal, "en"))
+    words = content_words(spelled_out(normal))
     figures = figures_of(text)
     # Figures and years are words too, rare and so weighty: a known claim with the same
     # tally holds that much of "defeated, with 17 votes in favour and 19 against" (a changed
@@ -125,7 +127,18 @@ def features_of(text: str) -> Features:
         )[:NEGATED_WORDS]
     )
     quoted = _tokens([w for m in _QUOTE.finditer(normal) for w in content_words(m.group(1))])
-    return Features(tokens, figures, negated & tokens, stances, quoted & tokens)
+    return Features(tokens, figures, negated & tokens, stances, quoted & tokens, _atoms(figures))
+
+
+def _atoms(figures: Figures) -> frozenset[tuple[float, str, str]]:
+    """Each figure with the token of the word it counts, where that is a content word."""
+    atoms = set()
+    for quantity, word in figures.units:
+        share, counted = ("%", word[1:]) if word.startswith("%") else ("", word)
+        unit = next(iter(_token_list(content_words(counted))), "")
+        if unit:
+            atoms.add((quantity, figures.hedge_of(quantity) or "", share + unit))
+    return frozenset(atoms)
 
 
 def _tokens(words: list[str]) -> frozenset[str]:
@@ -145,7 +158,8 @@ def _token_list(words: list[str]) -> list[str]:
 # "told" are stop words already). Not "added": "the US added 23 entities" is an action.
 _FRAME = """monday tuesday wednesday thursday friday saturday sunday today yesterday tomorrow
     tonight week weeks weekend month months day days last ago earlier later recently since
-    still even meanwhile already ever currently again however
+    still even meanwhile already ever currently again however continues continue
+    nearly almost roughly approximately around upwards
     noted stressed stresses emphasised emphasized emphasises emphasizes reiterated reiterates
     explained explains remarked reportedly allegedly apparently"""
 _FRAME_WORDS = frozenset(_FRAME.split())
@@ -211,6 +225,7 @@ def merged(parts: Sequence[Features]) -> Features:
         ),
         frozenset().union(*(p.negated for p in parts)),
         frozenset().union(*(p.stances for p in parts)),
+        atoms=frozenset().union(*(p.atoms for p in parts)),
     )
 
 
@@ -237,6 +252,7 @@ class LexicalIndex:
         self._arrays: dict[str, _Rows] = {}  # postings as arrays, dropped when one grows
         self._weights: dict[str, float] = {}  # weight() memo, cleared by add()
         self._id_array: _Rows | None = None  # _ids as an array, dropped by add()
+        self._figures: dict[str, list[tuple[float, str]]] = defaultdict(list)  # unit -> figures
 
     def __len__(self) -> int:
         return len(self._features)
@@ -256,6 +272,15 @@ class LexicalIndex:
         for token in features.tokens:
             self._postings[token].append(row)
             self._arrays.pop(token, None)
+        for quantity, hedge, unit in features.atoms:
+            self._figures[unit].append((quantity, hedge))
+
+    def states_figure(self, quantity: float, hedge: str, unit: str) -> bool:
+        """Whether a known claim states `quantity` of `unit` (up to the hedges)."""
+        return any(
+            restates(quantity, hedge or None, known, known_hedge or None)
+            for known, known_hedge in self._figures.get(unit, ())
+        )
 
     def weight(self, token: str) -> float:
         """Inverse document frequency: a word every claim has ("china") weighs little."""
@@ -315,14 +340,34 @@ def quote_held(new: Features, known: Features, weigh: Callable[[str], float], at
     return sum(weigh(t) for t in new.quoted & known.tokens) >= at * total
 
 
-def compatible(new: Features, known: Features) -> bool:
+# Whether some known claim states a figure of a unit: (quantity, hedge or "", unit token).
+StatesFigure = Callable[[float, str, str], bool]
+
+
+def compatible(new: Features, known: Features, elsewhere: StatesFigure | None = None) -> bool:
     """False when a figure, the polarity or the outcome differs: then no wording makes
-    them the same claim."""
-    if unmatched(new.figures, known.figures):
+    them the same claim.
+
+    A figure the known claim lacks is no difference when another known claim states it of
+    the same thing (`elsewhere`): a roundup restates "more than two hundred suppliers" in
+    a sentence on the audit's finding, where the release gave "212 suppliers" in the
+    sentence before. A changed figure, or the same number of something else ("about 50
+    countries" against "50 experts"), still differs."""
+    missing = unmatched(new.figures, known.figures)
+    if missing and not _stated_elsewhere(new, missing, elsewhere):
         return False
     if new.negated & (known.tokens - known.negated) or known.negated & (new.tokens - new.negated):
         return False  # one says "not X" where the other says X
     return not any(_opposed(new.stances & {a, b}, known.stances & {a, b}) for a, b in _OPPOSITES)
+
+
+def _stated_elsewhere(
+    new: Features, missing: Sequence[float], elsewhere: StatesFigure | None
+) -> bool:
+    if elsewhere is None:
+        return False
+    atoms = {quantity: (hedge, unit) for quantity, hedge, unit in new.atoms}
+    return all(q in atoms and elsewhere(q, *atoms[q]) for q in missing)
 
 
 def _opposed(new: AbstractSet[str], known: AbstractSet[str]) -> bool:

@@ -33,6 +33,7 @@ from worker.claims.extract import claims_of
 from worker.claims.lexical import (
     Features,
     LexicalIndex,
+    StatesFigure,
     compatible,
     containment,
     features_of,
@@ -167,9 +168,13 @@ class ClaimJudge:
     def _nearest(self, shared: _ProfileIndex, added: _ProfileIndex, item: _Judged) -> _Nearest:
         best = _Nearest(None, 0.0, same=False)
         pooled: list[tuple[float, Features]] = []
+
+        def elsewhere(quantity: float, hedge: str, unit: str) -> bool:
+            return any(i.lexical.states_figure(quantity, hedge, unit) for i in (shared, added))
+
         for index in (shared, added):
             lexical = index.lexical.ranked(item.features, CANDIDATES, weigh=shared.lexical.weight)
-            best = _better(best, index, item, lexical, KNOWN_AT)
+            best = _better(best, index, item, lexical, KNOWN_AT, elsewhere)
             pooled += [(score, index.lexical.features(i)) for i, score in lexical]
             if item.vector is not None:
                 # A high cosine alone is not enough: it also needs some shared wording,
@@ -179,10 +184,10 @@ class ClaimJudge:
                     for i, s in index.cosine(item.vector)
                     if s >= EMBEDDING_KNOWN_AT and _shared(index, i, item) >= EMBEDDING_MIN_SHARED
                 ]
-                best = _better(best, index, item, near, EMBEDDING_KNOWN_AT)
+                best = _better(best, index, item, near, EMBEDDING_KNOWN_AT, elsewhere)
         if best.same or best.claim_id is None:
             return best
-        return _against_union(best, item, pooled, shared.lexical.weight)
+        return _against_union(best, item, pooled, shared.lexical.weight, elsewhere)
 
     def _synced(self, session: Session, profile: str) -> _ProfileIndex:
         index = self._indexes.setdefault(profile, _ProfileIndex())
@@ -227,12 +232,14 @@ def _better(
     item: _Judged,
     ranked: Sequence[tuple[int, float]],
     threshold: float,
+    elsewhere: StatesFigure,
 ) -> _Nearest:
     """`best`, or the first ranked known claim that says the same thing, or a closer miss."""
     for claim_id, score in ranked:
         if score < threshold:
             break
-        if _says_same(item.features, index.lexical.features(claim_id), index.lexical.weight):
+        known = index.lexical.features(claim_id)
+        if _says_same(item.features, known, index.lexical.weight, elsewhere):
             if not best.same or score > best.similarity:
                 return _Nearest(claim_id, score, same=True)
             return best
@@ -241,13 +248,19 @@ def _better(
     return best
 
 
-def _says_same(new: Features, known: Features, weigh: Callable[[str], float]) -> bool:
+def _says_same(
+    new: Features, known: Features, weigh: Callable[[str], float], elsewhere: StatesFigure
+) -> bool:
     """The tests besides word overlap: figures, polarity, outcome and a long quote's words."""
-    return compatible(new, known) and quote_held(new, known, weigh, KNOWN_AT)
+    return compatible(new, known, elsewhere) and quote_held(new, known, weigh, KNOWN_AT)
 
 
 def _against_union(
-    best: _Nearest, item: _Judged, pooled: list[tuple[float, Features]], weigh: Any
+    best: _Nearest,
+    item: _Judged,
+    pooled: list[tuple[float, Features]],
+    weigh: Any,
+    elsewhere: StatesFigure,
 ) -> _Nearest:
     """A claim that restates what two known claims say between them is known:
     "Eleven of the council's 47 members abstained" after "47-member council" and "11
@@ -260,7 +273,7 @@ def _against_union(
         return best
     together = merged(parts)
     score = containment(item.features, together, weigh)
-    if score >= UNION_KNOWN_AT and _says_same(item.features, together, weigh):
+    if score >= UNION_KNOWN_AT and _says_same(item.features, together, weigh, elsewhere):
         return _Nearest(best.claim_id, score, same=True)
     return best
 

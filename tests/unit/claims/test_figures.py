@@ -69,3 +69,41 @@ def test_a_hedged_round_figure_can_stand_for_the_exact_one(rounded: str, exact: 
 )
 def test_a_hedge_does_not_hide_a_changed_figure(new: str, known: str) -> None:
     assert unmatched(figures_of(new), figures_of(known)) != ()
+
+
+@pytest.mark.parametrize(
+    ("new", "known"),
+    [
+        ("roughly a third of its supply", "35 per cent of its supply"),  # a fraction, rough
+        ("two-thirds of the sites", "about 66% of the sites"),
+        ("the nearly fifty-page document", "the 48-page report"),  # a number word joined
+        ("a fortnight to appeal", "14 days to appeal"),
+        ("sentences of a decade or more", "prison terms of ten years or longer"),
+    ],
+)
+def test_one_figure_in_its_other_written_forms(new: str, known: str) -> None:
+    assert figures_of(new).quantities
+    assert unmatched(figures_of(new), figures_of(known)) == ()
+    assert unmatched(figures_of(known), figures_of(new)) == ()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It is sixteen months since the UN office warned of crimes against humanity",
+        "The report came out three years ago",
+        "six weeks after the vote, the council adjourned",
+        "a third resolution was tabled",  # an ordinal, not a share
+        "the 2nd vote of the session",
+    ],
+)
+def test_spans_that_date_a_claim_and_ordinals_are_no_figures(text: str) -> None:
+    assert figures_of(text).quantities == ()
+
+
+def test_a_figure_keeps_the_word_it_counts() -> None:
+    assert figures_of("212 suppliers in four countries").units == (
+        (212.0, "suppliers"),
+        (4.0, "countries"),
+    )
+    assert figures_of("35 per cent of the polysilicon").units == ((35.0, "%polysilicon"),)

@@ -74,3 +74,25 @@ def test_a_negating_quantifier_negates_what_it_counts_not_the_count() -> None:
     assert compatible(none_freed, not_one) and compatible(not_one, none_freed)
     assert not compatible(one_freed, not_one)  # the negation still decides
     assert not compatible(not_one, one_freed)
+
+
+def test_the_index_knows_a_figure_by_what_it_counts() -> None:
+    index = LexicalIndex()
+    index.add(1, features_of("Brightwater's audit covered 212 suppliers in four countries."))
+    (rounded,) = features_of("more than two hundred suppliers were checked").atoms
+    (other,) = features_of("more than two hundred factories were checked").atoms
+    (changed,) = features_of("more than 300 suppliers were checked").atoms
+    assert index.states_figure(*rounded)
+    assert not index.states_figure(*other)  # the same number of something else
+    assert not index.states_figure(*changed)
+
+
+def test_a_figure_missing_from_the_known_claim_is_compatible_when_stated_elsewhere() -> None:
+    index = LexicalIndex()
+    index.add(1, features_of("The audit covered 212 suppliers."))
+    known = features_of("The audit found no evidence of forced labour among its suppliers.")
+    new = features_of(
+        "The audit, which covered more than 200 suppliers, found no evidence of forced labour."
+    )
+    assert not compatible(new, known)
+    assert compatible(new, known, index.states_figure)

@@ -109,6 +109,30 @@ def test_new_claims_are_new_and_show_their_nearest_known(
     assert verdict.is_new, verdict
 
 
+AUDIT = (
+    "Brightwater's audit covered 212 suppliers in four countries.\n"
+    "The audit found no direct evidence of forced labour among the company's suppliers.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "is_new"),
+    [
+        # the figure was given in the sentence before the finding: restated, not new
+        ("The audit, which covered more than two hundred suppliers, found no direct evidence "
+         "of forced labour among the company's suppliers.", False),
+        # a changed figure of the same thing is new whatever else is known
+        ("The audit, which covered more than 300 suppliers, found no direct evidence of "
+         "forced labour among the company's suppliers.", True),
+    ],
+)  # fmt: skip
+def test_a_figure_stated_in_another_known_sentence_is_known(
+    sqlite_db: Database, judge: ClaimJudge, sentence: str, is_new: bool
+) -> None:
+    assert all(v.is_new for v in record(sqlite_db, judge, AUDIT))
+    assert judged(sqlite_db, judge, sentence).is_new is is_new
+
+
 def test_the_seeds_fed_back_bring_no_new_claim(sqlite_db: Database, judge: ClaimJudge) -> None:
     with sqlite_db.session_scope() as session:
         added = load_seed_claims(session, SEEDS, PROFILES, judge=judge)
