@@ -20,6 +20,8 @@ from __future__ import annotations
 import functools
 import math
 import re
+import sys
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
@@ -235,6 +237,16 @@ def containment(new: Features, known: Features, weigh: Callable[[str], float]) -
     return sum(weigh(t) for t in new.tokens & known.tokens) / total if total else 0.0
 
 
+# Words held by more known claims than this do not select candidates (see ranked()): at a
+# million known claims "china" is in a third of them, and adding up its postings was most
+# of the cost of judging a claim (benchmarks/claims_scale.py).
+COMMON_DF = 1_000
+RESCORED = 100  # candidates selected by the rarer words, then scored on every word
+# A known claim as the index keeps it: tokens, quantities, years, hedged, negated, stances,
+# atoms, all tuples (a Features object with its frozensets took 2.2 KB a claim).
+_Compact = tuple[tuple[Any, ...], ...]
+
+
 class LexicalIndex:
     """Known claims of one profile, searchable by shared content words.
 
@@ -243,34 +255,44 @@ class LexicalIndex:
     with the index and cost most of the claims stage on texts full of new claims (see
     docs/claims.md, Cost). bincount adds each claim's weights in the same order the loop did,
     so the scores are the same floats and ties break the same way (by claim id).
+
+    Past COMMON_DF claims a word's postings no longer select candidates: the rarer words
+    select up to RESCORED of them, which are then scored on all words. A known claim that
+    shares only very common words with a claim holds too little of it to say the same thing.
     """
 
-    def __init__(self) -> None:
-        self._features: dict[int, Features] = {}
-        self._ids: list[int] = []  # row -> claim id
-        self._postings: dict[str, list[int]] = defaultdict(list)  # token -> rows
+    def __init__(self, common_df: int = COMMON_DF) -> None:
+        self._common_df = common_df
+        self._rows_of: dict[int, int] = {}  # claim id -> row
+        self._ids = array("q")  # row -> claim id
+        self._stored: list[_Compact] = []  # row -> the claim's features, compact
+        self._postings: dict[str, array[int]] = {}  # token -> rows
         self._arrays: dict[str, _Rows] = {}  # postings as arrays, dropped when one grows
         self._weights: dict[str, float] = {}  # weight() memo, cleared by add()
         self._id_array: _Rows | None = None  # _ids as an array, dropped by add()
         self._figures: dict[str, list[tuple[float, str]]] = defaultdict(list)  # unit -> figures
 
     def __len__(self) -> int:
-        return len(self._features)
+        return len(self._ids)
 
     def __contains__(self, claim_id: object) -> bool:
-        return claim_id in self._features
+        return claim_id in self._rows_of
 
     def add(self, claim_id: int, features: Features) -> None:
         """Index one known claim (idempotent)."""
-        if claim_id in self._features:
+        if claim_id in self._rows_of:
             return
         row = len(self._ids)
         self._weights.clear()  # one more claim changes every word's rarity
         self._id_array = None
-        self._features[claim_id] = features
+        self._rows_of[claim_id] = row
         self._ids.append(claim_id)
+        self._stored.append(_compact(features))
         for token in features.tokens:
-            self._postings[token].append(row)
+            posting = self._postings.get(token)
+            if posting is None:
+                posting = self._postings[sys.intern(token)] = array("i")
+            posting.append(row)
             self._arrays.pop(token, None)
         for quantity, hedge, unit in features.atoms:
             self._figures[unit].append((quantity, hedge))
@@ -286,7 +308,7 @@ class LexicalIndex:
         """Inverse document frequency: a word every claim has ("china") weighs little."""
         known = self._weights.get(token)
         if known is None:
-            n = len(self._features)
+            n = len(self._ids)
             df = len(self._postings.get(token, ()))
             known = self._weights[token] = math.log((n + 1) / (df + 1)) + 1.0
         return known
@@ -306,27 +328,75 @@ class LexicalIndex:
         held = [t for t in weights if t in self._postings]
         if not total or not held:
             return []
-        postings = [self._rows(t) for t in held]
-        rows = np.concatenate(postings)
-        added = np.repeat([weights[t] for t in held], [len(r) for r in postings])
-        shared = np.bincount(rows, weights=added, minlength=len(self._ids))
-        found = np.flatnonzero(shared)
-        if self._id_array is None:
-            self._id_array = np.asarray(self._ids, dtype=np.intp)
-        ids = self._id_array[found]
-        best = np.lexsort((ids, -shared[found]))[:limit]  # best score, then lowest id
-        scores = shared[found[best]] / total
-        return list(zip(ids[best].tolist(), scores.tolist(), strict=True))
+        selecting = [t for t in held if len(self._postings[t]) <= self._common_df]
+        if len(selecting) == len(held):
+            found, shared = self._summed(held, weights)
+            return self._best(found, shared, total, limit)
+        if not selecting:  # nothing but common words: the two rarest select
+            selecting = sorted(held, key=lambda t: len(self._postings[t]))[:2]
+        found, partial = self._summed(selecting, weights)
+        top = np.argsort(-partial, kind="stable")[:RESCORED]
+        found, partial = found[top], partial[top]
+        rest = [(t, weights[t]) for t in held if t not in selecting]
+        scores = [
+            score + sum(w for t, w in rest if t in self._stored[row][0])
+            for row, score in zip(found.tolist(), partial.tolist(), strict=True)
+        ]
+        return self._best(found, np.asarray(scores), total, limit)
 
     def features(self, claim_id: int) -> Features:
         """The features a known claim was indexed with."""
-        return self._features[claim_id]
+        tokens, quantities, years, hedged, negated, stances, atoms = self._stored[
+            self._rows_of[claim_id]
+        ]
+        return Features(
+            frozenset(tokens),
+            Figures(quantities, years, hedged),
+            frozenset(negated),
+            frozenset(stances),
+            atoms=frozenset(atoms),
+        )
+
+    def _summed(
+        self, tokens: list[str], weights: dict[str, float]
+    ) -> tuple[_Rows, np.ndarray[Any, Any]]:
+        """The rows holding any of `tokens`, and each one's sum of their weights (summed in
+        postings order, so the same floats whatever the index's size). Over the rows found,
+        not all rows: a bincount as long as the index was a millisecond a claim at 1M."""
+        postings = [self._rows(t) for t in tokens]
+        rows = np.concatenate(postings)
+        added = np.repeat([weights[t] for t in tokens], [len(r) for r in postings])
+        found, where = np.unique(rows, return_inverse=True)
+        return found, np.bincount(where, weights=added, minlength=len(found))
+
+    def _best(
+        self, rows: _Rows, shared: np.ndarray[Any, Any], total: float, limit: int
+    ) -> list[tuple[int, float]]:
+        if self._id_array is None:
+            self._id_array = np.frombuffer(self._ids, dtype=np.int64).astype(np.intp)
+        ids = self._id_array[rows]
+        best = np.lexsort((ids, -shared))[:limit]  # best score, then lowest id
+        scores = shared[best] / total
+        return list(zip(ids[best].tolist(), scores.tolist(), strict=True))
 
     def _rows(self, token: str) -> _Rows:
         rows = self._arrays.get(token)
         if rows is None:
             rows = self._arrays[token] = np.asarray(self._postings[token], dtype=np.intp)
         return rows
+
+
+def _compact(features: Features) -> _Compact:
+    figures = features.figures
+    return (
+        tuple(sys.intern(t) for t in features.tokens),
+        figures.quantities,
+        figures.years,
+        figures.hedged,
+        tuple(features.negated),
+        tuple(features.stances),
+        tuple(features.atoms),
+    )
 
 
 def quote_held(new: Features, known: Features, weigh: Callable[[str], float], at: float) -> bool:

@@ -27,7 +27,7 @@ def reference(index: LexicalIndex, new: Features, limit: int) -> list[tuple[int,
 
 
 def index_ids(index: LexicalIndex) -> list[int]:
-    return list(index._features)
+    return list(index._rows_of)
 
 
 def test_ranked_matches_the_plain_loop_on_random_claims() -> None:
@@ -96,3 +96,19 @@ def test_a_figure_missing_from_the_known_claim_is_compatible_when_stated_elsewhe
     )
     assert not compatible(new, known)
     assert compatible(new, known, index.states_figure)
+
+
+def test_past_the_common_cap_the_rarer_words_still_find_the_restatement() -> None:
+    rng = random.Random(3)
+    index = LexicalIndex(common_df=50)  # "china" and "said" are in every claim: past it
+    for claim_id in range(1, 400):
+        index.add(claim_id, features({"china", "said", *rng.sample(VOCABULARY, 4)}))
+    index.add(1000, features({"china", "said", "tribunal", "asylum"}))
+    new = features({"china", "said", "tribunal", "asylum"})
+    (best, score), *_ = index.ranked(new, 5)
+    assert (best, score) == (1000, 1.0)
+    # nothing but common words: the two rarest still select candidates
+    assert index.ranked(features({"china", "said"}), 5)
+
+
+VOCABULARY = [f"w{i}" for i in range(200)]

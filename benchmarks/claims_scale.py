@@ -1,0 +1,159 @@
+"""The claims stage as known claims grow: ms per judged claim and memory at 10k, 100k, 1M.
+
+    python benchmarks/claims_scale.py --sizes 10000,100000,1000000 [--json FILE]
+    python benchmarks/claims_scale.py --smoke        # CI: 2,000 known claims, seconds
+
+Every claim judged new becomes a known claim of its profile, and each worker process holds
+its profiles' known claims in memory (worker/claims/novelty.py): a monitor that stores a
+million articles holds millions of them. This measures what one profile's index costs.
+
+How: real claims (the sentences of the article-extraction benchmark's texts, through the
+real `features_of`) are the pattern; the index is filled up to each size with synthetic
+claims recombined from them (each a real claim's words with a third swapped for words
+drawn from the real vocabulary by frequency, plus a name and a figure of its own), so that
+common words ("china", "said") are as common as in real claims and the vocabulary keeps
+growing as names do. Then the claims of the profiles evaluation set's on-topic articles
+are judged against it by the real `ClaimJudge` (lexical mode), nothing recorded.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
+
+from benchmarks.dedupe_scale import corpus_sentences
+from worker.claims.extract import claims_of
+from worker.claims.figures import Figures
+from worker.claims.lexical import Features, features_of
+from worker.claims.novelty import ClaimJudge, _ProfileIndex
+from worker.evaluate.profiles import load_set
+from worker.records import Claim
+from worker.store import migrate
+from worker.store.db import Database
+
+PROFILE = "xinjiang"
+PATTERNS = 20_000  # real claims whose words the synthetic ones recombine
+SWAP = 0.33
+
+
+def current_rss_mb() -> float:
+    """Resident memory of this process now, MB."""
+    with open("/proc/self/statm") as statm:
+        pages = int(statm.read().split()[1])
+    return pages * 4096 / 2**20
+
+
+def patterns(limit: int) -> list[Features]:
+    """Features of real claim sentences."""
+    found = []
+    for sentence in corpus_sentences()[:limit]:
+        features = features_of(sentence)
+        if len(features.tokens) >= 4:
+            found.append(features)
+    return found
+
+
+def synthetic(rng: random.Random, real: list[Features], vocabulary: list[str],
+              weights: list[int], n: int, start: int) -> list[Features]:  # fmt: skip
+    """`n` claims recombined from `real` (see the module docstring)."""
+    out = []
+    drawn = rng.choices(vocabulary, weights=weights, k=n * 8)
+    for i in range(n):
+        base = real[rng.randrange(len(real))]
+        tokens = {t for t in base.tokens if rng.random() > SWAP}
+        tokens.update(drawn[i * 8 : i * 8 + max(1, round(len(base.tokens) * SWAP))])
+        figure = float(rng.randrange(10**6))
+        tokens.update({f"nm{start + i}", f"#{figure:.3g}"})
+        figures = Figures((figure,), (), (), ())
+        out.append(Features(frozenset(tokens), figures, frozenset(), frozenset()))
+    return out
+
+
+def probe_claims() -> list[Claim]:
+    """The claims of the on-topic articles of the profiles evaluation set."""
+    claims: list[Claim] = []
+    for item in load_set():
+        if item.labels:
+            claims.extend(claims_of(item.article.text))
+    return claims
+
+
+def measure(sizes: list[int], workdir: Path, n_patterns: int = PATTERNS) -> list[dict[str, float]]:
+    """One row of figures per size, the index filled up to each in turn."""
+    rng = random.Random(7)
+    real = patterns(n_patterns)
+    counts = Counter(t for f in real for t in f.tokens)
+    vocabulary, weights = list(counts), list(counts.values())
+    probes = probe_claims()
+    url = f"sqlite:///{workdir / 'claims.db'}"
+    migrate.upgrade(url)
+    db = Database.from_url(url)
+    judge = ClaimJudge("lexical")
+    index = judge._indexes.setdefault(PROFILE, _ProfileIndex())
+    index.last_id = 10**9  # filled here, not from the database: nothing to sync
+    results = []
+    base_rss = current_rss_mb()
+    filled = 0
+    for size in sizes:
+        started = time.perf_counter()
+        while filled < size:
+            chunk = min(50_000, size - filled)
+            for offset, features in enumerate(synthetic(rng, real, vocabulary, weights,
+                                                        chunk, filled)):  # fmt: skip
+                index.add(filled + offset + 1, features, None)
+            filled += chunk
+        fill_s = time.perf_counter() - started
+        with db.session_scope() as session:
+            judge.judge(session, probes[:20], [PROFILE])  # warm the weight memo
+            times = []
+            for claim in probes:
+                cpu = time.process_time()
+                judge.judge(session, [claim], [PROFILE])
+                times.append((time.process_time() - cpu) * 1000)
+        times.sort()
+        row = {
+            "known_claims": size,
+            "probes": len(times),
+            "ms_per_claim_p50": round(statistics.median(times), 3),
+            "ms_per_claim_p95": round(times[int(0.95 * (len(times) - 1))], 3),
+            "ms_per_claim_mean": round(statistics.fmean(times), 3),
+            "index_mb": round(current_rss_mb() - base_rss, 1),
+            "fill_s": round(fill_s, 1),
+        }
+        print(json.dumps(row), flush=True)
+        results.append(row)
+    db.dispose()
+    return results
+
+
+def main() -> int:
+    """Print one JSON line per size, and the growth from the first to the last."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--smoke", action="store_true", help="CI size: proves it works")
+    parser.add_argument("--json", type=Path, help="also write the results to this file")
+    args = parser.parse_args()
+    sizes = [2000] if args.smoke else [int(s) for s in args.sizes.split(",")]
+    with tempfile.TemporaryDirectory(prefix="newswatch-claims-scale-") as tmp:
+        results = measure(sizes, Path(tmp), 2000 if args.smoke else PATTERNS)
+    if len(results) > 1:
+        first, last = results[0], results[-1]
+        growth = last["ms_per_claim_mean"] / max(first["ms_per_claim_mean"], 1e-9)
+        print(f"cost per claim grows {growth:.2f}x from {first['known_claims']:,} to "
+              f"{last['known_claims']:,} known claims", file=sys.stderr)  # fmt: skip
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
