@@ -106,7 +106,7 @@ def measure(sizes: list[int], workdir: Path, n_patterns: int = PATTERNS) -> list
     for size in sizes:
         started = time.perf_counter()
         while filled < size:
-            chunk = min(50_000, size - filled)
+            chunk = min(5_000, size - filled)  # small: its garbage is not the index
             for offset, features in enumerate(synthetic(rng, real, vocabulary, weights,
                                                         chunk, filled)):  # fmt: skip
                 index.add(filled + offset + 1, features, None)
