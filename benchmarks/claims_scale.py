@@ -26,7 +26,10 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
+
+from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 
@@ -39,6 +42,7 @@ from worker.evaluate.profiles import load_set
 from worker.records import Claim
 from worker.store import migrate
 from worker.store.db import Database
+from worker.store.models import KnownClaim
 
 PROFILE = "xinjiang"
 PATTERNS = 20_000  # real claims whose words the synthetic ones recombine
@@ -135,18 +139,60 @@ def measure(sizes: list[int], workdir: Path, n_patterns: int = PATTERNS) -> list
     return results
 
 
+def measure_sync(sizes: list[int], workdir: Path) -> list[dict[str, float]]:
+    """Seconds and memory for a fresh process's first judgement at each size: it loads the
+    profile's known claims from the database (what a worker pays after every restart)."""
+    rng = random.Random(11)
+    real = patterns(5000)
+    counts = Counter(t for f in real for t in f.tokens)
+    vocabulary, weights = list(counts), list(counts.values())
+    url = f"sqlite:///{workdir / 'sync.db'}"
+    migrate.upgrade(url)
+    db = Database.from_url(url)
+    table = KnownClaim.__table__
+    now = datetime.now(UTC)
+    results, filled = [], 0
+    for size in sizes:
+        while filled < size:
+            chunk = min(20_000, size - filled)
+            rows = [
+                {"profile": PROFILE, "text": f"claim {filled + i}", "kind": "statement",
+                 "signature": f.to_signature(), "first_seen_at": now}
+                for i, f in enumerate(synthetic(rng, real, vocabulary, weights, chunk, filled))
+            ]  # fmt: skip
+            with db.engine.begin() as conn:
+                conn.execute(insert(table), rows)
+            filled += chunk
+        judge = ClaimJudge("lexical")
+        rss = current_rss_mb()
+        started = time.perf_counter()
+        with db.session_scope() as session:
+            judge.judge(session, probe_claims()[:1], [PROFILE])
+        row = {"known_claims": size, "first_judgement_s": round(time.perf_counter() - started, 2),
+               "index_mb": round(current_rss_mb() - rss, 1)}  # fmt: skip
+        print(json.dumps(row), flush=True)
+        results.append(row)
+        del judge
+    db.dispose()
+    return results
+
+
 def main() -> int:
     """Print one JSON line per size, and the growth from the first to the last."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--smoke", action="store_true", help="CI size: proves it works")
+    parser.add_argument("--sync-sizes", default="", help="also time a restart's first load")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     args = parser.parse_args()
     sizes = [2000] if args.smoke else [int(s) for s in args.sizes.split(",")]
     with tempfile.TemporaryDirectory(prefix="newswatch-claims-scale-") as tmp:
         results = measure(sizes, Path(tmp), 2000 if args.smoke else PATTERNS)
-    if len(results) > 1:
-        first, last = results[0], results[-1]
+        if args.sync_sizes:
+            sync = [int(n) for n in args.sync_sizes.split(",")]
+            results += measure_sync(sync, Path(tmp))
+    if len(sizes) > 1:
+        first, last = results[0], results[len(sizes) - 1]
         growth = last["ms_per_claim_mean"] / max(first["ms_per_claim_mean"], 1e-9)
         print(f"cost per claim grows {growth:.2f}x from {first['known_claims']:,} to "
               f"{last['known_claims']:,} known claims", file=sys.stderr)  # fmt: skip

@@ -21,8 +21,9 @@ cent); a fortnight is 14 days and a decade 10 years; "fifty-page" is "50 page" (
 leaves a number word joined to a noun alone); ordinals ("a third resolution", "3rd") are not
 figures.
 
-Each figure keeps the word it counts ("212 suppliers", "35 %"), so that a figure restated in
-another sentence than the one that first gave it can be recognised (see lexical.py).
+Each figure keeps the word it counts ("212 suppliers"; for a share, what it is a share of:
+"35% of the polysilicon"), so that a figure restated in another sentence than the one that
+first gave it can be recognised (see lexical.py).
 """
 
 from __future__ import annotations

@@ -57,6 +57,7 @@ CANDIDATES = 25  # lexical candidates examined per claim, best containment first
 # Known claims are loaded by id; transactions commit out of id order, so each sync looks this
 # far back for ids it has not seen yet (a few hundred: workers x claims per article).
 SYNC_OVERLAP = 200
+LOAD_BATCH = 5_000  # known claims read at a time when a process first loads a profile
 _Vector = np.ndarray[Any, np.dtype[np.float32]]
 
 
@@ -202,11 +203,16 @@ class ClaimJudge:
             wanted = wanted.where(KnownClaim.id.in_(missing))
         else:  # first use in this process: load them all
             wanted = wanted.where(KnownClaim.profile == profile)
-        rows = session.execute(wanted.order_by(KnownClaim.id)).all()
-        vectors = self._vectors_for(rows)
-        for row, vector in zip(rows, vectors, strict=True):
-            index.add(row.id, known_features(row.signature, row.text), vector)
-            index.last_id = max(index.last_id, row.id)
+        # In batches: a profile's first load at a restart may be a million rows, and holding
+        # them all (texts, signatures, vectors) beside the index doubled its peak memory.
+        result = session.execute(
+            wanted.order_by(KnownClaim.id).execution_options(yield_per=LOAD_BATCH)
+        )
+        for rows in result.partitions():
+            vectors = self._vectors_for(rows)
+            for row, vector in zip(rows, vectors, strict=True):
+                index.add(row.id, known_features(row.signature, row.text), vector)
+                index.last_id = max(index.last_id, row.id)
         return index
 
     def _vectors_for(self, rows: Sequence[Any]) -> list[_Vector | None]:
