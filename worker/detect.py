@@ -64,7 +64,7 @@ class Detection:
 
 @contextmanager
 def stage(name: str) -> Iterator[None]:
-    """Time one pipeline stage into newswatch_stage_seconds{stage}."""
+    """Time one pipeline stage into newswatch_stage_seconds{stage} (one of metrics.STAGES)."""
     started = time.monotonic()
     try:
         yield

@@ -45,6 +45,20 @@ STAGE_SECONDS = Histogram(
     ["stage"],
     buckets=_FAST,
 )
+# The stages timed into STAGE_SECONDS (detect.stage).
+STAGES = ("match", "dedupe", "store", "claims", "alert")
+
+
+def create_series() -> None:
+    """Create the labelled series known in advance at zero, in this process.
+
+    A series that first appears with its count already past zero shows no change to rate():
+    a worker that timed every stage of a burst of articles between two scrapes left the
+    dashboard's stage panel empty (tests/integration/test_prometheus_scrape.py)."""
+    for name in STAGES:
+        STAGE_SECONDS.labels(name)
+
+
 ARTICLES = Counter(
     "newswatch_articles_total",
     "Entries processed, each counted once by final outcome: stored, duplicate, revision, "

@@ -65,6 +65,7 @@ def _after_fork(**_: Any) -> None:
     # it is not traversed again by every collection that lxml's many small objects set off
     # (4% of extraction time in a worker's heap, docs/performance.md).
     gc.freeze()
+    metrics.create_series()
 
 
 @worker_process_shutdown.connect
