@@ -361,8 +361,11 @@ def _settle(
     if seen is not None:
         repeats = [v for v, (_, n) in zip(verdicts, pending, strict=True) if not _stored(n, seen)]
         _count_repeats(session, repeats)
-        if seen.article_id is not None:
-            session.add_all(_article_claim(seen.article_id, v) for v in verdicts)
+        if seen.article_id is not None and verdicts:
+            # One executemany INSERT, not ORM objects flushed one by one (as _insert_known).
+            session.execute(
+                insert(ArticleClaim), [_article_claim(seen.article_id, v) for v in verdicts]
+            )
     return verdicts
 
 
@@ -399,14 +402,15 @@ def _insert_known(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     return list(session.scalars(statement, rows))
 
 
-def _article_claim(article_id: int, verdict: ClaimVerdict) -> ArticleClaim:
+def _article_claim(article_id: int, verdict: ClaimVerdict) -> dict[str, Any]:
     claim = verdict.claim
-    return ArticleClaim(
-        article_id=article_id, sentence_index=claim.sentence_index, profile=verdict.profile,
-        text=claim.text, speaker=claim.speaker, kind=claim.kind, figures=list(claim.figures),
-        is_new=verdict.is_new, nearest_known_id=verdict.nearest_known_id,
-        nearest_known_text=verdict.nearest_known, similarity=verdict.similarity,
-    )  # fmt: skip
+    return {
+        "article_id": article_id, "sentence_index": claim.sentence_index,
+        "profile": verdict.profile, "text": claim.text, "speaker": claim.speaker,
+        "kind": claim.kind, "figures": list(claim.figures), "is_new": verdict.is_new,
+        "nearest_known_id": verdict.nearest_known_id,
+        "nearest_known_text": verdict.nearest_known, "similarity": verdict.similarity,
+    }  # fmt: skip
 
 
 def _count_repeats(session: Session, repeats: Sequence[ClaimVerdict]) -> None:
