@@ -83,30 +83,21 @@ def detect_and_store(
     first_seen: datetime,
 ) -> DetectOutcome:
     """Run every detection stage on one article inside `session`; returns its outcome."""
-    outcome = _detect(session, svc, article, fp, index, feed_id=feed_id, first_seen=first_seen)
+    with stage("match"):
+        matches = tuple(svc.matcher.match(article))
+    found = Detection(article, fp, matches, feed_id, first_seen, svc.clock())
+    outcome = _detect(session, svc, found, index)
     after_commit(session, metrics.ARTICLES.labels(outcome.label).inc)
     return outcome
 
 
-def _detect(
-    session: Session,
-    svc: Services,
-    article: Article,
-    fp: Fingerprint,
-    index: DedupeIndex,
-    *,
-    feed_id: int | None,
-    first_seen: datetime,
-) -> DetectOutcome:
-    with stage("match"):
-        matches = tuple(svc.matcher.match(article))
-    found = Detection(article, fp, matches, feed_id, first_seen, svc.clock())
-    row = articles.find_by_canonical(session, article.canonical_url)
-    if row is not None and articles.is_downgrade(row, article):
+def _detect(session: Session, svc: Services, found: Detection, index: DedupeIndex) -> DetectOutcome:
+    row = articles.find_by_canonical(session, found.article.canonical_url)
+    if row is not None and articles.is_downgrade(row, found.article):
         return DetectOutcome(row.id, "unchanged")
     previous = PreviousVersion(row.id, row.story_id, row.text) if row is not None else None
     with stage("dedupe"):
-        decision = decide(fp, index, previous=previous)
+        decision = decide(found.fp, index, previous=previous)
     if decision.kind == "unchanged" and row is not None:
         return DetectOutcome(row.id, "unchanged")
     if decision.kind == "revision" and row is not None:
