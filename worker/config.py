@@ -180,6 +180,10 @@ class Settings(_Frozen):
     data_dir: str = "data"
     profiles_dir: str = "config/profiles"
     seeds_dir: str = "seeds"
+    # False: an article no profile matches is not stored, and a page that cannot match any
+    # profile (worker/profiles/prefilter.py) is not even extracted. True keeps every article
+    # (an archive: dedupe and revisions across topics), at about three times the CPU.
+    keep_off_topic: bool = False
     feeds: tuple[FeedConfig, ...] = ()
     fetch: FetchConfig = FetchConfig()
     poll: PollConfig = PollConfig()

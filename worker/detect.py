@@ -93,6 +93,8 @@ def detect_and_store(
 
 def _detect(session: Session, svc: Services, found: Detection, index: DedupeIndex) -> DetectOutcome:
     row = articles.find_by_canonical(session, found.article.canonical_url)
+    if row is None and not found.matched and not svc.settings.keep_off_topic:
+        return DetectOutcome(None, "off_topic")  # not kept: nothing to alert on or revise
     if row is not None and articles.is_downgrade(row, found.article):
         return DetectOutcome(row.id, "unchanged")
     previous = PreviousVersion(row.id, row.story_id, row.text) if row is not None else None

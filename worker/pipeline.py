@@ -215,6 +215,8 @@ def process_entry(svc: Services, entry_id: int, fetched: PageResult | None = Non
     if fetched.error is not None:
         metrics.ENTRY_ERRORS.labels(fetched.error).inc()  # recorded; the summary stands in
     try:
+        if fetched.page is not None and not _could_match(svc, record, fetched.page):
+            return _finish_off_topic(svc, entry_id)
         try:
             article = _extract(record, fetched.page)
         except PermanentError as exc:
@@ -268,6 +270,24 @@ def _extract(record: FeedEntry, page: Page | None) -> Article:
         return article_from_page(page, record) if page else article_from_entry(record)
     finally:
         metrics.EXTRACT_SECONDS.observe(time.monotonic() - started)
+
+
+def _could_match(svc: Services, record: FeedEntry, page: Page) -> bool:
+    """False when no profile can match the page's article: it is then not extracted."""
+    if svc.page_filter is None:
+        return True
+    with stage("match"):
+        return svc.page_filter.could_match(page.html, record.title, record.summary)
+
+
+def _finish_off_topic(svc: Services, entry_id: int) -> str:
+    """Close an entry whose page no profile can match: nothing extracted, nothing stored."""
+    with svc.db.session_scope() as session:
+        entry = session.get(Entry, entry_id)
+        if entry is not None:
+            repo.finish_entry(session, entry, svc.clock(), article_id=None)
+    metrics.ARTICLES.labels("off_topic").inc()
+    return "off_topic"
 
 
 def _fail(svc: Services, entry_id: int, exc: NewswatchError) -> str:

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from worker.claims.novelty import ClaimJudge
     from worker.dedupe.index import DedupeIndex
     from worker.profiles.match import Matcher
+    from worker.profiles.prefilter import PageFilter
 
 
 @dataclass
@@ -50,6 +51,13 @@ class Services:
         from worker.profiles.match import Matcher
 
         return Matcher(load_profiles(Path(self.settings.profiles_dir)))
+
+    @cached_property
+    def page_filter(self) -> PageFilter | None:
+        """The test pages pass before extraction; None when every article is kept."""
+        from worker.profiles.prefilter import PageFilter
+
+        return None if self.settings.keep_off_topic else PageFilter(self.matcher.profiles)
 
     @property
     def dedupe_backend(self) -> str:

@@ -35,8 +35,9 @@ MB = 1_000_000
 
 @pytest.fixture
 def svc(tmp_path: Path, server: LoopbackServer, sqlite_db: Database) -> Iterator[Services]:
+    # keep_off_topic: what is stored for a hostile page (its feed summary) is looked at.
     cfg = write_config(tmp_path, server, [("hostile", "/feed.xml")],
-                       fetch={"timeout": 1, "max_bytes": 5 * MB})  # fmt: skip
+                       fetch={"timeout": 1, "max_bytes": 5 * MB}, keep_off_topic=True)  # fmt: skip
     services = build_services(load_settings(cfg, environ={}), db=sqlite_db)
     yield services
     services.http.close()

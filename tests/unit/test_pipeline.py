@@ -24,7 +24,9 @@ RSS = {"Content-Type": "application/rss+xml"}
 
 @pytest.fixture
 def svc(tmp_path: Path, server: LoopbackServer, db: Database) -> Iterator[Services]:
-    cfg = write_config(tmp_path, server, [("fixture", "/feed.xml")], fetch={"timeout": 1})
+    # These tests look at what is stored for every kind of page, on topic or not.
+    cfg = write_config(tmp_path, server, [("fixture", "/feed.xml")], fetch={"timeout": 1},
+                       keep_off_topic=True)  # fmt: skip
     services = build_services(load_settings(cfg, environ={}), db=db)
     pipeline.sync_configured_feeds(services)
     yield services
@@ -197,3 +199,36 @@ def test_an_entry_that_dies_even_on_its_summary_is_dead_lettered(
         entry = session.get(Entry, entry_id)
         assert entry is not None
         assert (entry.state, entry.error_reason) == ("failed", "crashed")
+
+
+def test_off_topic_pages_are_neither_extracted_nor_stored_by_default(
+    tmp_path: Path, server: LoopbackServer, db: Database
+) -> None:
+    from prometheus_client import REGISTRY
+
+    cfg = write_config(tmp_path, server, [("fixture", "/feed.xml")])
+    svc = build_services(load_settings(cfg, environ={}), db=db)
+    seeds = seed_texts()
+    number = sorted(seeds)[0]
+    server.static("/a/seed", article_html("UN rights report on Xinjiang", seeds[number]),
+                  headers=HTML)  # fmt: skip
+    server.static("/a/car-park", article_html("Car park approved", FILLER_TEXT), headers=HTML)
+    _serve_feed(server, [("/a/seed", "UN rights report"), ("/a/car-park", "Car park approved")])
+
+    def extractions() -> float:
+        return REGISTRY.get_sample_value("newswatch_extract_seconds_count") or 0.0
+
+    before = extractions()
+    try:
+        assert sorted(_run_all(svc)) == ["off_topic", "stored"]
+    finally:
+        svc.http.close()
+    assert extractions() - before == 1  # only the page a profile could match
+    (stored,) = _articles(svc)
+    assert "Xinjiang" in stored.text
+
+
+FILLER_TEXT = "\n".join(
+    ["The local council approved a new car park next to the railway station on Tuesday."] * 3
+    + ["Residents said the 120 spaces would ease parking in the town centre on market days."] * 3
+)

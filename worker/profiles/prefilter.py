@@ -1,0 +1,99 @@
+"""Could a page match any profile at all? A cheap test on its HTML, before extraction.
+
+Extraction is the costliest step of the pipeline (trafilatura: 15 to 20 ms a page) and most
+pages of a news feed match no profile. Every word of the article trafilatura finds comes
+from the page itself: its text nodes, a meta tag's `content` (the title), JSON-LD in a
+script; or from the feed entry, whose title and summary stand in when the page gives
+nothing. So a word that occurs nowhere in the page, markup included, nor in the entry, is
+not in the article.
+
+`PageFilter.could_match` evaluates each profile's focus and query on that *presence* of
+words, permissively: a word counts when it occurs as a substring anywhere, a phrase or a
+NEAR holds when all its words occur, NOT always holds, and counts, scores and sentences are
+ignored. A page that fails for every profile cannot match after extraction either, so it is
+not extracted (docs/performance.md measures what this saves and what it costs).
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+from collections.abc import Callable, Sequence
+
+from worker.profiles.load import Profile
+from worker.profiles.query import And, Near, Node, Not, Or, Phrase, Prefix, Word, fold
+
+# Markup is dropped with nothing in its place, so a word split by an inline tag
+# ("Xin<b>jiang</b>") is whole again; words of two blocks run together ("CouncilXinjiang"),
+# which a substring test does not mind.
+_TAG = re.compile(r"<[^>]*>")
+# Attribute values trafilatura reads text from: <meta content="..."> (title, description).
+_CONTENT_ATTR = re.compile(r"""\bcontent\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+# Characters trafilatura and the matcher never see inside a word: soft hyphens, zero widths.
+_INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+_NON_ASCII = re.compile("[^\x00-\x7f]+")
+# Folding (NFKD, accents off) a whole page costs more than the extraction it would save, so
+# only the neighbourhood of each run of non-ASCII letters is folded: a word is rarely longer.
+_WORD_REACH = 48
+# Past this many such runs (a page in another script) folding everything is as cheap.
+_MAX_RUNS = 300
+
+
+class PageFilter:
+    """The profiles' focus and queries, to test pages against before extraction."""
+
+    def __init__(self, profiles: Sequence[Profile]) -> None:
+        # Each profile is a conjunction of its focus groups and its query.
+        self._gates = tuple(
+            (*(focus.node for focus in profile.focus), profile.query) for profile in profiles
+        )
+
+    def could_match(self, html: str, *extra: str) -> bool:
+        """False only when no profile can match the article of `html` (plus `extra` text)."""
+        haystack = page_haystack(html, *extra)
+        seen: dict[str, bool] = {}
+
+        def present(word: str) -> bool:
+            found = seen.get(word)
+            if found is None:
+                found = seen[word] = word in haystack
+            return found
+
+        return any(all(_holds(node, present) for node in gate) for gate in self._gates)
+
+
+def page_haystack(html: str, *extra: str) -> str:
+    """Folded text of the page and its attribute values, plus `extra`: where words are sought."""
+    text = _INVISIBLE.sub("", htmllib.unescape(html))
+    attributes = "\n".join(a or b for a, b in _CONTENT_ATTR.findall(text))
+    low = "\n".join((_TAG.sub("", text), attributes, *extra)).lower()
+    runs = [m.span() for m in _NON_ASCII.finditer(low) if any(c.isalnum() for c in m.group())]
+    if not runs:
+        return low  # lower() is fold() on ASCII
+    if len(runs) > _MAX_RUNS:
+        return fold(low)
+    folded = (low[max(0, start - _WORD_REACH) : end + _WORD_REACH] for start, end in runs)
+    return low + "\n" + fold("\n".join(folded))
+
+
+def _holds(node: Node, present: Callable[[str], bool]) -> bool:
+    if isinstance(node, Word | Prefix | Phrase):
+        return all(present(word) for word in _words(node))
+    if isinstance(node, Near):
+        return _holds(node.left, present) and _holds(node.right, present)
+    if isinstance(node, And):
+        return all(_holds(child, present) for child in node.children)
+    if isinstance(node, Or):
+        return any(_holds(child, present) for child in node.children)
+    if isinstance(node, Not):
+        return True  # what a page lacks says nothing about what its article lacks
+    raise TypeError(f"unknown query node {type(node).__name__}")
+
+
+def _words(node: Word | Prefix | Phrase) -> tuple[str, ...]:
+    """The strings whose presence a leaf needs: a stem is sought as it is."""
+    if isinstance(node, Word):
+        return (node.text,)
+    if isinstance(node, Prefix):
+        return (node.stem,)
+    return node.words
