@@ -205,9 +205,19 @@ def percentiles(values: list[float]) -> dict[str, float | int]:
 
 
 def run_mode(
-    mode: str, served: Served, tmp: Path, *, trickle: int, timeout: float, concurrency: int
+    mode: str,
+    served: Served,
+    tmp: Path,
+    *,
+    trickle: int,
+    timeout: float,
+    concurrency: int,
+    keep_off_topic: bool = False,
 ) -> dict[str, Any]:
-    """Run the service in `mode` over `served` and measure it; raises if it breaks."""
+    """Run the service in `mode` over `served` and measure it; raises if it breaks.
+
+    `keep_off_topic` extracts and stores every page, as an archive would (the default
+    settings leave out the pages no profile can match: worker/profiles/prefilter.py)."""
     tmp.mkdir(parents=True, exist_ok=True)
     n = len(served.corpus.entries)
     port = free_port()
@@ -229,6 +239,7 @@ def run_mode(
                 "story_quiet_after": 100000,
             },
             metrics={"port": port},
+            keep_off_topic=keep_off_topic,
             **keys,
         )
         log = tmp / "service.log"

@@ -105,6 +105,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--trickle", type=int, default=20, help="one-at-a-time latency probes")
     parser.add_argument("--modes", default="embedded,redis_pg", help="comma-separated back ends")
     parser.add_argument("--concurrency", type=int, default=os.cpu_count() or 1)
+    parser.add_argument(
+        "--keep-off-topic",
+        action="store_true",
+        help="extract and store every page (keep_off_topic: true), as an archive would",
+    )
     parser.add_argument("--no-quality", action="store_true", help="skip extraction token F1")
     parser.add_argument("--no-feeds", action="store_true", help="skip the feed-scaling run")
     parser.add_argument("--feed-sizes", default="100,1000,10000")
@@ -134,7 +139,8 @@ def run_pipeline(args: argparse.Namespace, pages: list[Any], tmp: Path) -> dict[
             "feeds": args.feeds,
             "kinds": kinds,
             "pages_available": len(pages),
-        }
+        },
+        "keep_off_topic": args.keep_off_topic,
     }
     out["raw"] = raw_throughput([e.html for e in corpus.entries], args.concurrency)
     print(f"raw trafilatura: {out['raw']['pages_per_s']} pages/s", file=sys.stderr)
@@ -153,6 +159,7 @@ def run_pipeline(args: argparse.Namespace, pages: list[Any], tmp: Path) -> dict[
                 trickle=args.trickle,
                 timeout=args.timeout,
                 concurrency=args.concurrency,
+                keep_off_topic=args.keep_off_topic,
             )
         except RuntimeError as exc:  # the service died or stalled: a result, not a crash
             out[mode] = {"failed": str(exc)[:4000]}
