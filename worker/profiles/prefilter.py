@@ -28,15 +28,10 @@ from worker.profiles.query import And, Near, Node, Not, Or, Phrase, Prefix, Word
 # which a substring test does not mind.
 _TAG = re.compile(r"<[^>]*>")
 # Attribute values trafilatura reads text from: <meta content="..."> (title, description).
-_CONTENT_ATTR = re.compile(r"""\bcontent\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+# No \b and no IGNORECASE: a pattern that starts with literals is found by a fast scan.
+_CONTENT_ATTR = re.compile(r"""(?:content|CONTENT|Content)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 # Characters trafilatura and the matcher never see inside a word: soft hyphens, zero widths.
 _INVISIBLE = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
-_NON_ASCII = re.compile("[^\x00-\x7f]+")
-# Folding (NFKD, accents off) a whole page costs more than the extraction it would save, so
-# only the neighbourhood of each run of non-ASCII letters is folded: a word is rarely longer.
-_WORD_REACH = 48
-# Past this many such runs (a page in another script) folding everything is as cheap.
-_MAX_RUNS = 300
 
 
 class PageFilter:
@@ -63,17 +58,13 @@ class PageFilter:
 
 
 def page_haystack(html: str, *extra: str) -> str:
-    """Folded text of the page and its attribute values, plus `extra`: where words are sought."""
-    text = _INVISIBLE.sub("", htmllib.unescape(html))
-    attributes = "\n".join(a or b for a, b in _CONTENT_ATTR.findall(text))
-    low = "\n".join((_TAG.sub("", text), attributes, *extra)).lower()
-    runs = [m.span() for m in _NON_ASCII.finditer(low) if any(c.isalnum() for c in m.group())]
-    if not runs:
-        return low  # lower() is fold() on ASCII
-    if len(runs) > _MAX_RUNS:
-        return fold(low)
-    folded = (low[max(0, start - _WORD_REACH) : end + _WORD_REACH] for start, end in runs)
-    return low + "\n" + fold("\n".join(folded))
+    """Folded text of the page and its attribute values, plus `extra`: where words are sought.
+
+    The text without its markup is a fifth of the page, and folding it costs about 1 ms."""
+    attributes = "\n".join(a or b for a, b in _CONTENT_ATTR.findall(html))
+    # Tags out before entities are decoded: "&lt;Xinjiang&gt;" is text, not a tag.
+    text = htmllib.unescape(_TAG.sub("", html) + "\n" + attributes)
+    return fold(_INVISIBLE.sub("", "\n".join((text, *extra))))
 
 
 def _holds(node: Node, present: Callable[[str], bool]) -> bool:

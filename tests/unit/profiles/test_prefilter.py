@@ -110,6 +110,8 @@ def test_words_are_sought_folded_in_text_attributes_and_entry() -> None:
     assert turk.could_match("<p>Volker TÜRK said</p>")
     assert turk.could_match('<meta property="og:title" content="Türk speaks">')
     assert turk.could_match("<p>nothing here</p>", "Turk speaks", "")
+    assert turk.could_match("<p>&lt;Turk&gt; is text, not a tag</p>")
+    assert turk.could_match("<p>ＴＵＲＫ in full-width letters</p>")
     assert turk.could_match("<p>Turkey</p>")  # a substring passes: permissive, never wrong
     assert not turk.could_match("<p>The council met.</p>")
 
