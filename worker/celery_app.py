@@ -44,6 +44,9 @@ TICK_STRANDED_S = 60.0
 LONGEST_TASK_S = 300
 MAX_RETRY_COUNTDOWN_S = 1800
 EMBEDDED_BUSY_S = 30.0
+# Messages reserved per pool process. A reserved message waits at most PREFETCH tasks, each
+# under LONGEST_TASK_S: well inside Redis' visibility timeout (below).
+PREFETCH = 4
 
 
 class EmbeddedChannel(SqlaChannel):
@@ -134,7 +137,11 @@ def configure(settings: Settings, celery: Celery = app) -> Celery:
         task_acks_late=True,  # a task is acknowledged after it ran, so a crash re-delivers it
         task_reject_on_worker_lost=True,  # ...including a pool child killed by a signal
         task_ignore_result=True,  # results live in the database; no result backend
-        worker_prefetch_multiplier=1,  # a long extraction must not hold others' messages
+        # Messages each pool process has waiting: with one, a process that finishes idles
+        # until the next message is fetched (the embedded broker polls every 50 ms) and the
+        # cores sat idle half the time (docs/performance.md). The pool hands reserved
+        # messages to whichever process is free, so a long task holds back none of them.
+        worker_prefetch_multiplier=PREFETCH,
         worker_max_tasks_per_child=2000,  # bounds slow leaks in parsers over months
         worker_max_memory_per_child=512_000,  # KiB: a child past 512 MB is replaced
         worker_hijack_root_logger=False,
