@@ -27,6 +27,7 @@ from sqlalchemy import func, select, text
 from benchmarks.corpus import Entry, Served, _on_topic
 from tests.support.corpus import write_config
 from tests.support.processes import start_newswatch, stop
+from worker.service import default_concurrency
 from worker.store.db import Database
 from worker.store.models import Entry as EntryRow
 
@@ -211,7 +212,7 @@ def run_mode(
     *,
     trickle: int,
     timeout: float,
-    concurrency: int,
+    concurrency: int | None,
     keep_off_topic: bool = False,
 ) -> dict[str, Any]:
     """Run the service in `mode` over `served` and measure it; raises if it breaks.
@@ -245,7 +246,8 @@ def run_mode(
         log = tmp / "service.log"
         db = Database.from_url(keys["database_url"])
         started = time.time()
-        process = start_newswatch(cfg, "run", "--concurrency", str(concurrency), log=log)
+        pool = ["--concurrency", str(concurrency)] if concurrency else []  # else its default
+        process = start_newswatch(cfg, "run", *pool, log=log)
         sampler = RssSampler(process.pid)
         sampler.start()
         try:
@@ -266,6 +268,7 @@ def run_mode(
     return {
         "mode": mode,
         "entries": n,
+        "pool_processes": concurrency or default_concurrency(),
         "finished": done,
         "startup_s": round(first_poll - started, 2),
         "elapsed_s": round(elapsed, 2),

@@ -33,6 +33,7 @@ from benchmarks.pipeline_run import finally_on_sigterm
 from tests.support.loopback import service_up
 
 RESULTS = Path(__file__).resolve().parent / "results"
+CORES = os.cpu_count() or 1  # raw extraction: one process per core, as the target says
 _PAGES: list[str] = []  # the pages raw extraction works on, inherited by forked workers
 
 
@@ -104,7 +105,13 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--feeds", type=int, default=20, help="feeds the entries are spread over")
     parser.add_argument("--trickle", type=int, default=20, help="one-at-a-time latency probes")
     parser.add_argument("--modes", default="embedded,redis_pg", help="comma-separated back ends")
-    parser.add_argument("--concurrency", type=int, default=os.cpu_count() or 1)
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=None,
+        help="service pool processes (default: the service's own, two per core); raw "
+        "extraction always runs one process per core",
+    )
     parser.add_argument(
         "--keep-off-topic",
         action="store_true",
@@ -142,7 +149,7 @@ def run_pipeline(args: argparse.Namespace, pages: list[Any], tmp: Path) -> dict[
         },
         "keep_off_topic": args.keep_off_topic,
     }
-    out["raw"] = raw_throughput([e.html for e in corpus.entries], args.concurrency)
+    out["raw"] = raw_throughput([e.html for e in corpus.entries], CORES)
     print(f"raw trafilatura: {out['raw']['pages_per_s']} pages/s", file=sys.stderr)
     for mode in args.modes.split(","):
         if mode == "redis_pg" and not (
@@ -217,12 +224,12 @@ def main(argv: list[str] | None = None) -> int:
         if not args.no_quality:
             from benchmarks.quality import token_f1_report
 
-            results["quality"] = token_f1_report(pages, args.concurrency)
+            results["quality"] = token_f1_report(pages, CORES)
         if not args.no_feeds:
             from benchmarks.feed_scale import feed_scaling
 
             sizes = [int(s) for s in args.feed_sizes.split(",")]
-            results["feeds"] = feed_scaling(sizes, tmp / "feeds", args.concurrency)
+            results["feeds"] = feed_scaling(sizes, tmp / "feeds", args.concurrency or CORES)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     results["machine"]["load_at_end"] = list(os.getloadavg())

@@ -11,6 +11,11 @@ from pathlib import Path
 from worker.config import Settings
 
 log = logging.getLogger(__name__)
+# Pool processes per core by default. A task waits on I/O for part of its time (the page
+# download, database commits, the broker): with one process per core the cores sat idle
+# 40% of the time, and with two the service did 53 articles/s on 2 cores where one did 41
+# (benchmarks/run.py, docs/performance.md). Each process holds 200-300 MB.
+PROCESSES_PER_CORE = 2
 
 
 def start(settings: Settings, *, role: str, queues: Sequence[str], concurrency: int | None) -> None:
@@ -39,7 +44,7 @@ def start(settings: Settings, *, role: str, queues: Sequence[str], concurrency: 
         return
     worker = app.Worker(
         queues=list(queues),
-        concurrency=concurrency or os.cpu_count() or 1,
+        concurrency=concurrency or default_concurrency(),
         beat=role == "all",
         schedule_filename=schedule_file,
         loglevel=settings.log.level,
@@ -49,3 +54,8 @@ def start(settings: Settings, *, role: str, queues: Sequence[str], concurrency: 
     )
     signal.signal(signal.SIGTERM, lambda *_: worker.stop())
     worker.start()
+
+
+def default_concurrency() -> int:
+    """Pool processes when --concurrency is not given: PROCESSES_PER_CORE per core."""
+    return PROCESSES_PER_CORE * (os.cpu_count() or 1)

@@ -32,7 +32,7 @@ from worker.cli.state import CliState, pass_state
     "--concurrency",
     type=click.IntRange(min=1),
     default=None,
-    help="Worker processes (default: the number of CPUs).",
+    help="Worker processes (default: two per CPU; tasks wait on I/O part of the time).",
 )
 @pass_state
 def run(state: CliState, role: str, queues: str, concurrency: int | None) -> None:
