@@ -192,11 +192,11 @@ def process_entry(svc: Services, entry_id: int, fetched: PageResult | None = Non
     elsewhere).
     """
     with svc.db.session_scope() as session:
-        entry = repo.lease_entry(session, entry_id, svc.clock(), LEASE_S)
-        if entry is None:
-            return "skipped"
-        record = repo.entry_as_record(entry)
-        feed_id, first_seen, attempts = entry.feed_id, entry.first_seen_at, entry.attempts
+        leased = repo.lease_entry(session, entry_id, svc.clock(), LEASE_S)
+    if leased is None:
+        return "skipped"
+    record, feed_id, first_seen = leased.record, leased.feed_id, leased.first_seen
+    attempts = leased.attempts
     if attempts > MAX_PAGE_ATTEMPTS + SUMMARY_ATTEMPTS:
         # Even the feed's summary did not get through: dead-letter the entry rather than let
         # it kill workers forever.
@@ -254,9 +254,7 @@ def detect(
             outcome = detect_and_store(session, svc, article, fp, index, feed_id=feed_id,
                                        first_seen=first_seen)  # fmt: skip
             if entry is not None:
-                row = session.get(Entry, entry[0])
-                assert row is not None
-                repo.finish_entry(session, row, svc.clock(), article_id=outcome.article_id,
+                repo.finish_entry(session, entry[0], svc.clock(), article_id=outcome.article_id,
                                   page_error=entry[1])  # fmt: skip
     finally:
         if held is not None:
@@ -283,19 +281,15 @@ def _could_match(svc: Services, record: FeedEntry, page: Page) -> bool:
 def _finish_off_topic(svc: Services, entry_id: int) -> str:
     """Close an entry whose page no profile can match: nothing extracted, nothing stored."""
     with svc.db.session_scope() as session:
-        entry = session.get(Entry, entry_id)
-        if entry is not None:
-            repo.finish_entry(session, entry, svc.clock(), article_id=None)
+        repo.finish_entry(session, entry_id, svc.clock(), article_id=None)
     metrics.ARTICLES.labels("off_topic").inc()
     return "off_topic"
 
 
 def _fail(svc: Services, entry_id: int, exc: NewswatchError) -> str:
     with svc.db.session_scope() as session:
-        entry = session.get(Entry, entry_id)
-        if entry is not None:
-            error = (exc.reason, exc.detail[:500])
-            repo.finish_entry(session, entry, svc.clock(), article_id=None, error=error)
+        error = (exc.reason, exc.detail[:500])
+        repo.finish_entry(session, entry_id, svc.clock(), article_id=None, error=error)
     metrics.ENTRY_ERRORS.labels(exc.reason).inc()
     metrics.ARTICLES.labels("error").inc()
     return "error"

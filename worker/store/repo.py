@@ -6,6 +6,7 @@ Feeds and entries live here; articles are written by store/articles.py.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select, update
@@ -166,11 +167,24 @@ def _reopen(row: Entry, item: FeedEntry) -> None:
     row.error_reason = row.error_detail = None
 
 
-def lease_entry(session: Session, entry_id: int, now: datetime, lease_s: float) -> Entry | None:
+@dataclass(frozen=True, slots=True)
+class LeasedEntry:
+    """What processing needs of an entry it holds the lease of."""
+
+    record: FeedEntry
+    feed_id: int | None
+    first_seen: datetime
+    attempts: int  # leases taken, this one included
+
+
+def lease_entry(
+    session: Session, entry_id: int, now: datetime, lease_s: float
+) -> LeasedEntry | None:
     """Take the entry for `lease_s` seconds if it is still pending and nobody holds it.
 
-    One conditional UPDATE: atomic on SQLite and PostgreSQL alike, so two workers handed the
-    same id (a redelivered message) cannot both work on it.
+    One conditional UPDATE, RETURNING what processing needs: atomic on SQLite and
+    PostgreSQL alike, so two workers handed the same id (a redelivered message) cannot both
+    work on it, and no second statement reads the row back.
     """
     taken = session.execute(
         update(Entry)
@@ -180,11 +194,16 @@ def lease_entry(session: Session, entry_id: int, now: datetime, lease_s: float) 
             or_(Entry.lease_until.is_(None), Entry.lease_until < now),
         )
         .values(lease_until=now + timedelta(seconds=lease_s), attempts=Entry.attempts + 1)
+        .returning(Entry.key, Entry.link, Entry.title, Entry.summary, Entry.published_at,
+                   Entry.updated_at, Entry.feed_id, Entry.first_seen_at, Entry.attempts)
         .execution_options(synchronize_session=False)
-    )
-    if getattr(taken, "rowcount", 0) != 1:
+    ).first()  # fmt: skip
+    if taken is None:
         return None
-    return session.get(Entry, entry_id, populate_existing=True)
+    record = FeedEntry(key=taken.key, link=taken.link, title=taken.title,
+                       summary=taken.summary, published=taken.published_at,
+                       updated=taken.updated_at)  # fmt: skip
+    return LeasedEntry(record, taken.feed_id, taken.first_seen_at, taken.attempts)
 
 
 def mark_queued(session: Session, entry_ids: Sequence[int], now: datetime) -> None:
@@ -226,32 +245,23 @@ def stranded_entries(
 
 def finish_entry(
     session: Session,
-    entry: Entry,
+    entry_id: int,
     now: datetime,
     *,
     article_id: int | None,
     error: tuple[str, str] | None = None,
     page_error: str | None = None,
 ) -> None:
-    """Close an entry: done (with its article) or failed (with reason and detail).
+    """Close an entry: done (with its article, if one was kept) or failed (reason, detail).
 
     `page_error` says why the feed's summary stood in for the page; it is kept as the
     entry's error reason although the entry is done.
     """
-    entry.state = "failed" if error else "done"
-    entry.processed_at = now
-    entry.lease_until = None
-    entry.article_id = article_id
-    entry.error_reason, entry.error_detail = error if error else (page_error, None)
-
-
-def entry_as_record(entry: Entry) -> FeedEntry:
-    """The FeedEntry value of a stored entry."""
-    return FeedEntry(
-        key=entry.key,
-        link=entry.link,
-        title=entry.title,
-        summary=entry.summary,
-        published=entry.published_at,
-        updated=entry.updated_at,
-    )
+    reason, detail = error if error else (page_error, None)
+    session.execute(
+        update(Entry)
+        .where(Entry.id == entry_id)
+        .values(state="failed" if error else "done", processed_at=now, lease_until=None,
+                article_id=article_id, error_reason=reason, error_detail=detail)
+        .execution_options(synchronize_session=False)
+    )  # fmt: skip
