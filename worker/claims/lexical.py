@@ -242,6 +242,15 @@ def containment(new: Features, known: Features, weigh: Callable[[str], float]) -
 # of the cost of judging a claim (benchmarks/claims_scale.py).
 COMMON_DF = 1_000
 RESCORED = 100  # candidates selected by the rarer words, then scored on every word
+# Scores are added up over every row of the index while it has at most this many rows per
+# posting, plus a base (see _summed): the measured break-even of a bincount over all rows
+# against sorting the rows found.
+FULL_BINCOUNT_PER_POSTING = 32
+FULL_BINCOUNT_BASE = 16_384
+# Up to this many postings in all, a claim is scored in plain Python: numpy's fixed cost per
+# call (about 15 us) is more than the loop's, and most lookups are in the small index of
+# claims an article has just added.
+PYTHON_SCORED = 64
 # A known claim as the index keeps it: tokens, quantities, years, hedged, negated, stances,
 # atoms, all tuples (a Features object with its frozensets took 2.2 KB a claim).
 _Compact = tuple[tuple[Any, ...], ...]
@@ -329,6 +338,8 @@ class LexicalIndex:
         if not total or not held:
             return []
         selecting = [t for t in held if len(self._postings[t]) <= self._common_df]
+        if len(selecting) == len(held) and self._postings_in(held) <= PYTHON_SCORED:
+            return self._best_in_python(held, weights, total, limit)
         if len(selecting) == len(held):
             found, shared = self._summed(held, weights)
             return self._best(found, shared, total, limit)
@@ -361,13 +372,36 @@ class LexicalIndex:
         self, tokens: list[str], weights: dict[str, float]
     ) -> tuple[_Rows, np.ndarray[Any, Any]]:
         """The rows holding any of `tokens`, and each one's sum of their weights (summed in
-        postings order, so the same floats whatever the index's size). Over the rows found,
-        not all rows: a bincount as long as the index was a millisecond a claim at 1M."""
+        postings order, so the same floats whatever the index's size).
+
+        Over all rows while the index is small next to the postings (FULL_BINCOUNT_*): sorting
+        the rows found (np.unique) cost three times as much as that. Over the rows found
+        past it: a bincount as long as the index was a millisecond a claim at 1M."""
         postings = [self._rows(t) for t in tokens]
         rows = np.concatenate(postings)
         added = np.repeat([weights[t] for t in tokens], [len(r) for r in postings])
-        found, where = np.unique(rows, return_inverse=True)
-        return found, np.bincount(where, weights=added, minlength=len(found))
+        size = len(self._ids)
+        if size > FULL_BINCOUNT_PER_POSTING * len(rows) + FULL_BINCOUNT_BASE:
+            found, where = np.unique(rows, return_inverse=True)
+            return found, np.bincount(where, weights=added, minlength=len(found))
+        held = np.zeros(size, dtype=bool)
+        held[rows] = True
+        found = np.flatnonzero(held)
+        return found, np.bincount(rows, weights=added, minlength=size)[found]
+
+    def _best_in_python(
+        self, tokens: list[str], weights: dict[str, float], total: float, limit: int
+    ) -> list[tuple[int, float]]:
+        """What _summed and _best give, for few postings: the weights added in the same
+        order (so the same floats), the same order (best score, then lowest id)."""
+        shared: dict[int, float] = {}
+        for token in tokens:
+            weight = weights[token]
+            for row in self._postings[token]:
+                shared[row] = shared.get(row, 0.0) + weight
+        ids = self._ids
+        best = sorted(shared.items(), key=lambda held: (-held[1], ids[held[0]]))[:limit]
+        return [(ids[row], score / total) for row, score in best]
 
     def _best(
         self, rows: _Rows, shared: np.ndarray[Any, Any], total: float, limit: int
@@ -378,6 +412,9 @@ class LexicalIndex:
         best = np.lexsort((ids, -shared))[:limit]  # best score, then lowest id
         scores = shared[best] / total
         return list(zip(ids[best].tolist(), scores.tolist(), strict=True))
+
+    def _postings_in(self, tokens: list[str]) -> int:
+        return sum(len(self._postings[t]) for t in tokens)
 
     def _rows(self, token: str) -> _Rows:
         rows = self._arrays.get(token)

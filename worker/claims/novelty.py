@@ -60,6 +60,30 @@ SYNC_OVERLAP = 200
 LOAD_BATCH = 5_000  # known claims read at a time when a process first loads a profile
 _Vector = np.ndarray[Any, np.dtype[np.float32]]
 
+# The known claims table itself, and the statements the stage runs on it built once: Core
+# statements, not ORM ones, since the rows are plain values. Building and compiling ORM
+# selects and inserts three times an article (one per profile) was a third of the stage on
+# real articles (benchmarks/claims_cost.py). No ORM object of the table is ever pending in
+# a session, so the autoflush that only ORM statements do has nothing to write first.
+_KNOWN = cast(Table, KnownClaim.__table__)
+_KNOWN_ROW = select(_KNOWN.c.id, _KNOWN.c.text, _KNOWN.c.signature, _KNOWN.c.embedding)
+_RECENT_IDS = select(_KNOWN.c.id).where(
+    _KNOWN.c.profile == bindparam("profile"), _KNOWN.c.id > bindparam("after")
+)
+_MISSING_ROWS = _KNOWN_ROW.where(_KNOWN.c.id.in_(bindparam("ids", expanding=True)))
+_PROFILE_ROWS = _KNOWN_ROW.where(_KNOWN.c.profile == bindparam("profile"))
+_TEXTS = select(_KNOWN.c.id, _KNOWN.c.text).where(_KNOWN.c.id.in_(bindparam("ids", expanding=True)))
+_SPEAKERS = select(_KNOWN.c.id, _KNOWN.c.speakers).where(
+    _KNOWN.c.id.in_(bindparam("ids", expanding=True))
+)
+_INSERT_KNOWN = insert(_KNOWN).returning(_KNOWN.c.id, sort_by_parameter_order=True)
+_BY_CLAIM = _KNOWN.c.id == bindparam("claim_id")
+# Incremented in SQL, not in Python: concurrent workers never lose a repeat.
+_ONE_MORE = (
+    _KNOWN.update().where(_BY_CLAIM).values(repeat_count=_KNOWN.c.repeat_count + bindparam("more"))
+)
+_NAMED = _KNOWN.update().where(_BY_CLAIM).values(speakers=bindparam("speakers_now"))
+
 
 @dataclass(frozen=True, slots=True)
 class _Judged:
@@ -168,7 +192,9 @@ class ClaimJudge:
 
     def _nearest(self, shared: _ProfileIndex, added: _ProfileIndex, item: _Judged) -> _Nearest:
         best = _Nearest(None, 0.0, same=False)
-        pooled: list[tuple[float, Features]] = []
+        # Candidates as (score, index, id): their features are built only if the union test
+        # gets that far, which few claims do (building 50 per claim was a tenth of the stage).
+        pooled: list[tuple[float, LexicalIndex, int]] = []
 
         def elsewhere(quantity: float, hedge: str, unit: str) -> bool:
             return any(i.lexical.states_figure(quantity, hedge, unit) for i in (shared, added))
@@ -176,7 +202,7 @@ class ClaimJudge:
         for index in (shared, added):
             lexical = index.lexical.ranked(item.features, CANDIDATES, weigh=shared.lexical.weight)
             best = _better(best, index, item, lexical, KNOWN_AT, elsewhere)
-            pooled += [(score, index.lexical.features(i)) for i, score in lexical]
+            pooled += [(score, index.lexical, i) for i, score in lexical]
             if item.vector is not None:
                 # A high cosine alone is not enough: it also needs some shared wording,
                 # else sentences on one event with different content pass for one claim.
@@ -192,21 +218,19 @@ class ClaimJudge:
 
     def _synced(self, session: Session, profile: str) -> _ProfileIndex:
         index = self._indexes.setdefault(profile, _ProfileIndex())
-        wanted = select(KnownClaim.id, KnownClaim.text, KnownClaim.signature, KnownClaim.embedding)
+        chosen: dict[str, Any]  # the bound parameters of the rows wanted
         if len(index.lexical):
-            recent = session.scalars(select(KnownClaim.id).where(
-                KnownClaim.profile == profile, KnownClaim.id > index.last_id - SYNC_OVERLAP
-            ))  # fmt: skip
-            missing = [i for i in recent if i not in index.lexical]
+            after = {"profile": profile, "after": index.last_id - SYNC_OVERLAP}
+            missing = [i for i in session.scalars(_RECENT_IDS, after) if i not in index.lexical]
             if not missing:
                 return index
-            wanted = wanted.where(KnownClaim.id.in_(missing))
+            wanted, chosen = _MISSING_ROWS, {"ids": missing}
         else:  # first use in this process: load them all
-            wanted = wanted.where(KnownClaim.profile == profile)
+            wanted, chosen = _PROFILE_ROWS, {"profile": profile}
         # In batches: a profile's first load at a restart may be a million rows, and holding
         # them all (texts, signatures, vectors) beside the index doubled its peak memory.
         result = session.execute(
-            wanted.order_by(KnownClaim.id).execution_options(yield_per=LOAD_BATCH)
+            wanted.order_by(_KNOWN.c.id).execution_options(yield_per=LOAD_BATCH), chosen
         )
         for rows in result.partitions():
             vectors = self._vectors_for(rows)
@@ -264,17 +288,18 @@ def _says_same(
 def _against_union(
     best: _Nearest,
     item: _Judged,
-    pooled: list[tuple[float, Features]],
+    pooled: list[tuple[float, LexicalIndex, int]],
     weigh: Any,
     elsewhere: StatesFigure,
 ) -> _Nearest:
     """A claim that restates what two known claims say between them is known:
     "Eleven of the council's 47 members abstained" after "47-member council" and "11
     abstentions". The bar is higher than for a single claim (UNION_KNOWN_AT)."""
-    top = sorted((score for score, _ in pooled), reverse=True)[:UNION_OF]
+    top = sorted((score for score, _, _ in pooled), reverse=True)[:UNION_OF]
     if sum(top) < UNION_KNOWN_AT:
         return best  # no two of them can hold enough of its words between them
-    parts = _covering(item.features, [f for _, f in pooled], weigh)
+    candidates = [lexical.features(claim_id) for _, lexical, claim_id in pooled]
+    parts = _covering(item.features, candidates, weigh)
     if len(parts) < 2:
         return best
     together = merged(parts)
@@ -398,8 +423,7 @@ def _insert_known(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     100 ms building and flushing 510 of them (benchmarks/claims_cost.py --swapped)."""
     if not rows:
         return []
-    statement = insert(KnownClaim).returning(KnownClaim.id, sort_by_parameter_order=True)
-    return list(session.scalars(statement, rows))
+    return list(session.scalars(_INSERT_KNOWN, rows))
 
 
 def _article_claim(article_id: int, verdict: ClaimVerdict) -> dict[str, Any]:
@@ -425,10 +449,8 @@ def _count_repeats(session: Session, repeats: Sequence[ClaimVerdict]) -> None:
         by_id.setdefault(verdict.nearest_known_id, []).append(verdict.claim.speaker)
     if not by_id:
         return
-    table = cast(Table, KnownClaim.__table__)  # the table itself: Core, not ORM, statements
-    query = select(table.c.id, table.c.speakers).where(table.c.id.in_(list(by_id)))
     counts, named = [], []
-    for claim_id, current in session.execute(query):
+    for claim_id, current in session.execute(_SPEAKERS, {"ids": list(by_id)}):
         speakers = by_id[claim_id]
         counts.append({"claim_id": claim_id, "more": len(speakers)})
         merged = list(current)
@@ -436,17 +458,10 @@ def _count_repeats(session: Session, repeats: Sequence[ClaimVerdict]) -> None:
             merged = _speakers(merged, speaker)
         if merged != current:
             named.append({"claim_id": claim_id, "speakers_now": merged})
-    by_claim = table.c.id == bindparam("claim_id")
-    # Incremented in SQL, not in Python: concurrent workers never lose a repeat.
-    more = (
-        table.update().where(by_claim).values(repeat_count=table.c.repeat_count + bindparam("more"))
-    )
     if counts:
-        session.execute(more, counts)
+        session.execute(_ONE_MORE, counts)
     if named:
-        session.execute(
-            table.update().where(by_claim).values(speakers=bindparam("speakers_now")), named
-        )
+        session.execute(_NAMED, named)
 
 
 def _speakers(current: list[Any], speaker: str | None) -> list[Any]:
@@ -459,8 +474,7 @@ def _speakers(current: list[Any], speaker: str | None) -> list[Any]:
 def _texts(session: Session, claim_ids: set[int]) -> dict[int, str]:
     if not claim_ids:
         return {}
-    query = select(KnownClaim.id, KnownClaim.text).where(KnownClaim.id.in_(claim_ids))
-    return {row.id: row.text for row in session.execute(query)}
+    return {row.id: row.text for row in session.execute(_TEXTS, {"ids": list(claim_ids)})}
 
 
 def _next_sentence_index(session: Session, article_id: int | None) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from worker.claims import figures
 from worker.claims.figures import figures_of, same_figure, unmatched
 
 
@@ -107,3 +108,29 @@ def test_a_figure_keeps_the_word_it_counts() -> None:
         (4.0, "countries"),
     )
     assert figures_of("35 per cent of the polysilicon").units == ((35.0, "%polysilicon"),)
+
+
+def test_every_spelled_pattern_holds_a_word_the_guard_looks_for() -> None:
+    # spelled_out skips the _SPELLED substitutions when the text holds none of these words.
+    for pattern, _ in figures._SPELLED:
+        assert any(word in pattern.pattern for word in figures._SPELLED_WORDS), pattern.pattern
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Two-thirds of the members, a Third of them, half a million people",
+        "A DOZEN experts over a fortnight, one decade on",
+        "a fifty-page report on forty-eight camps, 3 years ago",
+        "“Half of the detainees,” she said, a quarter of them",
+        "a thırd of the camps",  # the regex engine reads a dotless ı as an i
+        "nothing spelled out here",
+    ],
+)
+def test_spelled_out_as_with_every_substitution(text: str) -> None:
+    expected = text
+    for pattern, figure in figures._SPELLED:
+        expected = pattern.sub(figure, expected)
+    expected = figures.alpha2digit(figures._NUMBER_WORD_COMPOUND.sub(r"\1 ", expected), "en")
+    expected = figures._TIME_SPAN.sub("", figures._PERCENT.sub(r"\1%", expected))
+    assert figures.spelled_out(text) == expected

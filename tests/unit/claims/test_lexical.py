@@ -5,6 +5,9 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 
+import pytest
+
+from worker.claims import lexical
 from worker.claims.figures import Figures
 from worker.claims.lexical import Features, LexicalIndex, compatible, features_of, quote_held
 
@@ -43,6 +46,30 @@ def test_ranked_matches_the_plain_loop_on_random_claims() -> None:
         want = reference(index, new, 25)
         assert [i for i, _ in got] == [i for i, _ in want]
         assert all(abs(a - b) < 1e-12 for (_, a), (_, b) in zip(got, want, strict=True))
+
+
+@pytest.mark.parametrize("size", [5, 40, 300])
+def test_every_way_of_scoring_gives_the_same_floats_in_the_same_order(
+    size: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Plain Python for few postings, a bincount over all rows for a small index, over the
+    # rows found for a large one: chosen by cost alone, they must agree to the last bit.
+    rng = random.Random(size)
+    vocabulary = [f"w{i}" for i in range(40)]
+    index = LexicalIndex()
+    for claim_id in rng.sample(range(-50, 400), size):
+        index.add(claim_id, features(set(rng.sample(vocabulary, rng.randint(1, 12)))))
+    queries = [features(set(rng.sample(vocabulary, rng.randint(1, 15)))) for _ in range(30)]
+
+    def ranked_with(python_scored: int, per_posting: int, base: int) -> list[object]:
+        monkeypatch.setattr(lexical, "PYTHON_SCORED", python_scored)
+        monkeypatch.setattr(lexical, "FULL_BINCOUNT_PER_POSTING", per_posting)
+        monkeypatch.setattr(lexical, "FULL_BINCOUNT_BASE", base)
+        return [index.ranked(new, 25) for new in queries]
+
+    in_python = ranked_with(10**9, 0, 0)
+    assert ranked_with(0, 10**9, 10**9) == in_python  # bincount over all rows
+    assert ranked_with(0, 0, 0) == in_python  # over the rows found
 
 
 def test_an_empty_index_and_words_nobody_has_rank_nothing() -> None:
