@@ -47,6 +47,9 @@ SETS = (
     ("set E, scored twice, then read", EVAL_DIR / "set-e"),
     ("set F, never tuned on", EVAL_DIR / "set-f"),
 )
+# The held-out set's mistakes are not listed, so that reading them stays a decision: once
+# read, a set no longer estimates how the code does on text it was not shaped by.
+HELD_OUT = EVAL_DIR / "set-f"
 PROFILE = "xinjiang"  # every article of the set is on it; novelty is judged per profile
 MODES = ("lexical", "embedding")
 
@@ -92,12 +95,20 @@ def run_all(settings: Settings) -> Iterator[EvalReport]:
     for name, set_dir in SETS:
         if not any(set_dir.glob("*.txt")):
             continue
-        yield run(settings, "lexical", set_dir=set_dir, name=name)
-        if embedding.available():
-            yield run(settings, "embedding", set_dir=set_dir, name=name)
-        else:
-            hint = embedding.INSTALL_HINT
-            yield EvalReport(f"claims, {name} (embedding mode): skipped, {hint}", 0, ())
+        for mode in MODES:
+            if mode == "embedding" and not embedding.available():
+                hint = embedding.INSTALL_HINT
+                yield EvalReport(f"claims, {name} (embedding mode): skipped, {hint}", 0, ())
+                continue
+            report = run(settings, mode, set_dir=set_dir, name=name)
+            yield report if set_dir != HELD_OUT else _unlisted(report)
+
+
+def _unlisted(report: EvalReport) -> EvalReport:
+    """The report without its mistakes (see HELD_OUT)."""
+    note = (f"{len(report.errors)} mistakes not listed: this set is the held-out estimate "
+            "(worker/evaluate/claims.py HELD_OUT)")  # fmt: skip
+    return EvalReport(report.title, report.items, report.scores, (note,))
 
 
 def run(
