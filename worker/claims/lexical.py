@@ -49,7 +49,7 @@ NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
 # figures as words, hedged figures): known claims stored with an older signature are re-read
 # from their text.
-SIGNATURE_VERSION = 5
+SIGNATURE_VERSION = 6
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution". Each word stands for its inflections (prefix match).
@@ -196,6 +196,14 @@ _SYNONYMS = (
     ("mechanism", "body"),
     ("assessment", "report", "evaluation"),
     ("big", "large", "huge"),
+    # The vocabulary of denials, which rebuttals re-voice in ever new words.
+    ("fabricate", "invent", "concoct"),
+    ("lie", "falsehood", "untruth"),
+    ("disinformation", "misinformation"),
+    ("tool", "weapon", "instrument"),
+    ("smear", "slander", "vilify", "defame"),
+    ("hodgepodge", "jumble", "mishmash"),
+    ("company", "firm"),
 )
 _SYNONYM_STEMS = {
     _STEMMER.stemWord(word): _STEMMER.stemWord(group[0]) for group in _SYNONYMS for word in group
@@ -207,6 +215,9 @@ _PHRASES = (
     (re.compile(r"\bcall(?:ed|s|ing)? (?:for|on)\b"), "urged"),
     (re.compile(r"\bput forward\b"), "proposed"),
     (re.compile(r"\bdeprived of (?:their |his |her )?liberty\b"), "detained"),
+    (re.compile(r"\b(?:cooked|made) up\b"), "fabricated"),
+    (re.compile(r"\bfalse information\b"), "misinformation"),
+    (re.compile(r"\b(?:was|were|is|are) unable to\b"), "could not"),
 )
 
 
