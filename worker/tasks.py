@@ -113,10 +113,11 @@ def poll_feeds(self: Task, feed_ids: list[int]) -> None:
     """
     from worker import pipeline
 
-    entry_ids, failures = pipeline.poll_feeds(services(), feed_ids)
-    for entry_id in entry_ids:
-        process_entry.delay(entry_id)
-    for feed_id, exc in failures:
+    for feed_id, entry_ids, exc in pipeline.poll_feeds_as_done(services(), feed_ids):
+        for entry_id in entry_ids:
+            process_entry.delay(entry_id)  # each feed's entries as soon as it is polled
+        if exc is None:
+            continue
         transient = isinstance(exc, HEALS_BY_WAITING)
         metrics.TASK_FAILURES.labels(self.name, "transient" if transient else "bug").inc()
         log.warning("polling feed %d failed (%s); it is polled again when its claim runs out",
