@@ -253,7 +253,8 @@ def run_mode(
         try:
             cpu_at_first_poll = _cpu_when_polled(served, process, timeout)
             harness_at_first_poll = time.process_time()
-            done, last = _wait_done(db, n, process, timeout, log)
+            progress: list[list[float]] = []
+            done, last = _wait_done(db, n, process, timeout, log, progress)
             cpu_bulk = group_cpu_s(process.pid) - cpu_at_first_poll
             harness_bulk = time.process_time() - harness_at_first_poll
             first_poll = min(served.seen_at.values())
@@ -289,6 +290,8 @@ def run_mode(
         "latency_bulk": percentiles(bulk_latency),
         "latency_trickle": percentiles(trickle_latency),
         "memory": sampler.report(),
+        # Entries done over time from the first poll: the ramp and the tail of the run.
+        "progress": [[round(t - first_poll, 2), d] for t, d in progress if t >= first_poll],
         "log_tail": log.read_text(errors="replace")[-1500:] if done < n else "",
     }
 
@@ -315,13 +318,15 @@ def group_cpu_s(pgid: int) -> float:
 
 
 def _wait_done(
-    db: Database, n: int, process: Any, timeout: float, log: Path
+    db: Database, n: int, process: Any, timeout: float, log: Path, progress: list[list[float]]
 ) -> tuple[int, float | None]:
+    """Wait for `n` entries done; `progress` gets [seconds, entries done] every 0.25 s."""
     deadline = time.time() + timeout
     done, last, progress_at, before = 0, None, time.time(), -1
     while time.time() < deadline:
         done, when = _finished(db)
         last = _epoch(when)
+        progress.append([round(time.time(), 2), done])
         if done >= n:
             return done, last
         if process.poll() is not None:

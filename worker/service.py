@@ -22,6 +22,7 @@ def start(settings: Settings, *, role: str, queues: Sequence[str], concurrency: 
     """Block running the chosen role until a signal stops it."""
     from worker import pipeline
     from worker.celery_app import app, configure
+    from worker.extract import warm_up
     from worker.log import setup_logging
     from worker.metrics_server import serve
     from worker.services import build_services
@@ -38,6 +39,7 @@ def start(settings: Settings, *, role: str, queues: Sequence[str], concurrency: 
         serve(svc.db, settings.metrics.host, settings.metrics.port, svc.dedupe_index_size)
         log.info("metrics on http://%s:%d/metrics", settings.metrics.host, settings.metrics.port)
     svc.close()  # the pool children build their own after the fork
+    warm_up()  # what each child would otherwise load on its first article
     schedule_file = str(Path(settings.data_dir).resolve() / "celerybeat-schedule")
     if role == "scheduler":
         app.Beat(schedule=schedule_file, loglevel=settings.log.level).run()
