@@ -182,7 +182,8 @@ class Settings(_Frozen):
     seeds_dir: str = "seeds"
     # False: an article no profile matches is not stored, and a page that cannot match any
     # profile (worker/profiles/prefilter.py) is not even extracted. True keeps every article
-    # (an archive: dedupe and revisions across topics), at about three times the CPU.
+    # (an archive: dedupe and revisions across topics), at about 2.4 times the CPU an entry
+    # on the benchmark's corpus (docs/performance.md).
     keep_off_topic: bool = False
     feeds: tuple[FeedConfig, ...] = ()
     fetch: FetchConfig = FetchConfig()
