@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -232,3 +233,31 @@ FILLER_TEXT = "\n".join(
     ["The local council approved a new car park next to the railway station on Tuesday."] * 3
     + ["Residents said the 120 spaces would ease parking in the town centre on market days."] * 3
 )
+
+
+def test_each_feeds_entries_are_handed_on_as_soon_as_it_is_polled(
+    tmp_path: Path, server: LoopbackServer, db: Database
+) -> None:
+    from tests.support.loopback import Response
+
+    def feed(name: str) -> bytes:
+        items = [(f"g-{name}-{i}", server.url(f"/{name}/{i}"), f"{name} {i}", WHEN)
+                 for i in range(3)]  # fmt: skip
+        return rss(name, items).encode()
+
+    slow_feed = feed("slow")
+    server.route("/slow.xml", lambda _request: Response(200, slow_feed, RSS, hang=1.5))
+    server.static("/fast.xml", feed("fast"), headers=RSS)
+    cfg = write_config(tmp_path, server, [("slow", "/slow.xml"), ("fast", "/fast.xml")])
+    svc = build_services(load_settings(cfg, environ={}), db=db)
+    try:
+        slow_id, fast_id = pipeline.sync_configured_feeds(svc)
+        started = time.monotonic()
+        polls = pipeline.poll_feeds_as_done(svc, [slow_id, fast_id])
+        handed_on = [(feed_id, len(ids), time.monotonic() - started)
+                     for feed_id, ids, _exc in polls]  # fmt: skip
+        # The fast feed's entries come out while the slow one still waits on its server.
+        assert [(f, n) for f, n, _ in handed_on] == [(fast_id, 3), (slow_id, 3)]
+        assert handed_on[0][2] < 1.0 <= handed_on[1][2]
+    finally:
+        svc.http.close()
