@@ -77,14 +77,14 @@ def detect_and_store(
     svc: Services,
     article: Article,
     fp: Fingerprint,
+    matches: tuple[MatchResult, ...],
     index: DedupeIndex,
     *,
     feed_id: int | None,
     first_seen: datetime,
 ) -> DetectOutcome:
-    """Run every detection stage on one article inside `session`; returns its outcome."""
-    with stage("match"):
-        matches = tuple(svc.matcher.match(article))
+    """Run every detection stage on one article inside `session`, given its fingerprint and
+    profile matches (computed outside the transaction); returns its outcome."""
     found = Detection(article, fp, matches, feed_id, first_seen, svc.clock())
     outcome = _detect(session, svc, found, index)
     after_commit(session, metrics.ARTICLES.labels(outcome.label).inc)
@@ -93,8 +93,6 @@ def detect_and_store(
 
 def _detect(session: Session, svc: Services, found: Detection, index: DedupeIndex) -> DetectOutcome:
     row = articles.find_by_canonical(session, found.article.canonical_url)
-    if row is None and not found.matched and not svc.settings.keep_off_topic:
-        return DetectOutcome(None, "off_topic")  # not kept: nothing to alert on or revise
     if row is not None and articles.is_downgrade(row, found.article):
         return DetectOutcome(row.id, "unchanged")
     previous = PreviousVersion(row.id, row.story_id, row.text) if row is not None else None

@@ -22,6 +22,7 @@ from datetime import datetime
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from worker import metrics
 from worker.config import Settings
@@ -33,7 +34,8 @@ from worker.net import fetch, status_error
 from worker.records import Article, FeedEntry, Page, PageResult
 from worker.services import Services
 from worker.sources import feeds
-from worker.store import repo
+from worker.store import articles, repo
+from worker.store.db import after_commit
 from worker.store.models import Entry, Feed
 
 # A worker holds a leased entry this long; past it another worker may take it over. Longer
@@ -231,7 +233,9 @@ def process_entry(svc: Services, entry_id: int, fetched: PageResult | None = Non
         metrics.ENTRY_ERRORS.labels(fetched.error).inc()  # recorded; the summary stands in
     try:
         if fetched.page is not None and not _could_match(svc, record, fetched.page):
-            return _finish_off_topic(svc, entry_id)
+            with svc.db.session_scope() as session:
+                _finish_unkept(session, svc, (entry_id, None))
+            return "off_topic"
         try:
             article = _extract(record, fetched.page)
         except PermanentError as exc:
@@ -259,6 +263,12 @@ def detect(
     `entry` is (entry id, why its page is missing) for a polled entry, finished in the same
     transaction.
     """
+    with stage("match"):
+        matches = tuple(svc.matcher.match(article))  # pure CPU work, as the fingerprint
+    if not svc.settings.keep_off_topic and not any(m.matched for m in matches):
+        unkept = _off_topic(svc, entry, article.canonical_url)
+        if unkept is not None:
+            return unkept
     with stage("dedupe"):
         fp = fingerprint(article.text)  # pure CPU work: outside the transaction and the lock
     held = None
@@ -266,8 +276,8 @@ def detect(
         with svc.db.session_scope() as session:
             index = svc.index_for(session)
             held = index.lock(fp)
-            outcome = detect_and_store(session, svc, article, fp, index, feed_id=feed_id,
-                                       first_seen=first_seen)  # fmt: skip
+            outcome = detect_and_store(session, svc, article, fp, matches, index,
+                                       feed_id=feed_id, first_seen=first_seen)  # fmt: skip
             if entry is not None:
                 repo.finish_entry(session, entry[0], svc.clock(), article_id=outcome.article_id,
                                   page_error=entry[1])  # fmt: skip
@@ -293,12 +303,25 @@ def _could_match(svc: Services, record: FeedEntry, page: Page) -> bool:
         return svc.page_filter.could_match(page.html, record.title, record.summary)
 
 
-def _finish_off_topic(svc: Services, entry_id: int) -> str:
-    """Close an entry whose page no profile can match: nothing extracted, nothing stored."""
+def _off_topic(
+    svc: Services, entry: tuple[int, str | None] | None, canonical_url: str
+) -> DetectOutcome | None:
+    """Finish an article no profile matches without storing it (`keep_off_topic: false`):
+    no fingerprint, no dedupe lock. None when `canonical_url` names an article kept
+    already, which this one may revise: that goes through detection."""
     with svc.db.session_scope() as session:
-        repo.finish_entry(session, entry_id, svc.clock(), article_id=None)
-    metrics.ARTICLES.labels("off_topic").inc()
-    return "off_topic"
+        if articles.find_by_canonical(session, canonical_url) is not None:
+            return None
+        _finish_unkept(session, svc, entry)
+    return DetectOutcome(None, "off_topic")
+
+
+def _finish_unkept(session: Session, svc: Services, entry: tuple[int, str | None] | None) -> None:
+    """Close the entry of an off-topic article (if any), storing nothing; count it."""
+    if entry is not None:
+        repo.finish_entry(session, entry[0], svc.clock(), article_id=None,
+                          page_error=entry[1])  # fmt: skip
+    after_commit(session, metrics.ARTICLES.labels("off_topic").inc)
 
 
 def _fail(svc: Services, entry_id: int, exc: NewswatchError) -> str:

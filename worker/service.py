@@ -39,11 +39,11 @@ def start(settings: Settings, *, role: str, queues: Sequence[str], concurrency: 
         serve(svc.db, settings.metrics.host, settings.metrics.port, svc.dedupe_index_size)
         log.info("metrics on http://%s:%d/metrics", settings.metrics.host, settings.metrics.port)
     svc.close()  # the pool children build their own after the fork
-    warm_up()  # what each child would otherwise load on its first article
     schedule_file = str(Path(settings.data_dir).resolve() / "celerybeat-schedule")
     if role == "scheduler":
         app.Beat(schedule=schedule_file, loglevel=settings.log.level).run()
         return
+    warm_up()  # what each pool child would otherwise load on its first article
     worker = app.Worker(
         queues=list(queues),
         concurrency=concurrency or default_concurrency(),
