@@ -69,12 +69,26 @@ def _meta_title(title: str, text: str) -> str:
     )
 
 
+def _scripted(title: str, text: str) -> str:
+    # Code between the paragraphs, as real pages carry (analytics, inline styles, a script
+    # holding "</b>" in a string), and the headline only in JSON-LD.
+    page = _meta_title("", text).replace('content=""', 'content="Home"')
+    headline = html.escape(title).replace("&#x27;", "'").replace('"', "'")
+    code = (
+        '<script>var t = "<b>"; track("</b>");</script><style>p { color: #333 }</style>'
+        '<SCRIPT type="text/javascript">if (a < b) { go(); }</SCRIPT >'
+    )
+    json_ld = f'<script type="application/ld+json">{{"headline": "{headline}"}}</script>'
+    return page.replace("</p>", "</p>" + code).replace("<head>", "<head>" + json_ld)
+
+
 DRESSINGS: dict[str, Callable[[str, str], str]] = {
     "plain": _plain,
     "inline_tags": _inline_tags,
     "entities": _entities,
     "soft_hyphens": _soft_hyphens,
     "meta_title": _meta_title,
+    "scripted": _scripted,
 }
 
 
@@ -128,3 +142,15 @@ def test_focus_is_required_as_well_as_the_query() -> None:
     focused = _filter("council", focus=["Xinjiang"])
     assert not focused.could_match("<p>The council met.</p>")
     assert focused.could_match("<p>The council met on Xin<i>jiang</i>.</p>")
+
+
+def test_code_is_not_sought_but_json_ld_is() -> None:
+    turk = _filter("Turk")
+    assert not turk.could_match("<p>The council met.</p><script>var who = 'Turk';</script>")
+    assert not turk.could_match("<style>.Turk { margin: 0 }</style><p>The council met.</p>")
+    assert not turk.could_match("<SCRIPT>x = '</b>Turk';</SCRIPT ><p>The council met.</p>")
+    assert turk.could_match('<script type="application/ld+json">{"headline": "Turk"}</script>')
+    # A script is delimited as an HTML parser does, by its first closing tag.
+    assert turk.could_match("<script>a = 1;</script><p>Turk</p><script>b = 2;</script>")
+    # An unclosed one is kept whole: never a page ruled out by a guess.
+    assert turk.could_match("<p>The council met.</p><script>say('Turk')")
