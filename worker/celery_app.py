@@ -192,6 +192,7 @@ def _routes() -> dict[str, dict[str, str]]:
     return {
         "newswatch.poll_feeds": {"queue": "fetch"},
         "newswatch.process_entry": {"queue": "process"},
+        "newswatch.process_entries": {"queue": "process"},
         "newswatch.deliver_alert": {"queue": "deliver"},
         "newswatch.enqueue_due_feeds": {"queue": "fetch"},
         "newswatch.requeue_stranded": {"queue": "fetch"},

@@ -41,6 +41,12 @@ HEALS_BY_WAITING = (IntegrityError, *INFRASTRUCTURE_ERRORS)
 # Feeds per poll_feeds message; polled `fetch.concurrency` at a time, each within twice the
 # fetch timeout, so a batch of slow feeds stays far inside the time limits below.
 POLL_BATCH = 20
+# Entries per process_entries message: a feed's new entries go on in chunks of this many.
+# A message per entry spent a fifth of the service's CPU in Celery itself (the consumer
+# handling each message, the pool handing it to a child and the result back), more than
+# matching and dedupe together (py-spy, docs/performance.md). An entry waits behind at most
+# ENTRY_BATCH - 1 others of its feed, a few milliseconds each when off topic.
+ENTRY_BATCH = 8
 # Soft limits raise inside the task (it can clean up); hard limits kill the child.
 LIMITS = {"soft_time_limit": 240, "time_limit": 300}
 
@@ -107,15 +113,16 @@ def run_mapped(task: Task, fn: Callable[..., T], *args: Any) -> T | None:
 
 @app.task(name="newswatch.poll_feeds", bind=True, **LIMITS)
 def poll_feeds(self: Task, feed_ids: list[int]) -> None:
-    """Poll a batch of due feeds; hand each new or revised entry to process_entry.
+    """Poll a batch of due feeds; hand their new or revised entries to process_entries.
 
     A feed whose poll raised is not retried here: it is due again when its claim runs out.
     """
     from worker import pipeline
 
     for feed_id, entry_ids, exc in pipeline.poll_feeds_as_done(services(), feed_ids):
-        for entry_id in entry_ids:
-            process_entry.delay(entry_id)  # each feed's entries as soon as it is polled
+        # Each feed's entries as soon as it is polled, in chunks.
+        for start in range(0, len(entry_ids), ENTRY_BATCH):
+            process_entries.delay(entry_ids[start : start + ENTRY_BATCH])
         if exc is None:
             continue
         transient = isinstance(exc, HEALS_BY_WAITING)
@@ -128,15 +135,61 @@ def poll_feeds(self: Task, feed_ids: list[int]) -> None:
 def process_entry(self: Task, entry_id: int) -> None:
     """Fetch, extract and run detection on one entry; deliver its alerts at once.
 
-    One task per entry: the page never leaves this process (see pipeline.py).
+    The page never leaves this process (see pipeline.py). Polls hand entries on in chunks
+    (process_entries); an entry of a chunk that failed is retried alone, here.
     """
     from worker import pipeline
 
     outcome = run_mapped(self, pipeline.process_entry, services(), entry_id)
     if outcome in ("stored", "revision"):
-        # Deliver at once rather than at the next tick: alert latency is seconds, not ticks.
-        for delivery_id in run_mapped(self, pipeline.claim_due_deliveries, services()) or []:
-            deliver_alert.delay(delivery_id)
+        _deliver_now(self)
+
+
+@app.task(name="newswatch.process_entries", bind=True, **LIMITS)
+def process_entries(self: Task, entry_ids: list[int]) -> None:
+    """process_entry for a chunk of entries, one after another, in one message.
+
+    An entry that fails goes on alone as a process_entry message after a backoff, where the
+    usual retry rules apply, and the others go on. An outage (database, Redis) stops the
+    chunk: the entries left are retried together, as one message.
+    """
+    from worker import pipeline
+
+    for position, entry_id in enumerate(entry_ids):
+        try:
+            outcome = pipeline.process_entry(services(), entry_id)
+        except HEALS_BY_WAITING as exc:
+            metrics.TASK_FAILURES.labels(self.name, "transient").inc()
+            delay = backoff(self.request.retries)
+            raise self.retry(args=(entry_ids[position:],), exc=exc, countdown=delay,
+                             max_retries=MAX_RETRIES) from None  # fmt: skip
+        except Exception as exc:  # mapped, counted and handed on alone
+            _hand_on_alone(self, entry_id, exc)
+            continue
+        if outcome in ("stored", "revision"):
+            _deliver_now(self)
+
+
+def _hand_on_alone(task: Task, entry_id: int, exc: Exception) -> None:
+    """An entry of a chunk failed: count it as run_mapped would and queue it on its own."""
+    if isinstance(exc, PermanentError):
+        metrics.TASK_FAILURES.labels(task.name, "permanent").inc()
+        log.warning("%s gave up on entry %d: %s", task.name, entry_id, exc.reason)
+        return
+    transient = isinstance(exc, TransientError)
+    metrics.TASK_FAILURES.labels(task.name, "transient" if transient else "bug").inc()
+    if not transient:
+        log.error("%s failed unexpectedly on entry %d", task.name, entry_id, exc_info=exc)
+    retry_after = exc.retry_after if isinstance(exc, TransientError) else None
+    process_entry.apply_async((entry_id,), countdown=backoff(0, retry_after))
+
+
+def _deliver_now(task: Task) -> None:
+    """Deliver at once rather than at the next tick: alert latency is seconds, not ticks."""
+    from worker import pipeline
+
+    for delivery_id in run_mapped(task, pipeline.claim_due_deliveries, services()) or []:
+        deliver_alert.delay(delivery_id)
 
 
 @app.task(name="newswatch.enqueue_due_feeds", bind=True, **LIMITS)

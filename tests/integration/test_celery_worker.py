@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from tests.conftest import require_service
-from tests.support.corpus import serve_seed_feed, write_config
-from tests.support.loopback import LoopbackServer
+from tests.support.corpus import article_html, serve_seed_feed, write_config
+from tests.support.loopback import LoopbackServer, Response
 from tests.support.processes import start_newswatch, stop, wait_for
 from worker.store.db import Database
 from worker.store.models import Article, Entry, Feed
@@ -79,3 +79,38 @@ def test_embedded_default(tmp_path: Path, server: LoopbackServer) -> None:
         _run_service_until_stored(tmp_path, server, db)
     finally:
         db.dispose()
+
+
+def test_a_chunk_entry_that_fails_is_retried_alone(tmp_path: Path, server: LoopbackServer) -> None:
+    """Polls hand entries on in chunks (process_entries). A page answering 503 once must
+    neither hold up the rest of its chunk nor be lost: it goes on alone after a backoff."""
+    from worker.store.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'newswatch.db'}"
+    upgrade(url)
+    db = Database.from_url(url)
+    specs = serve_seed_feed(server)
+    flaky = specs[1]
+    answers = [Response(503, b"busy", {"Retry-After": "1"})]
+    page = Response(200, article_html(flaky.title, flaky.text).encode(),
+                    {"Content-Type": "text/html; charset=utf-8"})  # fmt: skip
+    server.route(flaky.path, lambda _request: answers.pop() if answers else page)
+    cfg = write_config(tmp_path, server, [("seeds", "/feed.xml")],
+                       poll={"tick": 1, "min_interval": 1, "default_interval": 2})  # fmt: skip
+    log = tmp_path / "worker.log"
+    process = start_newswatch(cfg, "run", "--concurrency", "2", log=log)
+    try:
+        wait_for(lambda: _count(db, Article) == len(specs), 120, "every seed article stored", log)
+        assert process.poll() is None, "the worker died"
+    finally:
+        stop(process)
+    with db.session_scope() as session:
+        rows = session.execute(select(Entry.link, Entry.attempts, Entry.processed_at)).all()
+    done = {link: (attempts, processed) for link, attempts, processed in rows}
+    retried = done.pop(server.url(flaky.path))
+    assert retried[0] == 2  # one lease for the 503, one for the retry
+    assert all(attempts == 1 for attempts, _ in done.values())
+    assert all(processed < retried[1] for _, processed in done.values())  # nobody waited
+    assert len(server.hits(flaky.path)) == 2
+    assert "failed unexpectedly" not in log.read_text(errors="replace")
+    db.dispose()
