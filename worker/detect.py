@@ -16,6 +16,7 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from worker import metrics
+from worker.claims.novelty import Prejudged
 from worker.dedupe.decide import (
     DedupeDecision,
     PreviousVersion,
@@ -55,6 +56,7 @@ class Detection:
     feed_id: int | None
     first_seen: datetime
     now: datetime
+    prejudged: Prejudged | None = None  # its claims' first pass (ClaimJudge.prejudge)
 
     @property
     def matched(self) -> list[MatchResult]:
@@ -82,10 +84,12 @@ def detect_and_store(
     *,
     feed_id: int | None,
     first_seen: datetime,
+    prejudged: Prejudged | None = None,
 ) -> DetectOutcome:
-    """Run every detection stage on one article inside `session`, given its fingerprint and
-    profile matches (computed outside the transaction); returns its outcome."""
-    found = Detection(article, fp, matches, feed_id, first_seen, svc.clock())
+    """Run every detection stage on one article inside `session`, given its fingerprint,
+    profile matches and its claims' first pass (computed outside the transaction); returns
+    its outcome."""
+    found = Detection(article, fp, matches, feed_id, first_seen, svc.clock(), prejudged)
     outcome = _detect(session, svc, found, index)
     after_commit(session, metrics.ARTICLES.labels(outcome.label).inc)
     return outcome
@@ -173,7 +177,7 @@ def _judge_claims(
     with stage("claims"):
         verdicts = svc.claims.judge_and_record(
             session, text, profiles, article_id=article_id, outlet=found.article.outlet,
-            seen_at=found.now,
+            seen_at=found.now, prejudged=found.prejudged,
         )  # fmt: skip
     for verdict in verdicts:
         counter = metrics.CLAIMS.labels(verdict.profile, "new" if verdict.is_new else "known")

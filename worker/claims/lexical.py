@@ -298,6 +298,10 @@ class LexicalIndex:
     def __contains__(self, claim_id: object) -> bool:
         return claim_id in self._rows_of
 
+    def ids_since(self, rows: int) -> list[int]:
+        """The ids of the claims indexed after the first `rows` (in the order added)."""
+        return list(self._ids[rows:])
+
     def add(self, claim_id: int, features: Features) -> None:
         """Index one known claim (idempotent)."""
         if claim_id in self._rows_of:

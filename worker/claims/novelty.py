@@ -14,6 +14,12 @@ long quote, most of the quote's words (lexical.quote_held); or when two known cl
 UNION_KNOWN_AT of its words between them. In `embedding` mode a cosine similarity of at
 least EMBEDDING_KNOWN_AT, under the same tests, also makes it known: that is what catches
 rewording with other words.
+
+The pipeline judges in two passes (`prejudge`, then `judge_and_record(prejudged=...)`): the
+first, with the claims' features and vectors, outside the detection transaction; the second,
+inside it, only against the known claims that arrived in between. On the embedded default
+that transaction holds SQLite's one write lock, which every worker waits for: judging 50
+claims inside it (100 ms) stalled the whole pool.
 """
 
 from __future__ import annotations
@@ -129,6 +135,28 @@ class _Nearest:
     same: bool
 
 
+_Pending = list[tuple[_Judged, _Nearest]]
+
+
+@dataclass(frozen=True, slots=True)
+class _FirstPass:
+    rows: int  # known claims the profile's index held when judged
+    pending: tuple[tuple[_Judged, _Nearest], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Prejudged:
+    """The claims of a text judged outside the detection transaction (`prejudge`)."""
+
+    text: str
+    outlet: str | None
+    by_profile: dict[str, _FirstPass]
+
+    def covers(self, text: str, outlet: str | None, profiles: Sequence[str]) -> bool:
+        """Whether this judged `text` from `outlet` for every one of `profiles`."""
+        return text == self.text and outlet == self.outlet and set(profiles) <= set(self.by_profile)
+
+
 class ClaimJudge:
     """Extracts claims and judges them new or known per profile (one per process)."""
 
@@ -149,16 +177,41 @@ class ClaimJudge:
         outlet: str | None,
         seen_at: datetime,
         origin: str = "article",
+        prejudged: Prejudged | None = None,
     ) -> list[ClaimVerdict]:
-        """Judge the claims of `text` for each profile; store them and what is new."""
+        """Judge the claims of `text` for each profile; store them and what is new.
+
+        With `prejudged` (this text's first pass) only the known claims that arrived since
+        are judged against; the verdicts are those a judgement from scratch would give,
+        except that a claim is not found known through two known claims of which one
+        arrived in between (the union test sees those of one pass at a time)."""
         base = _next_sentence_index(session, article_id)
-        claims = [_shifted(c, base) for c in claims_of(text, outlet)]
-        judged = self._prepare(claims)
         seen = _Seen(article_id, outlet, seen_at, origin)
         verdicts: list[ClaimVerdict] = []
+        if prejudged is not None and prejudged.covers(text, outlet, profiles):
+            for profile in profiles:
+                pending = self._second_pass(session, profile, prejudged.by_profile[profile])
+                verdicts.extend(_settle(session, profile, _shift(pending, base), seen))
+            return verdicts
+        judged = self._prepare([_shifted(c, base) for c in claims_of(text, outlet)])
         for profile in profiles:
-            verdicts.extend(self._judge_profile(session, profile, judged, seen))
+            pending = self._pending(self._synced(session, profile), judged, seen)
+            verdicts.extend(_settle(session, profile, pending, seen))
         return verdicts
+
+    def prejudge(
+        self, session: Session, text: str, profiles: Sequence[str], *, outlet: str | None
+    ) -> Prejudged:
+        """The first pass over the claims of `text`: extracted, featured and judged against
+        the known claims committed so far; `session` only reads. Records nothing."""
+        judged = self._prepare(claims_of(text, outlet))
+        seen = _Seen(None, outlet, datetime.now(UTC), "article")  # what _stored reads of it
+        passes = {}
+        for profile in profiles:
+            shared = self._synced(session, profile)
+            rows = len(shared.lexical)
+            passes[profile] = _FirstPass(rows, tuple(self._pending(shared, judged, seen)))
+        return Prejudged(text, outlet, passes)
 
     def judge(
         self, session: Session, claims: Sequence[Claim], profiles: Sequence[str]
@@ -166,7 +219,11 @@ class ClaimJudge:
         """Verdicts on `claims` for each of `profiles`, recording nothing (the `claims`
         command); the claims' features and vectors are prepared once for all profiles."""
         judged = self._prepare(claims)
-        return [v for p in profiles for v in self._judge_profile(session, p, judged, None)]
+        verdicts: list[ClaimVerdict] = []
+        for profile in profiles:
+            pending = self._pending(self._synced(session, profile), judged, None)
+            verdicts.extend(_settle(session, profile, pending, None))
+        return verdicts
 
     # --- internals ---------------------------------------------------------------------
 
@@ -176,30 +233,58 @@ class ClaimJudge:
             vectors = list(self._encoder.encode([c.text for c in claims]))
         return [_Judged(c, features_of(c.text), v) for c, v in zip(claims, vectors, strict=True)]
 
-    def _judge_profile(
-        self, session: Session, profile: str, judged: Sequence[_Judged], seen: _Seen | None
-    ) -> list[ClaimVerdict]:
-        shared = self._synced(session, profile)
+    def _pending(
+        self, shared: _ProfileIndex, judged: Sequence[_Judged], seen: _Seen | None
+    ) -> _Pending:
+        """Each claim with its nearest known claim, those of this text judged before it
+        included (an article that repeats itself says a thing once)."""
         added = _ProfileIndex()  # this judgement's new claims, shared only once committed
-        pending: list[tuple[_Judged, _Nearest]] = []
+        pending: _Pending = []
         for i, item in enumerate(judged):
-            nearest = self._nearest(shared, added, item)
+            nearest = self._nearest((shared, added), shared, item)
             pending.append((item, nearest))
             if _stored(nearest, seen):
                 # Until stored, a new claim goes by a stand-in id, unique in this judgement.
                 added.add(-1 - i, item.features, item.vector)
-        return _settle(session, profile, pending, seen)
+        return pending
 
-    def _nearest(self, shared: _ProfileIndex, added: _ProfileIndex, item: _Judged) -> _Nearest:
+    def _second_pass(self, session: Session, profile: str, first: _FirstPass) -> _Pending:
+        """The first pass's verdicts, with each new claim judged again against the known
+        claims that arrived since: one of them that says the same makes it known, and so
+        are the later claims of the text that were judged repeats of it."""
+        shared = self._synced(session, profile)
+        arrived = _arrived(shared, first.rows)
+        if not len(arrived.lexical):
+            return list(first.pending)
+        pending: _Pending = []
+        known_now: dict[int, int] = {}  # stand-in id of a claim found known -> known id
+        for i, (item, before) in enumerate(first.pending):
+            nearest = before
+            if before.claim_id in known_now:
+                nearest = _Nearest(known_now[before.claim_id], before.similarity, same=True)
+            elif not before.same:
+                again = self._nearest((arrived,), shared, item)
+                if again.same:
+                    known_now[-1 - i] = cast(int, again.claim_id)
+                if again.same or again.similarity > before.similarity:
+                    nearest = again
+            pending.append((item, nearest))
+        return pending
+
+    def _nearest(
+        self, indexes: Sequence[_ProfileIndex], shared: _ProfileIndex, item: _Judged
+    ) -> _Nearest:
+        """The known claim of `indexes` nearest to `item`, words weighed by `shared`."""
         best = _Nearest(None, 0.0, same=False)
         # Candidates as (score, index, id): their features are built only if the union test
         # gets that far, which few claims do (building 50 per claim was a tenth of the stage).
         pooled: list[tuple[float, LexicalIndex, int]] = []
+        around = (shared, *(i for i in indexes if i is not shared))
 
         def elsewhere(quantity: float, hedge: str, unit: str) -> bool:
-            return any(i.lexical.states_figure(quantity, hedge, unit) for i in (shared, added))
+            return any(i.lexical.states_figure(quantity, hedge, unit) for i in around)
 
-        for index in (shared, added):
+        for index in indexes:
             lexical = index.lexical.ranked(item.features, CANDIDATES, weigh=shared.lexical.weight)
             best = _better(best, index, item, lexical, KNOWN_AT, elsewhere)
             pooled += [(score, index.lexical, i) for i, score in lexical]
@@ -249,6 +334,30 @@ class ClaimJudge:
             for i, vector in zip(todo, fresh, strict=True):
                 stored[i] = vector
         return stored
+
+
+def _arrived(shared: _ProfileIndex, rows: int) -> _ProfileIndex:
+    """The known claims `shared` indexed after its first `rows`, as an index of their own."""
+    ids = shared.lexical.ids_since(rows)
+    wanted = set(ids)
+    # Vectors are added in the same order as claims: those of the newest are at the end.
+    vectors: dict[int, _Vector] = {}
+    newest = zip(reversed(shared.vector_ids), reversed(shared.vectors), strict=True)
+    for claim_id, vector in newest:
+        if len(vectors) == len(wanted) or claim_id not in wanted:
+            break
+        vectors[claim_id] = vector
+    arrived = _ProfileIndex()
+    for claim_id in ids:
+        arrived.add(claim_id, shared.lexical.features(claim_id), vectors.get(claim_id))
+    return arrived
+
+
+def _shift(pending: _Pending, base: int) -> _Pending:
+    """Sentence numbers of a first pass, going on after the article's earlier claims."""
+    if not base:
+        return pending
+    return [(replace(item, claim=_shifted(item.claim, base)), n) for item, n in pending]
 
 
 def _shared(index: _ProfileIndex, claim_id: int, item: _Judged) -> float:
@@ -361,7 +470,7 @@ class _Seen:
 
 
 def _settle(
-    session: Session, profile: str, pending: list[tuple[_Judged, _Nearest]], seen: _Seen | None
+    session: Session, profile: str, pending: _Pending, seen: _Seen | None
 ) -> list[ClaimVerdict]:
     """Verdicts with the nearest known claims' texts; when `seen`, store them all at once:
     new claims become known, known ones count a repeat, and each is an article claim."""

@@ -248,3 +248,57 @@ def test_every_seed_claim_is_known_even_one_close_to_another_seed(
         added = load_seed_claims(session, SEEDS, ["xinjiang"], judge=judge)
     claims = sum(len(claims_of(p.read_text(encoding="utf-8"))) for p in SEEDS.glob("*.txt"))
     assert added == claims  # the baseline is all of it, not only what looked new
+
+
+def _two_passes(db: Database, judge: ClaimJudge, text: str, between: str | None = None,
+                **kw: Any) -> list[ClaimVerdict]:  # fmt: skip
+    """`text` judged as the pipeline does: a first pass outside the detection transaction,
+    then the second inside it; `between` is recorded by another worker in the meantime."""
+    profiles = kw.pop("profiles", ["xinjiang"])
+    with db.session_scope() as session:
+        first = judge.prejudge(session, text, profiles, outlet="Wire")
+    if between is not None:
+        record(db, ClaimJudge(), between, profiles=profiles)
+    with db.session_scope() as session:
+        return judge.judge_and_record(session, text, profiles, article_id=None, outlet="Wire",
+                                      seen_at=NOW, prejudged=first)  # fmt: skip
+
+
+def _as_compared(verdicts: list[ClaimVerdict]) -> list[tuple[object, ...]]:
+    return [(v.profile, v.claim.text, v.is_new, v.nearest_known, v.similarity) for v in verdicts]
+
+
+def test_two_passes_give_the_verdicts_of_one(tmp_path: Path) -> None:
+    from worker.evaluate.claims import EVAL_DIR, SET_DIR, load_set
+    from worker.store.migrate import upgrade
+
+    dbs = []
+    for name in ("whole", "split"):
+        upgrade(f"sqlite:///{tmp_path / name}.db")
+        dbs.append(Database.from_url(f"sqlite:///{tmp_path / name}.db"))
+        with dbs[-1].session_scope() as session:
+            load_seed_claims(session, SEEDS, PROFILES, judge=ClaimJudge())
+    one, two = dbs
+    whole, split = ClaimJudge(), ClaimJudge()
+    # The labelled articles of two sets, in their order: later ones repeat earlier ones.
+    texts = [a.text for d in (SET_DIR, EVAL_DIR / "set-b") for a in load_set(d)]
+    assert len(texts) >= 8
+    for text in texts:
+        expected = record(one, whole, text, profiles=PROFILES)
+        assert _as_compared(_two_passes(two, split, text, profiles=PROFILES)) == _as_compared(
+            expected
+        )
+    for db in dbs:
+        db.dispose()
+
+
+def test_a_claim_committed_between_the_passes_is_known(sqlite_db: Database) -> None:
+    judge = ClaimJudge()
+    vote = "The U.N. Human Rights Council rejected a motion to debate the report by 19 votes to 17."
+    again = "By 19 votes to 17, the U.N. rights council rejected a motion to debate the report."
+    verdicts = _two_passes(sqlite_db, judge, f"{vote}\n{again}\n", between=vote)
+    assert [v.is_new for v in verdicts] == [False, False]
+    with sqlite_db.session_scope() as session:
+        (stored_id,) = session.scalars(select(KnownClaim.id)).all()  # nothing stored twice
+    # The later sentence, a repeat of the first in the first pass, now names the known claim.
+    assert [v.nearest_known_id for v in verdicts] == [stored_id, stored_id]
