@@ -50,7 +50,7 @@ def raw_throughput(pages: list[str], processes: int) -> dict[str, Any]:
     ctx = multiprocessing.get_context("fork")
     warm = min(len(pages), processes * 2)
     cpu_before = _children_cpu_s()
-    with ctx.Pool(processes) as pool:
+    with ctx.Pool(processes, initializer=_default_sigterm) as pool:
         pool.map(_extract_one, range(warm))  # warm imports
         started = time.perf_counter()
         pool.map(_extract_one, range(len(pages)), chunksize=4)
@@ -64,6 +64,15 @@ def raw_throughput(pages: list[str], processes: int) -> dict[str, Any]:
         "pages_per_s": round(len(pages) / elapsed, 2),
         "cpu_ms_per_page": round(1000 * cpu_s / (len(pages) + warm), 2),
     }
+
+
+def _default_sigterm() -> None:
+    # The pool ends its workers with SIGTERM. They inherit finally_on_sigterm's handler,
+    # which unwound one through multiprocessing's exit hooks into a lock held by the other:
+    # the benchmark hung there once, after a pipeline run.
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
 
 
 def _children_cpu_s() -> float:
