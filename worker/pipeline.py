@@ -4,6 +4,8 @@
                                      poll_feeds_as_done gives them feed by feed)
     process_entry(svc, entry_id)  -> the entry's final outcome: its page fetched, extracted,
                                      matched, deduplicated, its claims judged, alerts written
+    lease_entries, finish_unkept  -> a chunk's leases in one transaction, and its entries
+                                     that no profile can match closed in one
 
 One task per entry: the page is fetched, extracted and dropped in the same process, never
 stored or sent through the broker (messages carry ids only). Each function runs short
@@ -202,18 +204,28 @@ def _release(svc: Services, entry_id: int, *, refund: bool = False) -> None:
             time.sleep(wait)
 
 
-def process_entry(svc: Services, entry_id: int, fetched: PageResult | None = None) -> str:
+def process_entry(
+    svc: Services,
+    entry_id: int,
+    fetched: PageResult | None = None,
+    *,
+    leased: repo.LeasedEntry | None = None,
+    unkept: list[int] | None = None,
+) -> str:
     """Fetch, extract, match, dedupe, judge claims and write alerts for one entry.
 
     `fetched` is the page when the caller downloaded it already (`poll --once` downloads in
-    threads). Returns the outcome counted in `newswatch_articles_total` (exactly once per
-    entry), or "skipped" when the entry is not ours to process (done already, or leased
-    elsewhere).
+    threads). `leased` is the entry's lease when the caller took it (`lease_entries`).
+    With `unkept`, an entry whose page no profile can match is not closed here but added
+    to it, for the caller to close with others (`finish_unkept`). Returns the outcome
+    counted in `newswatch_articles_total` (exactly once per entry, when it is closed), or
+    "skipped" when the entry is not ours to process (done already, or leased elsewhere).
     """
-    with svc.db.session_scope() as session:
-        leased = repo.lease_entry(session, entry_id, svc.clock(), LEASE_S)
     if leased is None:
-        return "skipped"
+        with svc.db.session_scope() as session:
+            leased = repo.lease_entry(session, entry_id, svc.clock(), LEASE_S)
+        if leased is None:
+            return "skipped"
     record, feed_id, first_seen = leased.record, leased.feed_id, leased.first_seen
     attempts = leased.attempts
     if attempts > MAX_PAGE_ATTEMPTS + SUMMARY_ATTEMPTS:
@@ -235,6 +247,9 @@ def process_entry(svc: Services, entry_id: int, fetched: PageResult | None = Non
         metrics.ENTRY_ERRORS.labels(fetched.error).inc()  # recorded; the summary stands in
     try:
         if fetched.page is not None and not _could_match(svc, record, fetched.page):
+            if unkept is not None:
+                unkept.append(entry_id)
+                return "off_topic"
             with svc.db.session_scope() as session:
                 _finish_unkept(session, svc, (entry_id, None))
             return "off_topic"
@@ -250,6 +265,33 @@ def process_entry(svc: Services, entry_id: int, fetched: PageResult | None = Non
         _release(svc, entry_id, refund=isinstance(exc, _OUTAGES))
         raise
     return outcome.label
+
+
+def lease_entries(svc: Services, entry_ids: Sequence[int]) -> dict[int, repo.LeasedEntry]:
+    """Leases on those of `entry_ids` still pending and free, taken in one transaction."""
+    with svc.db.session_scope() as session:
+        return repo.lease_entries(session, entry_ids, svc.clock(), LEASE_S)
+
+
+def finish_unkept(svc: Services, entry_ids: Sequence[int]) -> None:
+    """Close, in one transaction, entries whose pages no profile could match."""
+    if not entry_ids:
+        return
+    with svc.db.session_scope() as session:
+        repo.finish_unkept(session, entry_ids, svc.clock())
+        after_commit(session, lambda: metrics.ARTICLES.labels("off_topic").inc(len(entry_ids)))
+
+
+def release_entries(svc: Services, entry_ids: Sequence[int]) -> None:
+    """Hand back leases taken but not worked on (attempts uncounted); one try, as the
+    database may be what failed: the stranded sweep finds what this leaves behind."""
+    if not entry_ids:
+        return
+    try:
+        with svc.db.session_scope() as session:
+            repo.release_entries(session, entry_ids)
+    except SQLAlchemyError:
+        return
 
 
 def detect(

@@ -16,7 +16,7 @@ import gc
 import logging
 import random
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from celery import Task
 from celery.signals import worker_process_init, worker_process_shutdown
@@ -149,25 +149,58 @@ def process_entry(self: Task, entry_id: int) -> None:
 def process_entries(self: Task, entry_ids: list[int]) -> None:
     """process_entry for a chunk of entries, one after another, in one message.
 
-    An entry that fails goes on alone as a process_entry message after a backoff, where the
-    usual retry rules apply, and the others go on. An outage (database, Redis) stops the
-    chunk: the entries left are retried together, as one message.
+    The leases are taken in one transaction, and the entries that no profile can match
+    are closed in one at the end (on SQLite each transaction waits its turn at the one
+    write lock). An entry that fails goes on alone as a process_entry message after a
+    backoff, where the usual retry rules apply, and the others go on. An outage (database,
+    Redis) stops the chunk: the entries left are retried together, as one message.
     """
     from worker import pipeline
 
+    svc = services()
+    try:
+        leases = pipeline.lease_entries(svc, entry_ids)
+    except HEALS_BY_WAITING as exc:
+        _retry_rest(self, entry_ids, exc)
+    unkept: list[int] = []
     for position, entry_id in enumerate(entry_ids):
+        if entry_id not in leases:
+            continue  # done already, or held by another worker
         try:
-            outcome = pipeline.process_entry(services(), entry_id)
+            outcome = pipeline.process_entry(svc, entry_id, leased=leases[entry_id],
+                                             unkept=unkept)  # fmt: skip
         except HEALS_BY_WAITING as exc:
-            metrics.TASK_FAILURES.labels(self.name, "transient").inc()
-            delay = backoff(self.request.retries)
-            raise self.retry(args=(entry_ids[position:],), exc=exc, countdown=delay,
-                             max_retries=MAX_RETRIES) from None  # fmt: skip
+            pipeline.release_entries(svc, [i for i in entry_ids[position + 1 :] if i in leases])
+            _finish_unkept_or_leave(svc, unkept)
+            _retry_rest(self, entry_ids[position:], exc)
         except Exception as exc:  # mapped, counted and handed on alone
             _hand_on_alone(self, entry_id, exc)
             continue
         if outcome in ("stored", "revision"):
             _deliver_now(self)
+    try:
+        pipeline.finish_unkept(svc, unkept)
+    except HEALS_BY_WAITING as exc:  # their leases run out; then the stranded sweep finds them
+        metrics.TASK_FAILURES.labels(self.name, "transient").inc()
+        log.warning("%s could not close %d entries (%s)", self.name, len(unkept),
+                    type(exc).__name__)  # fmt: skip
+
+
+def _retry_rest(task: Task, entry_ids: list[int], exc: Exception) -> NoReturn:
+    """Retry the chunk's entries from the one an outage stopped, as one message."""
+    metrics.TASK_FAILURES.labels(task.name, "transient").inc()
+    delay = backoff(task.request.retries)
+    raise task.retry(args=(entry_ids,), exc=exc, countdown=delay, max_retries=MAX_RETRIES) from None
+
+
+def _finish_unkept_or_leave(svc: Services, unkept: list[int]) -> None:
+    # In an outage, best effort: what stays open is leased, and found again when that runs out.
+    from worker import pipeline
+
+    try:
+        pipeline.finish_unkept(svc, unkept)
+    except HEALS_BY_WAITING:
+        return
 
 
 def _hand_on_alone(task: Task, entry_id: int, exc: Exception) -> None:
@@ -185,10 +218,19 @@ def _hand_on_alone(task: Task, entry_id: int, exc: Exception) -> None:
 
 
 def _deliver_now(task: Task) -> None:
-    """Deliver at once rather than at the next tick: alert latency is seconds, not ticks."""
+    """Deliver at once rather than at the next tick: alert latency is seconds, not ticks.
+
+    Never raises: what cannot be leased now is leased by the next tick's
+    enqueue_due_deliveries, and a retry here would re-run the entries of the task."""
     from worker import pipeline
 
-    for delivery_id in run_mapped(task, pipeline.claim_due_deliveries, services()) or []:
+    try:
+        due = pipeline.claim_due_deliveries(services())
+    except Exception as exc:  # counted; the tick delivers
+        metrics.TASK_FAILURES.labels(task.name, "transient").inc()
+        log.warning("%s left its alerts to the next tick (%s)", task.name, type(exc).__name__)
+        return
+    for delivery_id in due:
         deliver_alert.delay(delivery_id)
 
 

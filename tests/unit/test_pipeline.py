@@ -261,3 +261,41 @@ def test_each_feeds_entries_are_handed_on_as_soon_as_it_is_polled(
         assert handed_on[0][2] < 1.0 <= handed_on[1][2]
     finally:
         svc.http.close()
+
+
+def test_a_chunk_is_leased_at_once_and_its_off_topic_entries_closed_together(
+    tmp_path: Path, server: LoopbackServer, db: Database
+) -> None:
+    from worker.store.models import Entry
+
+    cfg = write_config(tmp_path, server, [("fixture", "/feed.xml")])
+    svc = build_services(load_settings(cfg, environ={}), db=db)
+    seeds = seed_texts()
+    server.static("/a/seed", article_html("UN rights report on Xinjiang", seeds[sorted(seeds)[0]]),
+                  headers=HTML)  # fmt: skip
+    for name in ("car-park", "bus-lane", "market"):
+        server.static(f"/a/{name}", article_html(name, FILLER_TEXT), headers=HTML)
+    _serve_feed(server, [(f"/a/{n}", n) for n in ("seed", "car-park", "bus-lane", "market")])
+
+    def states() -> dict[int, tuple[str, bool, int]]:
+        with svc.db.session_scope() as session:
+            rows = session.execute(select(Entry.id, Entry.state, Entry.lease_until, Entry.attempts))
+            return {i: (state, lease is not None, tries) for i, state, lease, tries in rows}
+
+    try:
+        entry_ids, _ = pipeline.poll_feeds(svc, pipeline.sync_configured_feeds(svc))
+        leases = pipeline.lease_entries(svc, entry_ids)
+        assert sorted(leases) == sorted(entry_ids)
+        assert pipeline.lease_entries(svc, entry_ids) == {}  # held: nobody else takes them
+        *worked, spare = entry_ids
+        pipeline.release_entries(svc, [spare])  # taken, not worked on: handed back, uncounted
+        assert states()[spare] == ("pending", False, 0)
+        unkept: list[int] = []
+        outcomes = [pipeline.process_entry(svc, i, leased=leases[i], unkept=unkept)
+                    for i in worked]  # fmt: skip
+        assert sorted(outcomes) == ["off_topic", "off_topic", "stored"]
+        assert len(unkept) == 2 and all(states()[i] == ("pending", True, 1) for i in unkept)
+        pipeline.finish_unkept(svc, unkept)
+        assert all(states()[i] == ("done", False, 1) for i in unkept)
+    finally:
+        svc.http.close()

@@ -8,8 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any, cast
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import Table, and_, bindparam, case, or_, select, update
 from sqlalchemy.orm import Session
 
 from worker.config import FeedConfig, PollConfig
@@ -180,30 +181,40 @@ class LeasedEntry:
 def lease_entry(
     session: Session, entry_id: int, now: datetime, lease_s: float
 ) -> LeasedEntry | None:
-    """Take the entry for `lease_s` seconds if it is still pending and nobody holds it.
+    """Take the entry for `lease_s` seconds if it is still pending and nobody holds it."""
+    return lease_entries(session, [entry_id], now, lease_s).get(entry_id)
+
+
+def lease_entries(
+    session: Session, entry_ids: Sequence[int], now: datetime, lease_s: float
+) -> dict[int, LeasedEntry]:
+    """Take each of the entries that is still pending and held by nobody, for `lease_s`
+    seconds; what processing needs of each one taken, by id.
 
     One conditional UPDATE, RETURNING what processing needs: atomic on SQLite and
     PostgreSQL alike, so two workers handed the same id (a redelivered message) cannot both
-    work on it, and no second statement reads the row back.
+    work on it, and no second statement reads the rows back.
     """
     taken = session.execute(
         update(Entry)
         .where(
-            Entry.id == entry_id,
+            Entry.id.in_(list(entry_ids)),
             Entry.state == "pending",
             or_(Entry.lease_until.is_(None), Entry.lease_until < now),
         )
         .values(lease_until=now + timedelta(seconds=lease_s), attempts=Entry.attempts + 1)
-        .returning(Entry.key, Entry.link, Entry.title, Entry.summary, Entry.published_at,
-                   Entry.updated_at, Entry.feed_id, Entry.first_seen_at, Entry.attempts)
+        .returning(Entry.id, Entry.key, Entry.link, Entry.title, Entry.summary,
+                   Entry.published_at, Entry.updated_at, Entry.feed_id, Entry.first_seen_at,
+                   Entry.attempts)
         .execution_options(synchronize_session=False)
-    ).first()  # fmt: skip
-    if taken is None:
-        return None
-    record = FeedEntry(key=taken.key, link=taken.link, title=taken.title,
-                       summary=taken.summary, published=taken.published_at,
-                       updated=taken.updated_at)  # fmt: skip
-    return LeasedEntry(record, taken.feed_id, taken.first_seen_at, taken.attempts)
+    ).all()  # fmt: skip
+    return {row.id: _leased(row) for row in taken}
+
+
+def _leased(row: Any) -> LeasedEntry:
+    record = FeedEntry(key=row.key, link=row.link, title=row.title, summary=row.summary,
+                       published=row.published_at, updated=row.updated_at)  # fmt: skip
+    return LeasedEntry(record, row.feed_id, row.first_seen_at, row.attempts)
 
 
 def mark_queued(session: Session, entry_ids: Sequence[int], now: datetime) -> None:
@@ -265,3 +276,31 @@ def finish_entry(
                 article_id=article_id, error_reason=reason, error_detail=detail)
         .execution_options(synchronize_session=False)
     )  # fmt: skip
+
+
+_ENTRIES = cast(Table, Entry.__table__)
+# Entries no profile could match, closed together at the end of a chunk: an executemany
+# UPDATE by id, one transaction for the chunk where each took one (and, on SQLite, a turn at
+# the one write lock).
+_FINISH_UNKEPT = (
+    _ENTRIES.update()
+    .where(_ENTRIES.c.id == bindparam("entry_id"))
+    .values(state="done", processed_at=bindparam("now"), lease_until=None, article_id=None,
+            error_reason=None, error_detail=None)
+)  # fmt: skip
+
+
+def finish_unkept(session: Session, entry_ids: Sequence[int], now: datetime) -> None:
+    """Close entries done without keeping an article (`finish_entry` with no article)."""
+    if entry_ids:
+        session.execute(_FINISH_UNKEPT, [{"entry_id": i, "now": now} for i in entry_ids])
+
+
+def release_entries(session: Session, entry_ids: Sequence[int]) -> None:
+    """Hand back the leases of entries not worked on, uncounting their attempts."""
+    session.execute(
+        update(Entry)
+        .where(Entry.id.in_(list(entry_ids)), Entry.state == "pending")
+        .values(lease_until=None, attempts=case((Entry.attempts > 0, Entry.attempts - 1), else_=0))
+        .execution_options(synchronize_session=False)
+    )
