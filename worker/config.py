@@ -88,7 +88,7 @@ class FetchConfig(_Frozen):
     respect_robots: bool = True
     robots_cache_ttl: Seconds = 86400.0  # RFC 9309 asks caches not to keep robots.txt > 24 h
     per_host_delay: float = Field(default=1.0, ge=0)
-    concurrency: int = Field(default=8, ge=1)  # fetch threads in `poll --once`
+    concurrency: int = Field(default=8, ge=1)  # fetch threads: `poll --once`, and per worker
 
 
 class PollConfig(_Frozen):

@@ -17,8 +17,8 @@ the database, so a message delivered twice does the work once.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Executor, Future, ThreadPoolExecutor, as_completed
 from datetime import datetime
 
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -207,7 +207,7 @@ def _release(svc: Services, entry_id: int, *, refund: bool = False) -> None:
 def process_entry(
     svc: Services,
     entry_id: int,
-    fetched: PageResult | None = None,
+    fetched: PageResult | Future[PageResult] | None = None,
     *,
     leased: repo.LeasedEntry | None = None,
     unkept: list[int] | None = None,
@@ -215,11 +215,12 @@ def process_entry(
     """Fetch, extract, match, dedupe, judge claims and write alerts for one entry.
 
     `fetched` is the page when the caller downloaded it already (`poll --once` downloads in
-    threads). `leased` is the entry's lease when the caller took it (`lease_entries`).
-    With `unkept`, an entry whose page no profile can match is not closed here but added
-    to it, for the caller to close with others (`finish_unkept`). Returns the outcome
-    counted in `newswatch_articles_total` (exactly once per entry, when it is closed), or
-    "skipped" when the entry is not ours to process (done already, or leased elsewhere).
+    threads), or its download under way (`download_pages`). `leased` is the entry's lease
+    when the caller took it (`lease_entries`). With `unkept`, an entry whose page no profile
+    can match is not closed here but added to it, for the caller to close with others
+    (`finish_unkept`). Returns the outcome counted in `newswatch_articles_total` (exactly
+    once per entry, when it is closed), or "skipped" when the entry is not ours to process
+    (done already, or leased elsewhere).
     """
     if leased is None:
         with svc.db.session_scope() as session:
@@ -227,22 +228,11 @@ def process_entry(
         if leased is None:
             return "skipped"
     record, feed_id, first_seen = leased.record, leased.feed_id, leased.first_seen
-    attempts = leased.attempts
-    if attempts > MAX_PAGE_ATTEMPTS + SUMMARY_ATTEMPTS:
+    if leased.attempts > MAX_PAGE_ATTEMPTS + SUMMARY_ATTEMPTS:
         # Even the feed's summary did not get through: dead-letter the entry rather than let
         # it kill workers forever.
         return _fail(svc, entry_id, PermanentError("processing kept crashing", reason="crashed"))
-    if attempts > MAX_PAGE_ATTEMPTS:
-        # Every earlier attempt died without finishing: the page, or a worker killed from
-        # outside, which look alike here. Go on with the feed's summary, as for a page that
-        # cannot be fetched: a crashing page stops crashing, and an innocent entry is stored.
-        fetched = PageResult(None, "crashed")
-    elif fetched is None:
-        try:
-            fetched = page_or_summary(svc, record.link, last_try=attempts == MAX_PAGE_ATTEMPTS)
-        except BaseException:
-            _release(svc, entry_id)  # counted: a site down for good ends on the summary
-            raise
+    fetched = _page_of(svc, entry_id, leased, fetched)
     if fetched.error is not None:
         metrics.ENTRY_ERRORS.labels(fetched.error).inc()  # recorded; the summary stands in
     try:
@@ -273,6 +263,21 @@ def lease_entries(svc: Services, entry_ids: Sequence[int]) -> dict[int, repo.Lea
         return repo.lease_entries(session, entry_ids, svc.clock(), LEASE_S)
 
 
+def download_pages(
+    svc: Services, leases: Mapping[int, repo.LeasedEntry], pool: Executor
+) -> dict[int, Future[PageResult]]:
+    """Start downloading, in `pool`'s threads, the pages of leased entries, to hand to
+    process_entry as they are processed one by one. A site's answer takes tens to hundreds
+    of milliseconds, mostly waiting: a chunk's pages are awaited together, not in turn."""
+    pages = {}
+    for entry_id, lease in leases.items():
+        if lease.attempts <= MAX_PAGE_ATTEMPTS:  # past it the summary stands in: no download
+            last_try = lease.attempts == MAX_PAGE_ATTEMPTS
+            pages[entry_id] = pool.submit(page_or_summary, svc, lease.record.link,
+                                          last_try=last_try)  # fmt: skip
+    return pages
+
+
 def finish_unkept(svc: Services, entry_ids: Sequence[int]) -> None:
     """Close, in one transaction, entries whose pages no profile could match."""
     if not entry_ids:
@@ -292,6 +297,31 @@ def release_entries(svc: Services, entry_ids: Sequence[int]) -> None:
             repo.release_entries(session, entry_ids)
     except SQLAlchemyError:
         return
+
+
+def _page_of(
+    svc: Services,
+    entry_id: int,
+    leased: repo.LeasedEntry,
+    fetched: PageResult | Future[PageResult] | None,
+) -> PageResult:
+    """The entry's page (downloaded now, or by the caller), or why its summary stands in."""
+    attempts = leased.attempts
+    if attempts > MAX_PAGE_ATTEMPTS:
+        # Every earlier attempt died without finishing: the page, or a worker killed from
+        # outside, which look alike here. Go on with the feed's summary, as for a page that
+        # cannot be fetched: a crashing page stops crashing, and an innocent entry is stored.
+        return PageResult(None, "crashed")
+    if isinstance(fetched, PageResult):
+        return fetched
+    try:
+        if fetched is None:
+            last_try = attempts == MAX_PAGE_ATTEMPTS
+            return page_or_summary(svc, leased.record.link, last_try=last_try)
+        return fetched.result()
+    except BaseException:
+        _release(svc, entry_id)  # counted: a site down for good ends on the summary
+        raise
 
 
 def detect(

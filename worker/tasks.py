@@ -16,6 +16,7 @@ import gc
 import logging
 import random
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, NoReturn, TypeVar
 
 from celery import Task
@@ -51,6 +52,7 @@ ENTRY_BATCH = 8
 LIMITS = {"soft_time_limit": 240, "time_limit": 300}
 
 _services: Services | None = None
+_download_pool: ThreadPoolExecutor | None = None
 
 
 def services() -> Services:
@@ -63,10 +65,19 @@ def services() -> Services:
     return _services
 
 
+def _downloads(svc: Services) -> ThreadPoolExecutor:
+    """This process's threads for page downloads (`fetch.concurrency` of them)."""
+    global _download_pool  # noqa: PLW0603  (one pool per process, after fork)
+    if _download_pool is None:
+        _download_pool = ThreadPoolExecutor(svc.settings.fetch.concurrency, "download")
+    return _download_pool
+
+
 @worker_process_init.connect
 def _after_fork(**_: Any) -> None:
-    global _services  # noqa: PLW0603
+    global _services, _download_pool  # noqa: PLW0603
     _services = None  # connections inherited from the parent are never shared with it
+    _download_pool = None  # threads do not survive a fork
     # What the parent imported lives as long as the process: out of the collector's sight,
     # it is not traversed again by every collection that lxml's many small objects set off
     # (4% of extraction time in a worker's heap, docs/performance.md).
@@ -149,9 +160,10 @@ def process_entry(self: Task, entry_id: int) -> None:
 def process_entries(self: Task, entry_ids: list[int]) -> None:
     """process_entry for a chunk of entries, one after another, in one message.
 
-    The leases are taken in one transaction, and the entries that no profile can match
-    are closed in one at the end (on SQLite each transaction waits its turn at the one
-    write lock). An entry that fails goes on alone as a process_entry message after a
+    The leases are taken in one transaction, the pages download together in this
+    process's threads, and the entries that no profile can match are closed in one
+    transaction at the end (on SQLite each transaction waits its turn at the one write
+    lock). An entry that fails goes on alone as a process_entry message after a
     backoff, where the usual retry rules apply, and the others go on. An outage (database,
     Redis) stops the chunk: the entries left are retried together, as one message.
     """
@@ -162,14 +174,17 @@ def process_entries(self: Task, entry_ids: list[int]) -> None:
         leases = pipeline.lease_entries(svc, entry_ids)
     except HEALS_BY_WAITING as exc:
         _retry_rest(self, entry_ids, exc)
+    pages = pipeline.download_pages(svc, leases, _downloads(svc))
     unkept: list[int] = []
     for position, entry_id in enumerate(entry_ids):
         if entry_id not in leases:
             continue  # done already, or held by another worker
         try:
-            outcome = pipeline.process_entry(svc, entry_id, leased=leases[entry_id],
-                                             unkept=unkept)  # fmt: skip
+            outcome = pipeline.process_entry(svc, entry_id, pages.get(entry_id),
+                                             leased=leases[entry_id], unkept=unkept)  # fmt: skip
         except HEALS_BY_WAITING as exc:
+            for page in pages.values():
+                page.cancel()
             pipeline.release_entries(svc, [i for i in entry_ids[position + 1 :] if i in leases])
             _finish_unkept_or_leave(svc, unkept)
             _retry_rest(self, entry_ids[position:], exc)

@@ -114,3 +114,42 @@ def test_a_chunk_entry_that_fails_is_retried_alone(tmp_path: Path, server: Loopb
     assert len(server.hits(flaky.path)) == 2
     assert "failed unexpectedly" not in log.read_text(errors="replace")
     db.dispose()
+
+
+def test_a_chunks_pages_download_together(tmp_path: Path, server: LoopbackServer) -> None:
+    """Eight slow pages (half a second each) in one chunk, one pool process: downloaded in
+    turn they would take four seconds; together, about half of one."""
+    from datetime import UTC, datetime
+
+    from tests.support.corpus import rss
+    from worker.store.migrate import upgrade
+
+    url = f"sqlite:///{tmp_path / 'newswatch.db'}"
+    upgrade(url)
+    db = Database.from_url(url)
+    page = article_html("Car park approved", "The council approved a car park. " * 20).encode()
+    paths = [f"/slow/{i}" for i in range(8)]
+    for path in paths:
+        server.route(path, lambda _request: Response(200, page, {"Content-Type": "text/html"},
+                                                     hang=0.5))  # fmt: skip
+    when = datetime(2024, 5, 1, tzinfo=UTC)
+    items = [(f"g{path}", server.url(path), "Car park", when) for path in paths]
+    server.static("/feed.xml", rss("slow", items), headers={"Content-Type": "application/rss+xml"})
+    cfg = write_config(tmp_path, server, [("slow", "/feed.xml")],
+                       poll={"tick": 1, "min_interval": 1, "default_interval": 60})  # fmt: skip
+    log = tmp_path / "worker.log"
+    process = start_newswatch(cfg, "run", "--concurrency", "1", log=log)
+    try:
+
+        def finished() -> list[datetime]:
+            with db.session_scope() as session:
+                return [t for t in session.scalars(select(Entry.processed_at)) if t is not None]
+
+        wait_for(lambda: len(finished()) == len(paths), 60, "every entry finished", log)
+        with db.session_scope() as session:
+            first_seen = min(session.scalars(select(Entry.first_seen_at)))
+        spent = (max(finished()) - first_seen).total_seconds()
+    finally:
+        stop(process)
+        db.dispose()
+    assert spent < 2.5, f"{spent:.1f} s for eight half-second pages"
