@@ -7,8 +7,9 @@
     lease_entries, finish_unkept  -> a chunk's leases in one transaction, and its entries
                                      that no profile can match closed in one
 
-One task per entry: the page is fetched, extracted and dropped in the same process, never
-stored or sent through the broker (messages carry ids only). Each function runs short
+One task per chunk of a feed's entries (tasks.ENTRY_BATCH): each page is fetched, extracted
+and dropped in the same process, never stored or sent through the broker (messages carry
+ids only). Each function runs short
 transactions through `svc.db.session_scope()` and never holds one open across network I/O
 or extraction: a slow site must not hold SQLite's write lock. Work is claimed with a lease in
 the database, so a message delivered twice does the work once.
