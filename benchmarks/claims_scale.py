@@ -56,6 +56,13 @@ def current_rss_mb() -> float:
     return pages * 4096 / 2**20
 
 
+def peak_rss_mb() -> float:
+    """The most resident memory this process has had, MB (packing the index peaks)."""
+    with open("/proc/self/status") as status:
+        line = next(line for line in status if line.startswith("VmHWM:"))
+    return int(line.split()[1]) / 1024
+
+
 def patterns(limit: int) -> list[Features]:
     """Features of real claim sentences."""
     found = []
@@ -131,6 +138,7 @@ def measure(sizes: list[int], workdir: Path, n_patterns: int = PATTERNS) -> list
             "ms_per_claim_p95": round(times[int(0.95 * (len(times) - 1))], 3),
             "ms_per_claim_mean": round(statistics.fmean(times), 3),
             "index_mb": round(current_rss_mb() - base_rss, 1),
+            "process_peak_mb": round(peak_rss_mb(), 1),
             "fill_s": round(fill_s, 1),
         }
         print(json.dumps(row), flush=True)

@@ -32,6 +32,7 @@ import numpy as np
 import snowballstemmer
 
 from worker.claims.figures import Figures, figures_of, restates, spelled_out, unmatched
+from worker.claims.packed import Compact, PackedClaims, release_freed_memory
 from worker.dedupe.fingerprint import content_words, normalise, skeleton
 
 # A negation cue and the word it governs: "could not confirm estimates" negates confirm, so
@@ -65,7 +66,7 @@ _DIGITS = re.compile(r"^\d")
 _QUOTE = re.compile(r'"([^"]+)"')  # normalise() has made every double quote straight
 # Stemming before the skeleton: "abstained"/"abstaining", "countries"/"country" become one.
 _STEMMER = snowballstemmer.stemmer("english")
-_Rows = np.ndarray[Any, np.dtype[np.intp]]
+_Rows = np.ndarray[Any, np.dtype[np.signedinteger[Any]]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,9 +263,13 @@ FULL_BINCOUNT_BASE = 16_384
 # call (about 15 us) is more than the loop's, and most lookups are in the small index of
 # claims an article has just added.
 PYTHON_SCORED = 64
-# A known claim as the index keeps it: tokens, quantities, years, hedged, negated, stances,
-# atoms, all tuples (a Features object with its frozensets took 2.2 KB a claim).
-_Compact = tuple[tuple[Any, ...], ...]
+# Past this many claims added since it was last packed, the index packs them into arrays
+# (packed.py), or past a 32nd of those already packed: packing costs time in proportion to
+# all claims, so past 640,000 it happens about 22 times each time the index doubles. The
+# unpacked claims cost 0.75 KB each; the memory they leave when packed is reused by the next.
+PACK_AT = 20_000
+WORDS_MEMO = 100_000  # packed word numbers remembered, of words claims were judged on
+PACK_SHARE = 32
 
 
 class LexicalIndex:
@@ -279,13 +284,21 @@ class LexicalIndex:
     Past COMMON_DF claims a word's postings no longer select candidates: the rarer words
     select up to RESCORED of them, which are then scored on all words. A known claim that
     shares only very common words with a claim holds too little of it to say the same thing.
+
+    Claims are added to Python structures and packed into arrays in bulk once they are many
+    (PACK_AT): the first rows are packed, the rest are not, and a word's rows are the packed
+    ones followed by the others.
     """
 
-    def __init__(self, common_df: int = COMMON_DF) -> None:
+    def __init__(self, common_df: int = COMMON_DF, pack_at: int = PACK_AT) -> None:
         self._common_df = common_df
+        self._pack_at = pack_at
+        self._packed = PackedClaims()  # rows 0 .. packed.size - 1
+        self._words: dict[str, int] = {}  # token -> its packed word number (memo)
+        # The claims added since, rows packed.size onwards:
         self._rows_of: dict[int, int] = {}  # claim id -> row
-        self._ids = array("q")  # row -> claim id
-        self._stored: list[_Compact] = []  # row -> the claim's features, compact
+        self._ids = array("q")  # row - packed.size -> claim id
+        self._stored: list[Compact] = []  # row - packed.size -> the claim's features, compact
         self._postings: dict[str, array[int]] = {}  # token -> rows
         self._arrays: dict[str, _Rows] = {}  # postings as arrays, dropped when one grows
         self._weights: dict[str, float] = {}  # weight() memo, cleared by add()
@@ -293,20 +306,23 @@ class LexicalIndex:
         self._figures: dict[str, list[tuple[float, str]]] = defaultdict(list)  # unit -> figures
 
     def __len__(self) -> int:
-        return len(self._ids)
+        return self._packed.size + len(self._ids)
 
     def __contains__(self, claim_id: object) -> bool:
-        return claim_id in self._rows_of
+        if claim_id in self._rows_of:
+            return True
+        return isinstance(claim_id, int) and self._packed.row_of(claim_id) is not None
 
     def ids_since(self, rows: int) -> list[int]:
         """The ids of the claims indexed after the first `rows` (in the order added)."""
-        return list(self._ids[rows:])
+        packed = self._packed.ids[rows:].tolist()
+        return [*packed, *self._ids[max(0, rows - self._packed.size) :]]
 
     def add(self, claim_id: int, features: Features) -> None:
         """Index one known claim (idempotent)."""
-        if claim_id in self._rows_of:
+        if claim_id in self:
             return
-        row = len(self._ids)
+        row = len(self)
         self._weights.clear()  # one more claim changes every word's rarity
         self._id_array = None
         self._rows_of[claim_id] = row
@@ -320,6 +336,17 @@ class LexicalIndex:
             self._arrays.pop(token, None)
         for quantity, hedge, unit in features.atoms:
             self._figures[unit].append((quantity, hedge))
+        if len(self._ids) >= max(self._pack_at, self._packed.size // PACK_SHARE):
+            self.pack()
+
+    def pack(self) -> None:
+        """Pack the claims added since the last time into arrays (see packed.py)."""
+        if self._ids:
+            self._packed = self._packed.with_added(self._ids, self._stored)
+            self._rows_of, self._ids, self._stored = {}, array("q"), []
+            self._postings, self._arrays, self._id_array = {}, {}, None
+            self._words = {}
+            release_freed_memory()
 
     def states_figure(self, quantity: float, hedge: str, unit: str) -> bool:
         """Whether a known claim states `quantity` of `unit` (up to the hedges)."""
@@ -332,9 +359,7 @@ class LexicalIndex:
         """Inverse document frequency: a word every claim has ("china") weighs little."""
         known = self._weights.get(token)
         if known is None:
-            n = len(self._ids)
-            df = len(self._postings.get(token, ()))
-            known = self._weights[token] = math.log((n + 1) / (df + 1)) + 1.0
+            known = self._weights[token] = math.log((len(self) + 1) / (self._df(token) + 1)) + 1.0
         return known
 
     def ranked(
@@ -344,37 +369,42 @@ class LexicalIndex:
 
         `weigh` gives word weights from another index (a small overlay of claims just added
         is weighed by the rarity of words in the whole profile)."""
-        if not self._ids:
+        if not len(self):
             return []
         weigh = weigh or self.weight
         weights = {t: weigh(t) for t in features.tokens}
         total = sum(weights.values())
-        held = [t for t in weights if t in self._postings]
+        df = {t: self._df(t) for t in weights}
+        held = [t for t in weights if df[t]]
         if not total or not held:
             return []
-        selecting = [t for t in held if len(self._postings[t]) <= self._common_df]
-        if len(selecting) == len(held) and self._postings_in(held) <= PYTHON_SCORED:
+        selecting = [t for t in held if df[t] <= self._common_df]
+        if len(selecting) == len(held) and sum(df[t] for t in held) <= PYTHON_SCORED:
             return self._best_in_python(held, weights, total, limit)
         if len(selecting) == len(held):
             found, shared = self._summed(held, weights)
             return self._best(found, shared, total, limit)
         if not selecting:  # nothing but common words: the two rarest select
-            selecting = sorted(held, key=lambda t: len(self._postings[t]))[:2]
+            selecting = sorted(held, key=lambda t: df[t])[:2]
         found, partial = self._summed(selecting, weights)
         top = np.argsort(-partial, kind="stable")[:RESCORED]
         found, partial = found[top], partial[top]
-        rest = [(t, weights[t]) for t in held if t not in selecting]
-        scores = [
-            score + sum(w for t, w in rest if t in self._stored[row][0])
-            for row, score in zip(found.tolist(), partial.tolist(), strict=True)
-        ]
-        return self._best(found, np.asarray(scores), total, limit)
+        rest = np.zeros(len(found))  # the other words' weights, added in the loop's order
+        for token in (t for t in held if t not in selecting):
+            rest = rest + np.where(self._holds(token, found), weights[token], 0.0)
+        return self._best(found, partial + rest, total, limit)
 
     def features(self, claim_id: int) -> Features:
         """The features a known claim was indexed with."""
-        tokens, quantities, years, hedged, negated, stances, atoms = self._stored[
-            self._rows_of[claim_id]
-        ]
+        row = self._rows_of.get(claim_id)
+        if row is None:
+            packed_row = self._packed.row_of(claim_id)
+            if packed_row is None:
+                raise KeyError(claim_id)
+            compact = self._packed.compact(packed_row)
+        else:
+            compact = self._stored[row - self._packed.size]
+        tokens, quantities, years, hedged, negated, stances, atoms = compact
         return Features(
             frozenset(tokens),
             Figures(quantities, years, hedged),
@@ -382,6 +412,28 @@ class LexicalIndex:
             frozenset(stances),
             atoms=frozenset(atoms),
         )
+
+    def _df(self, token: str) -> int:
+        """How many known claims hold `token`."""
+        unpacked = len(self._postings.get(token, ()))
+        return unpacked + len(self._packed.postings(self._word(token)))
+
+    def _word(self, token: str) -> int:
+        """`token`'s packed word number, -1 for none (a search in numpy: memoised)."""
+        word = self._words.get(token)
+        if word is None:
+            if len(self._words) > WORDS_MEMO:
+                self._words.clear()
+            word = self._words[token] = self._packed.word_of(token) if self._packed.size else -1
+        return word
+
+    def _holds(self, token: str, rows: _Rows) -> np.ndarray[Any, np.dtype[np.bool_]]:
+        """Which of `rows` hold `token` (without joining a common word's long postings)."""
+        held = _in_sorted(self._packed.postings(self._word(token)), rows)
+        unpacked = self._postings.get(token)
+        if unpacked is not None:
+            held |= _in_sorted(np.frombuffer(unpacked, dtype=np.int32), rows)
+        return held
 
     def _summed(
         self, tokens: list[str], weights: dict[str, float]
@@ -395,7 +447,7 @@ class LexicalIndex:
         postings = [self._rows(t) for t in tokens]
         rows = np.concatenate(postings)
         added = np.repeat([weights[t] for t in tokens], [len(r) for r in postings])
-        size = len(self._ids)
+        size = len(self)
         if size > FULL_BINCOUNT_PER_POSTING * len(rows) + FULL_BINCOUNT_BASE:
             found, where = np.unique(rows, return_inverse=True)
             return found, np.bincount(where, weights=added, minlength=len(found))
@@ -412,33 +464,58 @@ class LexicalIndex:
         shared: dict[int, float] = {}
         for token in tokens:
             weight = weights[token]
-            for row in self._postings[token]:
+            for row in self._rows(token).tolist():
                 shared[row] = shared.get(row, 0.0) + weight
-        ids = self._ids
+        ids = dict(zip(shared, self._ids_of(np.fromiter(shared, np.intp)).tolist(), strict=True))
         best = sorted(shared.items(), key=lambda held: (-held[1], ids[held[0]]))[:limit]
         return [(ids[row], score / total) for row, score in best]
 
     def _best(
         self, rows: _Rows, shared: np.ndarray[Any, Any], total: float, limit: int
     ) -> list[tuple[int, float]]:
-        if self._id_array is None:
-            self._id_array = np.frombuffer(self._ids, dtype=np.int64).astype(np.intp)
-        ids = self._id_array[rows]
+        ids = self._ids_of(rows)
         best = np.lexsort((ids, -shared))[:limit]  # best score, then lowest id
         scores = shared[best] / total
         return list(zip(ids[best].tolist(), scores.tolist(), strict=True))
 
-    def _postings_in(self, tokens: list[str]) -> int:
-        return sum(len(self._postings[t]) for t in tokens)
+    def _ids_of(self, rows: _Rows) -> _Rows:
+        """The claim ids of `rows`."""
+        packed = self._packed
+        if not self._ids:
+            return packed.ids[rows]
+        if self._id_array is None:
+            self._id_array = np.frombuffer(self._ids, dtype=np.int64).astype(np.intp)
+        if not packed.size:
+            return self._id_array[rows]
+        in_packed = rows < packed.size
+        return np.where(
+            in_packed,
+            packed.ids[np.where(in_packed, rows, 0)],
+            self._id_array[np.where(in_packed, 0, rows - packed.size)],
+        )
 
     def _rows(self, token: str) -> _Rows:
+        """The rows holding `token`, ascending: the packed ones, then the others."""
         rows = self._arrays.get(token)
         if rows is None:
-            rows = self._arrays[token] = np.asarray(self._postings[token], dtype=np.intp)
+            packed = self._packed.postings(self._word(token))
+            unpacked = self._postings.get(token)
+            if unpacked is None:
+                return packed
+            rows = np.concatenate([packed, np.frombuffer(unpacked, dtype=np.int32)])
+            self._arrays[token] = rows
         return rows
 
 
-def _compact(features: Features) -> _Compact:
+def _in_sorted(ascending: _Rows, rows: _Rows) -> np.ndarray[Any, np.dtype[np.bool_]]:
+    """Which of `rows` are in the ascending array `ascending`."""
+    if not len(ascending):
+        return np.zeros(len(rows), dtype=bool)
+    at = np.minimum(np.searchsorted(ascending, rows), len(ascending) - 1)
+    return np.asarray(ascending[at] == rows)
+
+
+def _compact(features: Features) -> Compact:
     figures = features.figures
     return (
         tuple(sys.intern(t) for t in features.tokens),

@@ -10,6 +10,7 @@ import pytest
 from worker.claims import lexical
 from worker.claims.figures import Figures
 from worker.claims.lexical import Features, LexicalIndex, compatible, features_of, quote_held
+from worker.claims.packed import Compact, PackedClaims
 
 
 def features(tokens: set[str]) -> Features:
@@ -30,7 +31,7 @@ def reference(index: LexicalIndex, new: Features, limit: int) -> list[tuple[int,
 
 
 def index_ids(index: LexicalIndex) -> list[int]:
-    return list(index._rows_of)
+    return index.ids_since(0)
 
 
 def test_ranked_matches_the_plain_loop_on_random_claims() -> None:
@@ -139,3 +140,83 @@ def test_past_the_common_cap_the_rarer_words_still_find_the_restatement() -> Non
 
 
 VOCABULARY = [f"w{i}" for i in range(200)]
+
+
+def random_claims(rng: random.Random, n: int) -> list[tuple[int, Features]]:
+    """Claims with common and rare words, figures, negations and odd ids, in any order."""
+    common = ["china", "said", "xinjiang"]
+    vocabulary = [f"w{i}" for i in range(80)] + ["uyghur\u00e9", "n\u00famero", "\ud800odd"]
+    claims = []
+    for claim_id in rng.sample(range(-50, 5 * n), n):
+        tokens = {
+            *rng.sample(common, rng.randint(0, 3)),
+            *rng.sample(vocabulary, rng.randint(1, 8)),
+        }
+        tokens.add(f"name{claim_id}")  # a word no other claim has
+        quantities = tuple(float(rng.randrange(100)) for _ in range(rng.randint(0, 2)))
+        negated = frozenset(rng.sample(sorted(tokens), 1)) if rng.random() < 0.2 else frozenset()
+        years = (2022,) if rng.random() < 0.3 else ()
+        figures = Figures(quantities, years, tuple((q, "about") for q in quantities[:1]))
+        claims.append((claim_id, Features(frozenset(tokens), figures, negated)))
+    return claims
+
+
+@pytest.mark.parametrize("pack_at", [1, 7, 60])
+def test_a_packed_index_answers_as_the_unpacked_one_did(pack_at: int) -> None:
+    # Packing (into arrays, past PACK_AT claims added) is only a way of holding them: every
+    # answer must be the same, to the last bit of every score, whatever was packed when.
+    rng = random.Random(pack_at)
+    claims = random_claims(rng, 300)
+    plain = LexicalIndex(common_df=40, pack_at=10**9)
+    packed = LexicalIndex(common_df=40, pack_at=pack_at)
+    for claim_id, claim in claims:
+        plain.add(claim_id, claim)
+        packed.add(claim_id, claim)
+        packed.add(claim_id, claim)  # idempotent, packed or not
+    assert packed._packed.size > 0 and len(packed) == len(plain) == 300
+    assert packed.ids_since(0) == plain.ids_since(0)
+    assert packed.ids_since(123) == plain.ids_since(123)
+    for claim_id, claim in claims:
+        assert claim_id in packed
+        assert packed.features(claim_id) == plain.features(claim_id)
+        assert packed.features(claim_id).tokens == claim.tokens
+    assert 10**6 not in packed
+    queries = [claim for _, claim in random_claims(rng, 40)]
+    queries += [features({"china", "said"}), features({"china", "w1", "\ud800odd"})]
+    for new in queries:
+        for token in new.tokens:
+            assert packed.weight(token) == plain.weight(token)
+        assert packed.ranked(new, 25) == plain.ranked(new, 25)
+
+
+def test_claims_added_after_packing_join_the_packed_ones() -> None:
+    index = LexicalIndex(pack_at=3)
+    for claim_id in (10, 5, 7):  # packed once the third arrives
+        index.add(claim_id, features({"council", f"word{claim_id}"}))
+    assert index._packed.size == 3
+    index.add(1, features({"council", "vote"}))  # not packed yet
+    index.add(2, features({"vote", "word5"}))
+    assert index.ranked(features({"vote", "word5"}), 3)[0] == (2, 1.0)
+    assert [i for i, _ in index.ranked(features({"council"}), 5)] == [1, 5, 7, 10]
+    assert index.ids_since(2) == [7, 1, 2]
+
+
+class Colliding(str):
+    """A word whose hash every other such word shares."""
+
+    def __hash__(self) -> int:
+        return 42
+
+
+def test_packed_words_with_one_hash_stay_apart() -> None:
+    def claim(*tokens: str) -> Compact:
+        return (tokens, (), (), (), (), (), ())
+
+    packed = PackedClaims().with_added(
+        [1, 2], [claim(Colliding("alpha")), claim(Colliding("beta"))]
+    )
+    packed = packed.with_added([3], [claim(Colliding("beta"), Colliding("gamma"))])
+    assert packed.postings(packed.word_of(Colliding("beta"))).tolist() == [1, 2]
+    assert packed.postings(packed.word_of(Colliding("alpha"))).tolist() == [0]
+    assert packed.word_of(Colliding("delta")) == -1
+    assert packed.compact(2)[0] == ("beta", "gamma")
