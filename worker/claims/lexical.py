@@ -466,7 +466,10 @@ class LexicalIndex:
             weight = weights[token]
             for row in self._rows(token).tolist():
                 shared[row] = shared.get(row, 0.0) + weight
-        ids = dict(zip(shared, self._ids_of(np.fromiter(shared, np.intp)).tolist(), strict=True))
+        size, packed_ids, unpacked_ids = self._packed.size, self._packed.ids, self._ids
+        ids = {
+            row: unpacked_ids[row - size] if row >= size else int(packed_ids[row]) for row in shared
+        }
         best = sorted(shared.items(), key=lambda held: (-held[1], ids[held[0]]))[:limit]
         return [(ids[row], score / total) for row, score in best]
 
@@ -511,6 +514,7 @@ def _in_sorted(ascending: _Rows, rows: _Rows) -> np.ndarray[Any, np.dtype[np.boo
     """Which of `rows` are in the ascending array `ascending`."""
     if not len(ascending):
         return np.zeros(len(rows), dtype=bool)
+    rows = rows.astype(ascending.dtype)  # else searchsorted casts all of `ascending` first
     at = np.minimum(np.searchsorted(ascending, rows), len(ascending) - 1)
     return np.asarray(ascending[at] == rows)
 

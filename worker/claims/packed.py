@@ -36,15 +36,16 @@ class PackedClaims:
     """Known claims in arrays, rows 0 to size - 1 (immutable once built)."""
 
     __slots__ = (
-        "_hashes", "_name_start", "_names", "_posting_rows", "_posting_start", "_quantities",
-        "_quantity_start", "_rare", "_row_of_sorted", "_sorted_ids", "_token_start",
-        "_token_words", "_word_of_hash", "ids",
+        "_hashes", "_largest_id", "_name_start", "_names", "_posting_rows", "_posting_start",
+        "_quantities", "_quantity_start", "_rare", "_row_of_sorted", "_sorted_ids",
+        "_token_start", "_token_words", "_word_of_hash", "ids",
     )  # fmt: skip
 
     def __init__(self) -> None:
         self.ids: _Ints = np.zeros(0, np.int64)  # row -> claim id
         self._sorted_ids: _Ints = self.ids  # ids sorted, and the row of each
         self._row_of_sorted: _Ints = self.ids
+        self._largest_id = 0
         self._token_start: _Ints = np.zeros(1, np.int64)  # row -> its words in _token_words
         self._token_words: _Rows = np.zeros(0, np.int32)
         self._quantity_start: _Ints = np.zeros(1, np.int64)
@@ -63,6 +64,8 @@ class PackedClaims:
         return len(self.ids)
 
     def row_of(self, claim_id: int) -> int | None:
+        if not self.size or claim_id > self._largest_id:  # as when a profile is loaded by id
+            return None
         at = int(np.searchsorted(self._sorted_ids, claim_id))
         if at < self.size and self._sorted_ids[at] == claim_id:
             return int(self._row_of_sorted[at])
@@ -125,6 +128,7 @@ class PackedClaims:
         packed.ids = np.concatenate([self.ids, np.asarray(ids, np.int64)])
         order = np.argsort(packed.ids, kind="stable")
         packed._sorted_ids, packed._row_of_sorted = packed.ids[order], order.astype(np.int64)
+        packed._largest_id = int(packed._sorted_ids[-1]) if packed.size else 0
         return packed
 
     def _words_of(self, tokens: set[str]) -> dict[str, int]:
