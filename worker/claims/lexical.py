@@ -23,7 +23,7 @@ import re
 import sys
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from typing import Any
@@ -268,6 +268,7 @@ PYTHON_SCORED = 64
 # all claims, so past 640,000 it happens about 22 times each time the index doubles. The
 # unpacked claims cost 0.75 KB each; the memory they leave when packed is reused by the next.
 PACK_AT = 20_000
+BULK_PACKS = 5  # add_many packs PACK_AT times this many claims at a time
 WORDS_MEMO = 100_000  # packed word numbers remembered, of words claims were judged on
 PACK_SHARE = 32
 
@@ -336,17 +337,47 @@ class LexicalIndex:
             self._arrays.pop(token, None)
         for quantity, hedge, unit in features.atoms:
             self._figures[unit].append((quantity, hedge))
-        if len(self._ids) >= max(self._pack_at, self._packed.size // PACK_SHARE):
+        if len(self._ids) >= self._packs_at():
             self.pack()
+
+    def add_many(self, claims: Iterable[tuple[int, Features]]) -> None:
+        """Index known claims in bulk, as add() one by one would (a profile's first load).
+
+        Whole packs of them go straight into packed form, without the postings and interned
+        tokens that add() builds for each claim and packing throws away (a third of the
+        load's time); what is left over goes through add()."""
+        self.pack()
+        batch: dict[int, Features] = {}
+        for claim_id, features in claims:
+            if claim_id in self or claim_id in batch:
+                continue
+            batch[claim_id] = features
+            # Larger packs than add()'s: fewer of them (each costs time in proportion to
+            # all claims), and the batch is gone once packed.
+            if len(batch) >= max(BULK_PACKS * self._pack_at, self._packed.size // 8):
+                self._pack_in(list(batch), [_compact(f, intern=False) for f in batch.values()])
+                for known in batch.values():
+                    for quantity, hedge, unit in known.atoms:
+                        self._figures[unit].append((quantity, hedge))
+                batch = {}
+        for claim_id, features in batch.items():
+            self.add(claim_id, features)
 
     def pack(self) -> None:
         """Pack the claims added since the last time into arrays (see packed.py)."""
         if self._ids:
-            self._packed = self._packed.with_added(self._ids, self._stored)
+            self._pack_in(self._ids, self._stored)
             self._rows_of, self._ids, self._stored = {}, array("q"), []
-            self._postings, self._arrays, self._id_array = {}, {}, None
-            self._words = {}
-            release_freed_memory()
+            self._postings = {}
+
+    def _pack_in(self, ids: Sequence[int], claims: Sequence[Compact]) -> None:
+        """Pack `claims` after the packed ones (with no claim left unpacked)."""
+        self._packed = self._packed.with_added(ids, claims)
+        self._arrays, self._id_array, self._words, self._weights = {}, None, {}, {}
+        release_freed_memory()
+
+    def _packs_at(self) -> int:
+        return max(self._pack_at, self._packed.size // PACK_SHARE)
 
     def states_figure(self, quantity: float, hedge: str, unit: str) -> bool:
         """Whether a known claim states `quantity` of `unit` (up to the hedges)."""
@@ -519,10 +550,12 @@ def _in_sorted(ascending: _Rows, rows: _Rows) -> np.ndarray[Any, np.dtype[np.boo
     return np.asarray(ascending[at] == rows)
 
 
-def _compact(features: Features) -> Compact:
+def _compact(features: Features, *, intern: bool = True) -> Compact:
     figures = features.figures
+    # Interned, the tokens of unpacked claims share one string per word; packing copies them.
+    tokens = tuple(sys.intern(t) for t in features.tokens) if intern else tuple(features.tokens)
     return (
-        tuple(sys.intern(t) for t in features.tokens),
+        tokens,
         figures.quantities,
         figures.years,
         figures.hedged,

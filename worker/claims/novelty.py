@@ -24,7 +24,7 @@ claims inside it (100 ms) stalled the whole pool.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -78,6 +78,7 @@ _RECENT_IDS = select(_KNOWN.c.id).where(
 )
 _MISSING_ROWS = _KNOWN_ROW.where(_KNOWN.c.id.in_(bindparam("ids", expanding=True)))
 _PROFILE_ROWS = _KNOWN_ROW.where(_KNOWN.c.profile == bindparam("profile"))
+_ROWS_AFTER = _PROFILE_ROWS.where(_KNOWN.c.id > bindparam("after"))
 _TEXTS = select(_KNOWN.c.id, _KNOWN.c.text).where(_KNOWN.c.id.in_(bindparam("ids", expanding=True)))
 _SPEAKERS = select(_KNOWN.c.id, _KNOWN.c.speakers).where(
     _KNOWN.c.id.in_(bindparam("ids", expanding=True))
@@ -112,6 +113,20 @@ class _ProfileIndex:
         if claim_id in self.lexical:
             return
         self.lexical.add(claim_id, features)
+        self._add_vector(claim_id, vector)
+
+    def add_many(self, claims: Iterable[tuple[int, Features, _Vector | None]]) -> None:
+        """add() for each of `claims`, the lexical index filled in bulk."""
+
+        def vectors_noted() -> Iterator[tuple[int, Features]]:
+            for claim_id, features, vector in claims:
+                if claim_id not in self.lexical:
+                    self._add_vector(claim_id, vector)
+                    yield claim_id, features
+
+        self.lexical.add_many(vectors_noted())
+
+    def _add_vector(self, claim_id: int, vector: _Vector | None) -> None:
         if vector is not None:
             self.vector_ids.append(claim_id)
             self.vectors.append(vector)
@@ -301,6 +316,21 @@ class ClaimJudge:
             return best
         return _against_union(best, item, pooled, shared.lexical.weight, elsewhere)
 
+    def load(self, session: Session, profiles: Sequence[str]) -> int:
+        """Bring the known claims of `profiles` into this process, packed; how many.
+
+        The worker's main process calls this before its pool forks: the pool's processes
+        then share the packed arrays (pages that no process writes to stay shared after a
+        fork) and each reads only the claims added since, where each would otherwise load
+        its own copy of every profile (236 MB a profile at a million known claims), and
+        again after every replacement (worker_max_tasks_per_child)."""
+        loaded = 0
+        for profile in profiles:
+            index = self._synced(session, profile)
+            index.lexical.pack()
+            loaded += len(index.lexical)
+        return loaded
+
     def _synced(self, session: Session, profile: str) -> _ProfileIndex:
         index = self._indexes.setdefault(profile, _ProfileIndex())
         chosen: dict[str, Any]  # the bound parameters of the rows wanted
@@ -310,6 +340,8 @@ class ClaimJudge:
             if not missing:
                 return index
             wanted, chosen = _MISSING_ROWS, {"ids": missing}
+            if len(missing) > LOAD_BATCH:  # an index inherited from the pool's parent, or
+                wanted, chosen = _ROWS_AFTER, after  # long idle: read them all (add skips)
         else:  # first use in this process: load them all
             wanted, chosen = _PROFILE_ROWS, {"profile": profile}
         # In batches: a profile's first load at a restart may be a million rows, and holding
@@ -317,12 +349,18 @@ class ClaimJudge:
         result = session.execute(
             wanted.order_by(_KNOWN.c.id).execution_options(yield_per=LOAD_BATCH), chosen
         )
-        for rows in result.partitions():
-            vectors = self._vectors_for(rows)
-            for row, vector in zip(rows, vectors, strict=True):
-                index.add(row.id, known_features(row.signature, row.text), vector)
-                index.last_id = max(index.last_id, row.id)
+        index.add_many(self._known_rows(result.partitions(), index))
         return index
+
+    def _known_rows(
+        self, partitions: Iterable[Sequence[Any]], index: _ProfileIndex
+    ) -> Iterator[tuple[int, Features, _Vector | None]]:
+        """Each row's claim, features and vector, read batch by batch; `index.last_id`
+        follows the rows read."""
+        for rows in partitions:
+            for row, vector in zip(rows, self._vectors_for(rows), strict=True):
+                index.last_id = max(index.last_id, row.id)
+                yield row.id, known_features(row.signature, row.text), vector
 
     def _vectors_for(self, rows: Sequence[Any]) -> list[_Vector | None]:
         if self._encoder is None:

@@ -162,17 +162,23 @@ def random_claims(rng: random.Random, n: int) -> list[tuple[int, Features]]:
 
 
 @pytest.mark.parametrize("pack_at", [1, 7, 60])
-def test_a_packed_index_answers_as_the_unpacked_one_did(pack_at: int) -> None:
+@pytest.mark.parametrize("in_bulk", [False, True])
+def test_a_packed_index_answers_as_the_unpacked_one_did(pack_at: int, in_bulk: bool) -> None:
     # Packing (into arrays, past PACK_AT claims added) is only a way of holding them: every
-    # answer must be the same, to the last bit of every score, whatever was packed when.
+    # answer must be the same, to the last bit of every score, whatever was packed when, and
+    # whether the claims came one by one or in bulk (add_many, a profile's first load).
     rng = random.Random(pack_at)
     claims = random_claims(rng, 300)
     plain = LexicalIndex(common_df=40, pack_at=10**9)
     packed = LexicalIndex(common_df=40, pack_at=pack_at)
     for claim_id, claim in claims:
         plain.add(claim_id, claim)
-        packed.add(claim_id, claim)
-        packed.add(claim_id, claim)  # idempotent, packed or not
+        if not in_bulk:
+            packed.add(claim_id, claim)
+            packed.add(claim_id, claim)  # idempotent, packed or not
+    if in_bulk:
+        packed.add(*claims[0])
+        packed.add_many([*claims, claims[5]])  # again: each is indexed once
     assert packed._packed.size > 0 and len(packed) == len(plain) == 300
     assert packed.ids_since(0) == plain.ids_since(0)
     assert packed.ids_since(123) == plain.ids_since(123)
@@ -220,3 +226,13 @@ def test_packed_words_with_one_hash_stay_apart() -> None:
     assert packed.postings(packed.word_of(Colliding("alpha"))).tolist() == [0]
     assert packed.word_of(Colliding("delta")) == -1
     assert packed.compact(2)[0] == ("beta", "gamma")
+
+
+def test_claims_packed_in_bulk_keep_their_figures() -> None:
+    index = LexicalIndex(pack_at=1)
+    index.add_many([(1, features_of("Brightwater's audit covered 212 suppliers."))])
+    assert index._packed.size == 1
+    (rounded,) = features_of("more than two hundred suppliers were checked").atoms
+    assert index.states_figure(*rounded)
+    stated = features_of("Brightwater's audit covered 212 suppliers.")
+    assert (index.features(1).tokens, index.features(1).atoms) == (stated.tokens, stated.atoms)

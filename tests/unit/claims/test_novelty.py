@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 from sqlalchemy import func, select
 
+from worker.claims import novelty
 from worker.claims.extract import claims_of
 from worker.claims.novelty import ClaimJudge, load_seed_claims
 from worker.extract import article_from_text
@@ -302,3 +303,26 @@ def test_a_claim_committed_between_the_passes_is_known(sqlite_db: Database) -> N
         (stored_id,) = session.scalars(select(KnownClaim.id)).all()  # nothing stored twice
     # The later sentence, a repeat of the first in the first pass, now names the known claim.
     assert [v.nearest_known_id for v in verdicts] == [stored_id, stored_id]
+
+
+def test_loaded_claims_are_packed_and_an_inherited_copy_catches_up(
+    db: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The worker's main process loads every profile before its pool forks (ClaimJudge.load);
+    # the pool's processes start from that copy and must know what was committed since,
+    # even more claims than one batch of the catching-up read.
+    with db.session_scope() as session:
+        seeds = load_seed_claims(session, SEEDS, PROFILES, judge=ClaimJudge())
+    parent = ClaimJudge()
+    with db.session_scope() as session:
+        assert parent.load(session, PROFILES) == seeds
+    packed = {p: (i.lexical._packed.size, len(i.lexical)) for p, i in parent._indexes.items()}
+    assert set(packed) == set(PROFILES) and all(size == n > 0 for size, n in packed.values())
+    monkeypatch.setattr(novelty, "LOAD_BATCH", 2)
+    later = (
+        "The Brightwater audit covered 212 suppliers in four countries.\n"
+        "The ministry fined three cotton firms 4.5 million yuan for mislabelling.\n"
+        '"We will publish every finding," said Mara Lindqvist, who led the audit.\n'
+    )
+    assert all(v.is_new for v in record(db, ClaimJudge(), later))  # by another process
+    assert not any(v.is_new for v in record(db, parent, later))
