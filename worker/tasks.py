@@ -18,7 +18,7 @@ import random
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from celery import Task
 from celery.signals import worker_process_init, worker_process_shutdown
@@ -29,6 +29,9 @@ from worker.celery_app import app
 from worker.errors import PermanentError, TransientError
 from worker.pipeline import INFRASTRUCTURE_ERRORS
 from worker.services import Services
+
+if TYPE_CHECKING:
+    from worker.claims.novelty import ClaimJudge
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -59,6 +62,15 @@ LIMITS = {"soft_time_limit": 240, "time_limit": 300}
 
 _services: Services | None = None
 _download_pool: ThreadPoolExecutor | None = None
+# Known claims the main process loaded before the pool forked (ClaimJudge.load): every pool
+# process starts from them, sharing their pages, instead of loading its own.
+_inherited_claims: ClaimJudge | None = None
+
+
+def inherit_known_claims(judge: ClaimJudge) -> None:
+    """Have the pool processes forked from now on start from `judge`'s known claims."""
+    global _inherited_claims  # noqa: PLW0603  (set once, in the main process, before forking)
+    _inherited_claims = judge
 
 
 def services() -> Services:
@@ -68,6 +80,8 @@ def services() -> Services:
         from worker.services import build_services
 
         _services = build_services(app.conf.newswatch_settings)
+        if _inherited_claims is not None:
+            _services.claims = _inherited_claims
     return _services
 
 

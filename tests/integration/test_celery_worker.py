@@ -3,6 +3,7 @@ default (SQLite transport + SQLite database). Not eager mode: a real `newswatch 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -49,6 +50,8 @@ def _run_service_until_stored(tmp_path: Path, server: LoopbackServer, db: Databa
         assert process.poll() is None, "the worker died"
     finally:
         stop(process)
+    # The seeds' claims were loaded once, before the pool forked, for the pool to share.
+    assert re.search(r"\d{3,} known claims of 3 profiles in memory", log.read_text()), "not loaded"
     conditional = [r for r in server.hits("/feed.xml") if "if-none-match" in r.headers]
     assert conditional, "no conditional GET was sent"
     with db.session_scope() as session:
