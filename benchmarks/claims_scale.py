@@ -19,7 +19,9 @@ are judged against it by the real `ClaimJudge` (lexical mode), nothing recorded.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
+import multiprocessing
 import random
 import statistics
 import sys
@@ -28,6 +30,7 @@ import time
 from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert
 
@@ -147,30 +150,36 @@ def measure(sizes: list[int], workdir: Path, n_patterns: int = PATTERNS) -> list
     return results
 
 
-def measure_sync(sizes: list[int], workdir: Path) -> list[dict[str, float]]:
-    """Seconds and memory for a fresh process's first judgement at each size: it loads the
-    profile's known claims from the database (what a worker pays after every restart)."""
-    rng = random.Random(11)
+def fill_database(db: Database, size: int, filled: int = 0, seed: int = 11) -> None:
+    """Known claims `filled` to `size` of PROFILE, as synthetic() makes them, into `db`."""
+    rng = random.Random(seed + filled)
     real = patterns(5000)
     counts = Counter(t for f in real for t in f.tokens)
     vocabulary, weights = list(counts), list(counts.values())
+    table = KnownClaim.__table__
+    now = datetime.now(UTC)
+    while filled < size:
+        chunk = min(20_000, size - filled)
+        rows = [
+            {"profile": PROFILE, "text": f"claim {filled + i}", "kind": "statement",
+             "signature": f.to_signature(), "first_seen_at": now}
+            for i, f in enumerate(synthetic(rng, real, vocabulary, weights, chunk, filled))
+        ]  # fmt: skip
+        with db.engine.begin() as conn:
+            conn.execute(insert(table), rows)
+        filled += chunk
+
+
+def measure_sync(sizes: list[int], workdir: Path) -> list[dict[str, float]]:
+    """Seconds and memory for a fresh process's first judgement at each size: it loads the
+    profile's known claims from the database (what a worker pays after every restart)."""
     url = f"sqlite:///{workdir / 'sync.db'}"
     migrate.upgrade(url)
     db = Database.from_url(url)
-    table = KnownClaim.__table__
-    now = datetime.now(UTC)
     results, filled = [], 0
     for size in sizes:
-        while filled < size:
-            chunk = min(20_000, size - filled)
-            rows = [
-                {"profile": PROFILE, "text": f"claim {filled + i}", "kind": "statement",
-                 "signature": f.to_signature(), "first_seen_at": now}
-                for i, f in enumerate(synthetic(rng, real, vocabulary, weights, chunk, filled))
-            ]  # fmt: skip
-            with db.engine.begin() as conn:
-                conn.execute(insert(table), rows)
-            filled += chunk
+        fill_database(db, size, filled)
+        filled = size
         judge = ClaimJudge("lexical")
         rss = current_rss_mb()
         started = time.perf_counter()
@@ -185,12 +194,82 @@ def measure_sync(sizes: list[int], workdir: Path) -> list[dict[str, float]]:
     return results
 
 
+def memory_of(pid: int | str = "self") -> dict[str, float]:
+    """Resident, proportional (shared pages split between their users) and unique memory of
+    a process, MB (/proc/PID/smaps_rollup)."""
+    fields: dict[str, float] = {}
+    with open(f"/proc/{pid}/smaps_rollup") as rollup:
+        for line in rollup:
+            name, _, rest = line.partition(":")
+            if rest.strip().endswith("kB"):
+                fields[name] = int(rest.split()[0]) / 1024
+    unique = fields["Private_Clean"] + fields["Private_Dirty"]
+    return {"rss_mb": round(fields["Rss"], 1), "pss_mb": round(fields["Pss"], 1),
+            "uss_mb": round(unique, 1)}  # fmt: skip
+
+
+def _pool_process(url: str, judge: ClaimJudge | None, probes: list[Claim],
+                  report: Any, done: Any) -> None:  # fmt: skip
+    """One pool process: judge every probe with the inherited judge (or a fresh one, which
+    loads its own), report its memory, stay alive until every process has reported."""
+    gc.freeze()  # as worker.tasks does after the fork
+    db = Database.from_url(url)
+    judge = judge or ClaimJudge("lexical")
+    started = time.perf_counter()
+    with db.session_scope() as session:
+        for claim in probes:
+            judge.judge(session, [claim], [PROFILE])
+    report.put({"judge_s": round(time.perf_counter() - started, 1), **memory_of()})
+    done.wait(600)
+    db.dispose()
+
+
+def measure_shared(size: int, workdir: Path, processes: int = 2) -> list[dict[str, Any]]:
+    """A worker's memory with `size` known claims: its main process and `processes` forked
+    pool processes, each judging the probes. Loaded once in the main process before the fork
+    (what `newswatch run` does) against each pool process loading its own."""
+    url = f"sqlite:///{workdir / 'shared.db'}"
+    migrate.upgrade(url)
+    db = Database.from_url(url)
+    fill_database(db, size)
+    probes = probe_claims()
+    results = []
+    for shared in (True, False):
+        parent: ClaimJudge | None = None
+        if shared:
+            parent = ClaimJudge("lexical")
+            with db.session_scope() as session:
+                parent.load(session, [PROFILE])
+        db.dispose()
+        context = multiprocessing.get_context("fork")
+        report, done = context.Queue(), context.Event()
+        pool = [context.Process(target=_pool_process, args=(url, parent, probes, report, done))
+                for _ in range(processes)]  # fmt: skip
+        for process in pool:
+            process.start()
+        children = [report.get(timeout=900) for _ in pool]
+        main = memory_of()
+        done.set()
+        for process in pool:
+            process.join()
+        total = main["pss_mb"] + sum(c["pss_mb"] for c in children)
+        row = {"known_claims": size, "loaded_before_fork": shared, "main": main,
+               "pool": children, "total_pss_mb": round(total, 1)}  # fmt: skip
+        print(json.dumps(row), flush=True)
+        results.append(row)
+        del parent
+        gc.collect()
+    return results
+
+
 def main() -> int:
     """Print one JSON line per size, and the growth from the first to the last."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="10000,100000,1000000")
     parser.add_argument("--smoke", action="store_true", help="CI size: proves it works")
     parser.add_argument("--sync-sizes", default="", help="also time a restart's first load")
+    shared_help = "also a worker's main and pool processes' memory at this size"
+    parser.add_argument("--shared-size", type=int, default=0, help=shared_help)
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     args = parser.parse_args()
     sizes = [2000] if args.smoke else [int(s) for s in args.sizes.split(",")]
@@ -199,6 +278,8 @@ def main() -> int:
         if args.sync_sizes:
             sync = [int(n) for n in args.sync_sizes.split(",")]
             results += measure_sync(sync, Path(tmp))
+        if args.shared_size:
+            results += measure_shared(args.shared_size, Path(tmp))
     if len(sizes) > 1:
         first, last = results[0], results[len(sizes) - 1]
         growth = last["ms_per_claim_mean"] / max(first["ms_per_claim_mean"], 1e-9)
