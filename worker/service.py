@@ -45,7 +45,7 @@ def start(settings: Settings, *, role: str, queues: Sequence[str], concurrency: 
     if settings.metrics.port:
         serve(svc.db, settings.metrics.host, settings.metrics.port, svc.dedupe_index_size)
         log.info("metrics on http://%s:%d/metrics", settings.metrics.host, settings.metrics.port)
-    if role != "scheduler":
+    if role != "scheduler" and "process" in queues:  # the queue whose tasks judge claims
         _load_known_claims(svc)
     svc.close()  # the pool children build their own after the fork
     schedule_file = str(Path(settings.data_dir).resolve() / "celerybeat-schedule")
