@@ -2,6 +2,7 @@
 
     python benchmarks/claims_scale.py --sizes 10000,100000,1000000 [--json FILE]
     python benchmarks/claims_scale.py --smoke        # CI: 2,000 known claims, seconds
+    python benchmarks/claims_scale.py --sizes 10000 --shared-size 1000000   # a worker's memory
 
 Every claim judged new becomes a known claim of its profile, and each worker process holds
 its profiles' known claims in memory (worker/claims/novelty.py): a monitor that stores a
@@ -278,8 +279,9 @@ def main() -> int:
         if args.sync_sizes:
             sync = [int(n) for n in args.sync_sizes.split(",")]
             results += measure_sync(sync, Path(tmp))
-        if args.shared_size:
-            results += measure_shared(args.shared_size, Path(tmp))
+        shared_size = args.shared_size or (2000 if args.smoke else 0)
+        if shared_size:
+            results += measure_shared(shared_size, Path(tmp))
     if len(sizes) > 1:
         first, last = results[0], results[len(sizes) - 1]
         growth = last["ms_per_claim_mean"] / max(first["ms_per_claim_mean"], 1e-9)
