@@ -268,9 +268,9 @@ PYTHON_SCORED = 64
 # all claims, so past 640,000 it happens about 22 times each time the index doubles. The
 # unpacked claims cost 0.75 KB each; the memory they leave when packed is reused by the next.
 PACK_AT = 20_000
+PACK_SHARE = 32
 BULK_PACKS = 5  # add_many packs PACK_AT times this many claims at a time
 WORDS_MEMO = 100_000  # packed word numbers remembered, of words claims were judged on
-PACK_SHARE = 32
 
 
 class LexicalIndex:
@@ -351,22 +351,22 @@ class LexicalIndex:
         The batch holds compact claims, not Features: a hundred thousand Features objects
         (2.2 KB each) left 500 MB that the process kept after packing them."""
         self.pack()
-        ids: dict[int, Compact] = {}  # the batch, in the order read
+        batch: dict[int, Compact] = {}  # claim id -> compact claim, in the order read
         for claim_id, features in claims:
-            if claim_id in self or claim_id in ids:
+            if claim_id in self or claim_id in batch:
                 continue
-            ids[claim_id] = _compact(features)
+            batch[claim_id] = _compact(features)
             for quantity, hedge, unit in features.atoms:
                 self._figures[unit].append((quantity, hedge))
             # Larger packs than add()'s: fewer of them (each costs time in proportion to
             # all claims), and the batch is gone once packed.
-            if len(ids) >= max(BULK_PACKS * self._pack_at, self._packed.size // 8):
-                self._pack_in(list(ids), list(ids.values()))
-                ids = {}
-        if len(ids) >= self._pack_at:
-            self._pack_in(list(ids), list(ids.values()))
-            ids = {}
-        for claim_id, compact in ids.items():
+            if len(batch) >= max(BULK_PACKS * self._pack_at, self._packed.size // 8):
+                self._pack_in(list(batch), list(batch.values()))
+                batch = {}
+        if len(batch) >= self._pack_at:
+            self._pack_in(list(batch), list(batch.values()))
+            batch = {}
+        for claim_id, compact in batch.items():
             self._add_compact(claim_id, compact)
 
     def pack(self) -> None:
