@@ -37,7 +37,7 @@ from sqlalchemy import insert
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 
-from benchmarks.dedupe_scale import corpus_sentences
+from benchmarks.dedupe_scale import corpus_sentences, rss_mb
 from worker.claims.extract import claims_of
 from worker.claims.figures import Figures
 from worker.claims.lexical import Features, features_of
@@ -58,13 +58,6 @@ def current_rss_mb() -> float:
     with open("/proc/self/statm") as statm:
         pages = int(statm.read().split()[1])
     return pages * 4096 / 2**20
-
-
-def peak_rss_mb() -> float:
-    """The most resident memory this process has had, MB (packing the index peaks)."""
-    with open("/proc/self/status") as status:
-        line = next(line for line in status if line.startswith("VmHWM:"))
-    return int(line.split()[1]) / 1024
 
 
 def patterns(limit: int) -> list[Features]:
@@ -142,7 +135,7 @@ def measure(sizes: list[int], workdir: Path, n_patterns: int = PATTERNS) -> list
             "ms_per_claim_p95": round(times[int(0.95 * (len(times) - 1))], 3),
             "ms_per_claim_mean": round(statistics.fmean(times), 3),
             "index_mb": round(current_rss_mb() - base_rss, 1),
-            "process_peak_mb": round(peak_rss_mb(), 1),
+            "process_peak_mb": round(rss_mb(), 1),  # the peak
             "fill_s": round(fill_s, 1),
         }
         print(json.dumps(row), flush=True)

@@ -269,7 +269,8 @@ PYTHON_SCORED = 64
 # unpacked claims cost 0.75 KB each; the memory they leave when packed is reused by the next.
 PACK_AT = 20_000
 PACK_SHARE = 32
-BULK_PACKS = 5  # add_many packs PACK_AT times this many claims at a time
+BULK_PACKS = 5  # add_many packs PACK_AT times this many claims at a time,
+BULK_SHARE = 8  # or this share of those already packed
 WORDS_MEMO = 100_000  # packed word numbers remembered, of words claims were judged on
 
 
@@ -360,7 +361,7 @@ class LexicalIndex:
                 self._figures[unit].append((quantity, hedge))
             # Larger packs than add()'s: fewer of them (each costs time in proportion to
             # all claims), and the batch is gone once packed.
-            if len(batch) >= max(BULK_PACKS * self._pack_at, self._packed.size // 8):
+            if len(batch) >= max(BULK_PACKS * self._pack_at, self._packed.size // BULK_SHARE):
                 self._pack_in(list(batch), list(batch.values()))
                 batch = {}
         if len(batch) >= self._pack_at:
