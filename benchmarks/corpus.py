@@ -7,13 +7,14 @@ its LICENSE) and from seeds/. Every feed entry points at a page served on loopba
     original   a benchmark page with a share of its words replaced: same HTML, new article
     copy       an earlier entry's exact HTML at another URL (syndication)
     reworded   an earlier entry's HTML with a few words changed (a light rewrite)
-    on_topic   a seed article, paragraphs shuffled, one unique sentence with a figure added
+    on_topic   sentences of written on-topic articles (eval sets, seeds), a new figure
 
 Everything is drawn from a seeded random generator, so a size gives the same corpus each run.
 """
 
 from __future__ import annotations
 
+import functools
 import gzip
 import json
 import random
@@ -23,7 +24,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from tests.support.corpus import SEED_TITLES, article_html, rss, seed_texts
+from tests.support.corpus import article_html, rss
 from tests.support.loopback import LoopbackServer, Request, Response
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,7 +33,10 @@ SAMPLE_CORPUS = ROOT / "benchmarks" / "data" / "article-extraction-benchmark"
 # Shares of entry kinds after the real pages (each served once first); the rest is `original`.
 SHARES = {"copy": 0.15, "reworded": 0.15, "on_topic": 0.10}
 ORIGINAL_SWAP = 0.7  # words replaced in an `original`: sentence overlap with its page ~0.1
-ON_TOPIC_SWAP = 0.9  # lowercase words replaced in an on-topic text, profile words kept
+ON_TOPIC_SENTENCES = (12, 24)  # an on-topic entry's sentences, drawn from all the sources
+# Claims sets whose articles on-topic entries draw from: fixed, so that the corpus of a size
+# stays the same; held-out sets stay out of everything but their scoring.
+ON_TOPIC_CLAIM_SETS = ("articles", "set-b", "set-c", "set-d", "set-e")
 REWORD_SWAP = 0.1  # words replaced in a `reworded` copy: overlap ~0.8, a near-duplicate
 _TEXT_NODE = re.compile(r">([^<]+)<")
 _WORD = re.compile(r"[A-Za-z]{4,}")
@@ -101,46 +105,48 @@ def _swap_words(html: str, share: float, rng: random.Random, vocabulary: list[st
     return "".join(parts)
 
 
-def profile_words() -> frozenset[str]:
-    """Every word of the shipped profiles: kept in on-topic texts so that they still match."""
-    text = " ".join(p.read_text() for p in (ROOT / "config" / "profiles").glob("*.yaml"))
-    return frozenset(w.lower() for w in re.findall(r"[A-Za-z]+", text))
+@functools.cache
+def on_topic_sources() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Titles and sentences of written news on the story: the on-topic articles of the
+    profiles evaluation set (seeds included) and of claims sets A to E."""
+    from worker.dedupe.fingerprint import split_raw_sentences
+    from worker.evaluate import claims, profiles
+
+    titles, texts = [], []
+    for item in profiles.load_set():
+        if item.labels:
+            titles.append(item.article.title)
+            texts.append(item.article.text)
+    for name in ON_TOPIC_CLAIM_SETS:
+        texts.extend(article.text for article in claims.load_set(claims.EVAL_DIR / name))
+    sentences = dict.fromkeys(s for t in texts for s in split_raw_sentences(t) if len(s) > 40)
+    return tuple(titles), tuple(sentences)
 
 
-def _on_topic(
-    n: int, rng: random.Random, seeds: list[tuple[str, str]], vocabulary: list[str]
-) -> tuple[str, str]:
-    """A new on-topic article: a seed's paragraphs shuffled and reworded, one new figure."""
-    name, text = seeds[n % len(seeds)]
-    body = [p for p in text.split("\n") if p.strip()]
-    title = SEED_TITLES.get(name, body[0][:120])
-    rng.shuffle(body)
-    keep = profile_words()
-    body = [
-        _LOWER.sub(
-            lambda w: (
-                w.group(0)
-                if w.group(0) in keep or rng.random() > ON_TOPIC_SWAP
-                else rng.choice(vocabulary)
-            ),
-            p,
-        )
-        for p in body
-    ]
-    figure = 1000 + n * 7
-    body.insert(
+def _on_topic(n: int, rng: random.Random) -> tuple[str, str]:
+    """A new on-topic article: sentences of written coverage of the story, and a new figure.
+
+    Real coverage retells the story's background in its own mix and adds new lines. Here a
+    sentence is new the first time an entry carries it and known afterwards (the claims
+    stage sees both), and the figure is always new. Sentences are drawn one by one from all
+    the sources, so that no two entries share much of their text: they are new articles to
+    dedupe, not copies, which are entries of their own kinds."""
+    titles, sentences = on_topic_sources()
+    picked = rng.sample(sentences, rng.randint(*ON_TOPIC_SENTENCES))
+    picked.insert(
         1,
-        f"Officials in Urumqi said on Tuesday that {figure} detainees had been moved "
+        f"Officials in Urumqi said on Tuesday that {1000 + n * 7} detainees had been moved "
         f"to facility number {n}, according to a statement seen by reporters.",
     )
-    return f"{title} ({name}-{n})", article_html(f"{title} ({n})", "\n".join(body))
+    body = [" ".join(picked[i : i + 3]) for i in range(0, len(picked), 3)]
+    title = f"{rng.choice(titles)} ({n})"
+    return title, article_html(title, "\n".join(body))
 
 
 def build(pages: list[Page], n_entries: int, n_feeds: int, seed: int = 7) -> Corpus:
     """A corpus of `n_entries` entries over `n_feeds` feeds (see the module docstring)."""
     rng = random.Random(seed)
     vocabulary = sorted({w for p in pages for w in _WORD.findall(p.truth)}) or ["word"]
-    seeds = list(seed_texts().items())
     entries: list[Entry] = []
     for n in range(n_entries):
         feed = f"/feeds/{n % n_feeds}.xml"
@@ -153,7 +159,7 @@ def build(pages: list[Page], n_entries: int, n_feeds: int, seed: int = 7) -> Cor
                     kind = name
                     break
                 roll -= share
-            title, html = _make(kind, n, rng, pages, entries, vocabulary, seeds)
+            title, html = _make(kind, n, rng, pages, entries, vocabulary)
         entries.append(Entry(f"e{n}", f"/a/{n}.html", feed, title, kind, html))
     corpus = Corpus(entries)
     for entry in entries:
@@ -168,10 +174,9 @@ def _make(
     pages: list[Page],
     entries: list[Entry],
     vocabulary: list[str],
-    seeds: list[tuple[str, str]],
 ) -> tuple[str, str]:
     if kind == "on_topic":
-        return _on_topic(n, rng, seeds, vocabulary)
+        return _on_topic(n, rng)
     if kind in ("copy", "reworded") and entries:
         earlier = rng.choice(entries)
         if kind == "copy":

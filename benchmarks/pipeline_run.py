@@ -16,7 +16,7 @@ import threading
 import time
 import urllib.request
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -85,11 +85,15 @@ def backend(mode: str, tmp: Path) -> Iterator[dict[str, str]]:
 
 
 class RssSampler(threading.Thread):
-    """Peak resident memory (VmHWM) of every process in the service's process group."""
+    """Peak resident memory (VmHWM) of every process in the service's process group, and the
+    peak of their summed proportional set sizes (PSS: a page that N processes share counts
+    1/N in each), which is what the service as a whole holds: RSS counts shared pages, such
+    as the known claims the pool inherits, once in every process."""
 
     def __init__(self, pgid: int) -> None:
         super().__init__(daemon=True)
         self.pgid, self.peak_kb, self.names = pgid, {}, {}
+        self.pss_peak_kb, self.pss_processes = 0, 0
         self.done = threading.Event()
 
     def run(self) -> None:
@@ -97,6 +101,7 @@ class RssSampler(threading.Thread):
             self.sample()
 
     def sample(self) -> None:
+        pss_kb, processes = 0, 0
         for pid in (p for p in os.listdir("/proc") if p.isdigit()):
             try:
                 stat = Path(f"/proc/{pid}/stat").read_text()
@@ -104,12 +109,18 @@ class RssSampler(threading.Thread):
                     continue
                 status = Path(f"/proc/{pid}/status").read_text()
                 cmd = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+                rollup = Path(f"/proc/{pid}/smaps_rollup").read_text()
             except (OSError, ValueError, IndexError):
                 continue
             hwm = re.search(r"VmHWM:\s+(\d+)", status)
             if hwm:
                 self.peak_kb[pid] = max(self.peak_kb.get(pid, 0), int(hwm.group(1)))
                 self.names[pid] = "main" if int(pid) == self.pgid else cmd[-60:]
+            pss = re.search(r"^Pss:\s+(\d+)", rollup, re.M)
+            if pss:
+                pss_kb, processes = pss_kb + int(pss.group(1)), processes + 1
+        if pss_kb > self.pss_peak_kb:
+            self.pss_peak_kb, self.pss_processes = pss_kb, processes
 
     def report(self) -> dict[str, Any]:
         """Peak RSS in MB of each process seen, and of the largest one."""
@@ -119,6 +130,8 @@ class RssSampler(threading.Thread):
             "per_process_mb": per,
             "max_process_mb": max(per.values(), default=0.0),
             "processes": len(per),
+            "total_pss_peak_mb": round(self.pss_peak_kb / 1024, 1),
+            "processes_at_pss_peak": self.pss_processes,
         }
 
 
@@ -214,15 +227,20 @@ def run_mode(
     timeout: float,
     concurrency: int | None,
     keep_off_topic: bool = False,
+    prefill: Callable[[dict[str, str]], None] | None = None,
 ) -> dict[str, Any]:
     """Run the service in `mode` over `served` and measure it; raises if it breaks.
 
     `keep_off_topic` extracts and stores every page, as an archive would (the default
-    settings leave out the pages no profile can match: worker/profiles/prefilter.py)."""
+    settings leave out the pages no profile can match: worker/profiles/prefilter.py).
+    `prefill` gets the back end's config keys and fills its store before the service starts.
+    """
     tmp.mkdir(parents=True, exist_ok=True)
     n = len(served.corpus.entries)
     port = free_port()
     with backend(mode, tmp) as keys:
+        if prefill is not None:
+            prefill(keys)
         cfg = write_config(
             tmp,
             served.server,
@@ -267,6 +285,7 @@ def run_mode(
             stop(process)
             sampler.done.set()
             db.dispose()
+            _keep_log(log, mode)
     elapsed = (last or time.time()) - first_poll
     return {
         "mode": mode,
@@ -294,6 +313,14 @@ def run_mode(
         "progress": [[round(t - first_poll, 2), d] for t, d in progress if t >= first_poll],
         "log_tail": log.read_text(errors="replace")[-1500:] if done < n else "",
     }
+
+
+def _keep_log(log: Path, mode: str) -> None:
+    """The service's log of the last run in `mode`, kept for reading after the run."""
+    keep = Path(__file__).resolve().parent / "results" / "tmp"
+    keep.mkdir(parents=True, exist_ok=True)
+    if log.exists():
+        (keep / f"service-{mode}.log").write_bytes(log.read_bytes())
 
 
 def _cpu_when_polled(served: Served, process: Any, timeout: float) -> float:
@@ -350,15 +377,12 @@ def _trickle(served: Served, count: int, timeout: float) -> list[float]:
     """Publish `count` new on-topic entries one at a time; latency of each one's alert."""
     import random
 
-    from benchmarks.corpus import _WORD
-
     rng = random.Random(99)
     feed = next(iter(served.corpus.feeds))
-    vocabulary = sorted({w for e in served.corpus.entries[:50] for w in _WORD.findall(e.html)})
     out = []
     for k in range(count):
         n = 100_000 + k
-        title, html = _on_topic(n, rng, _seed_list(), vocabulary)
+        title, html = _on_topic(n, rng)
         path = f"/t/{n}.html"
         before = len(served.alerts)
         served.add_entry(Entry(f"t{n}", path, feed, title, "on_topic", html))
@@ -378,9 +402,3 @@ def _trickle(served: Served, count: int, timeout: float) -> list[float]:
 def _article_url(payload: dict[str, object]) -> str | None:
     article = payload.get("article")
     return str(article.get("url")) if isinstance(article, dict) else None
-
-
-def _seed_list() -> list[tuple[str, str]]:
-    from tests.support.corpus import seed_texts
-
-    return list(seed_texts().items())
