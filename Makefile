@@ -32,6 +32,7 @@ eval:
 bench-smoke:
 	$(PY) benchmarks/run.py --smoke
 	$(PY) benchmarks/claims_scale.py --smoke
+	$(PY) benchmarks/stored_memory.py --smoke
 
 audit:
 	$(PY) -m pip_audit --strict --disable-pip -r requirements.lock

@@ -144,8 +144,9 @@ def measure(sizes: list[int], workdir: Path, n_patterns: int = PATTERNS) -> list
     return results
 
 
-def fill_database(db: Database, size: int, filled: int = 0, seed: int = 11) -> None:
-    """Known claims `filled` to `size` of PROFILE, as synthetic() makes them, into `db`."""
+def fill_database(db: Database, size: int, filled: int = 0, seed: int = 11,
+                  profile: str = PROFILE) -> None:  # fmt: skip
+    """Known claims `filled` to `size` of `profile`, as synthetic() makes them, into `db`."""
     rng = random.Random(seed + filled)
     real = patterns(5000)
     counts = Counter(t for f in real for t in f.tokens)
@@ -155,7 +156,7 @@ def fill_database(db: Database, size: int, filled: int = 0, seed: int = 11) -> N
     while filled < size:
         chunk = min(20_000, size - filled)
         rows = [
-            {"profile": PROFILE, "text": f"claim {filled + i}", "kind": "statement",
+            {"profile": profile, "text": f"claim {filled + i}", "kind": "statement",
              "signature": f.to_signature(), "first_seen_at": now}
             for i, f in enumerate(synthetic(rng, real, vocabulary, weights, chunk, filled))
         ]  # fmt: skip
