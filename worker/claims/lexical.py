@@ -350,8 +350,13 @@ class LexicalIndex:
         Whole packs of them go straight into packed form, without the postings that add()
         builds for each claim and packing throws away; what is left over goes through add().
         The batch holds compact claims, not Features: a hundred thousand Features objects
-        (2.2 KB each) left 500 MB that the process kept after packing them."""
-        self.pack()
+        (2.2 KB each) left 500 MB that the process kept after packing them.
+
+        A few claims (a pool process catching up with what other processes added) are added
+        one by one and packed only when add() would pack them: packing rebuilds every array,
+        and in a pool process that is a private copy of what it shared with its parent (it
+        was done at every catch-up once the process had added a claim of its own: 550 MB a
+        pool process at a million known claims a profile, docs/performance.md)."""
         batch: dict[int, Compact] = {}  # claim id -> compact claim, in the order read
         for claim_id, features in claims:
             if claim_id in self or claim_id in batch:
@@ -362,20 +367,26 @@ class LexicalIndex:
             # Larger packs than add()'s: fewer of them (each costs time in proportion to
             # all claims), and the batch is gone once packed.
             if len(batch) >= max(BULK_PACKS * self._pack_at, self._packed.size // BULK_SHARE):
-                self._pack_in(list(batch), list(batch.values()))
+                self._pack_after_unpacked(batch)
                 batch = {}
         if len(batch) >= self._pack_at:
-            self._pack_in(list(batch), list(batch.values()))
+            self._pack_after_unpacked(batch)
             batch = {}
         for claim_id, compact in batch.items():
             self._add_compact(claim_id, compact)
 
+    def _pack_after_unpacked(self, batch: dict[int, Compact]) -> None:
+        """Pack the claims not packed yet, then `batch` after them, in one go (rows keep the
+        order the claims were added in)."""
+        ids, claims = [*self._ids, *batch], [*self._stored, *batch.values()]
+        self._rows_of, self._ids, self._stored = {}, array("q"), []
+        self._postings = {}
+        self._pack_in(ids, claims)
+
     def pack(self) -> None:
         """Pack the claims added since the last time into arrays (see packed.py)."""
         if self._ids:
-            self._pack_in(self._ids, self._stored)
-            self._rows_of, self._ids, self._stored = {}, array("q"), []
-            self._postings = {}
+            self._pack_after_unpacked({})
 
     def _pack_in(self, ids: Sequence[int], claims: Sequence[Compact]) -> None:
         """Pack `claims` after the packed ones (with no claim left unpacked)."""

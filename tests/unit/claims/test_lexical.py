@@ -207,6 +207,23 @@ def test_claims_added_after_packing_join_the_packed_ones() -> None:
     assert index.ids_since(2) == [7, 1, 2]
 
 
+def test_a_few_claims_caught_up_in_bulk_leave_the_packed_arrays_alone() -> None:
+    # A pool process shares its parent's packed arrays. A catch-up of a few claims (what the
+    # other processes added) that packed them again made a private copy of them all, once
+    # the process had added a claim of its own: 550 MB a pool process at a million a profile.
+    index = LexicalIndex(pack_at=50)
+    index.add_many(random_claims(random.Random(3), 200))
+    shared = index._packed
+    assert shared.size == 200
+    index.add(10**6, features({"council", "vote"}))  # one of the process's own
+    index.add_many(
+        [(10**6 + 1, features({"council", "motion"})), (10**6 + 2, features({"vote", "tally"}))]
+    )
+    assert index._packed is shared
+    assert len(index) == 203 and 10**6 + 2 in index
+    assert index.ranked(features({"vote", "tally"}), 1)[0] == (10**6 + 2, 1.0)
+
+
 class Colliding(str):
     """A word whose hash every other such word shares."""
 
