@@ -40,7 +40,6 @@ ON_TOPIC_CLAIM_SETS = ("articles", "set-b", "set-c", "set-d", "set-e")
 REWORD_SWAP = 0.1  # words replaced in a `reworded` copy: overlap ~0.8, a near-duplicate
 _TEXT_NODE = re.compile(r">([^<]+)<")
 _WORD = re.compile(r"[A-Za-z]{4,}")
-_LOWER = re.compile(r"\b[a-z]{3,}\b")
 _SCRIPT = re.compile(r"<(script|style)\b.*?</\1>", re.S | re.I)
 
 

@@ -567,7 +567,8 @@ def _known_row(profile: str, item: _Judged, seen: _Seen) -> dict[str, Any]:
 def _insert_known(session: Session, rows: list[dict[str, Any]]) -> list[int]:
     """Store new known claims in one statement; their ids, in order. A bulk INSERT ...
     RETURNING, not ORM objects: an article of 170 new claims for three profiles spent
-    100 ms building and flushing 510 of them (benchmarks/claims_cost.py --swapped)."""
+    100 ms building and flushing 510 of them (benchmarks/claims_cost.py on the old
+    word-swapped on-topic entries)."""
     if not rows:
         return []
     return list(session.scalars(_INSERT_KNOWN, rows))
