@@ -35,6 +35,7 @@ PG_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/test"
 REDIS_URL = "redis://127.0.0.1:6379/12"  # a database number of the benchmark's own, flushed
 # No entry finished for this long while work is queued: the service is stuck, not slow.
 STALL_S = 90.0
+KEPT_LOGS = Path(__file__).resolve().parent / "results" / "tmp"
 _SAMPLE = re.compile(r"^(newswatch_\w+?)(_sum|_count|_total)?(?:\{(.*?)\})?\s+([0-9.eE+-]+)$", re.M)
 
 
@@ -316,11 +317,11 @@ def run_mode(
 
 
 def _keep_log(log: Path, mode: str) -> None:
-    """The service's log of the last run in `mode`, kept for reading after the run."""
-    keep = Path(__file__).resolve().parent / "results" / "tmp"
-    keep.mkdir(parents=True, exist_ok=True)
+    """The service's log of the last run in `mode` (stalled ones included), kept in
+    benchmarks/results/tmp/ for reading after the run."""
+    KEPT_LOGS.mkdir(parents=True, exist_ok=True)
     if log.exists():
-        (keep / f"service-{mode}.log").write_bytes(log.read_bytes())
+        (KEPT_LOGS / f"service-{mode}.log").write_bytes(log.read_bytes())
 
 
 def _cpu_when_polled(served: Served, process: Any, timeout: float) -> float:
@@ -364,9 +365,6 @@ def _wait_done(
             timeout = time.time() - progress_at
             break
         time.sleep(0.25)
-    keep = Path(__file__).resolve().parent / "results" / "tmp"
-    keep.mkdir(parents=True, exist_ok=True)
-    (keep / "failed-service.log").write_bytes(log.read_bytes())
     tail = "\n".join(
         line for line in log.read_text(errors="replace").splitlines() if '"INFO"' not in line
     )[-3000:]
