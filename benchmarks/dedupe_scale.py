@@ -157,34 +157,42 @@ class SqlTarget:
 
 
 class RedisTarget:
-    """The RedisIndex on the local Redis (a database the benchmark flushes)."""
+    """The RedisIndex: keys in the local Redis (a database the benchmark flushes), signatures
+    in a SQLite file, as a Redis-broker worker with the embedded database keeps them."""
 
     name = "redis"
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, path: Path) -> None:
         import redis
 
         self.client = redis.Redis.from_url(url)
         self.client.flushdb()
-        self.index = RedisIndex(self.client, prefix="bench:")
+        self.signatures = SqlTarget(path)
 
     def bulk(self, first_id: int, fps: list[Fingerprint]) -> None:
-        for start in range(0, len(fps), 500):  # 500 articles a round trip
-            chunk = fps[start : start + 500]
-            self.index.add_many(
-                (first_id + start + i, first_id + start + i, fp) for i, fp in enumerate(chunk)
-            )
+        with self.signatures.db.session_scope() as session:
+            index = RedisIndex(self.client, session, prefix="bench:")
+            for start in range(0, len(fps), 500):  # 500 articles a round trip
+                chunk = fps[start : start + 500]
+                index.add_many(
+                    (first_id + start + i, first_id + start + i, fp) for i, fp in enumerate(chunk)
+                )
 
     def one(self, article_id: int, fp: Fingerprint) -> str:
-        held = self.index.lock(fp)
+        held = None
         try:
-            decision = decide(fp, self.index)
-            self.index.add(article_id, decision.story_id or article_id, fp)
+            with self.signatures.db.session_scope() as session:
+                index = RedisIndex(self.client, session, prefix="bench:")
+                held = index.lock(fp)
+                decision = decide(fp, index)
+                index.add(article_id, decision.story_id or article_id, fp)
         finally:
-            held.release()
+            if held is not None:
+                held.release()
         return decision.kind
 
     def index_bytes(self) -> int:
+        """Redis's memory only: the signatures are on disk (`SqlTarget.index_bytes`)."""
         return int(self.client.info("memory")["used_memory"])
 
 
@@ -202,7 +210,9 @@ def run(sizes: list[int], probe: int, backend: str, workdir: Path) -> list[dict[
     target = (
         SqlTarget(workdir / "bench.db")
         if backend == "sql"
-        else RedisTarget(os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/10"))
+        else RedisTarget(
+            os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/10"), workdir / "bench.db"
+        )
     )
     target.bulk(1, original_fps)
     stored, results = len(originals), []

@@ -3,8 +3,9 @@
     python benchmarks/stored_memory.py --stored 1000000 [--claims-per-article 3]
     python benchmarks/stored_memory.py --smoke       # CI: 2,000 stored, about a minute
 
-What a worker holds grows with the store in two places: the dedupe index (in Redis on the
-scale-out back end; on the embedded one it is SQL tables on disk) and the known claims of
+What a worker holds grows with the store in two places: the dedupe index (its keys in Redis on the
+scale-out back end, its signatures in the database; on the embedded one it is SQL tables
+on disk) and the known claims of
 its profiles, which `newswatch run` loads into memory before its pool forks
 (worker/service.py). Everything else a worker reads per article goes through indexed SQL.
 
@@ -12,8 +13,8 @@ How: a PostgreSQL schema and a Redis database (`redis_pg`, the back end that sca
 filled in bulk before the service starts:
 - `--stored` article rows with texts of real length (resampled from the extraction
   benchmark corpus as benchmarks/dedupe_scale.py does, each made unique);
-- their fingerprints in the Redis dedupe index (dedupe_scale's synthetic fingerprints, with
-  the key and sentence counts of real texts);
+- their fingerprints in the dedupe index (dedupe_scale's synthetic fingerprints, with the key
+  and sentence counts of real texts): keys in Redis, signatures in PostgreSQL;
 - `--claims-per-article` x stored known claims, a third for each shipped profile
   (benchmarks/claims_scale.py's synthetic claims: real claims' words recombined).
 Then the real service (`newswatch run`, its default pool) starts on that store, loads the
@@ -21,6 +22,7 @@ known claims, and processes `--entries` entries of the end-to-end corpus served 
 Every half second the PSS of each of its processes is read and summed (a page shared by N
 processes counts 1/N in each, so the claims the pool inherits count once). The report gives
 the peak of that sum, each process's peak RSS, Redis's memory, and the whole: the two added.
+PostgreSQL's own processes are reported beside it, not in the whole (see measure()).
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout
 
-from benchmarks.claims_scale import fill_database
+from benchmarks.claims_scale import fill_database, memory_of
 from benchmarks.corpus import SAMPLE_CORPUS, SHARED_CORPUS, Served, build, load_pages
 from benchmarks.dedupe_scale import corpus_sentences, random_fingerprints, synthetic_text
 from benchmarks.pipeline_run import REDIS_URL, finally_on_sigterm, run_mode
@@ -67,7 +69,7 @@ def fill(keys: dict[str, str], stored: int, claims: int) -> dict[str, float]:
         _fill_articles(db, stored)
         seconds["articles_s"] = round(time.perf_counter() - started, 1)
         started = time.perf_counter()
-        _fill_index(keys["broker_url"], stored)
+        _fill_index(db, keys["broker_url"], stored)
         seconds["dedupe_index_s"] = round(time.perf_counter() - started, 1)
         started = time.perf_counter()
         for n, profile in enumerate(PROFILES):
@@ -102,8 +104,9 @@ def _fill_articles(db: Database, stored: int) -> None:
                     copy.write_row((*row, "page", "original", 0, now, now))
 
 
-def _fill_index(redis_url: str, stored: int) -> None:
-    """Fingerprints of articles 1..stored in the Redis dedupe index the service uses."""
+def _fill_index(db: Database, redis_url: str, stored: int) -> None:
+    """Fingerprints of articles 1..stored in the dedupe index the service uses: keys in
+    Redis, signatures in the database."""
     import redis
 
     from worker.dedupe.redis_index import RedisIndex
@@ -114,15 +117,17 @@ def _fill_index(redis_url: str, stored: int) -> None:
         (len(fp.sentences), len(fp.keys))
         for fp in (fingerprint(synthetic_text(rng, sentences)) for _ in range(200))
     ]
-    index = RedisIndex(redis.Redis.from_url(redis_url))
+    client = redis.Redis.from_url(redis_url)
     nprng = np.random.default_rng(7)
     for start in range(0, stored, CHUNK):
         fps = random_fingerprints(nprng, min(CHUNK, stored - start), shapes)
-        for at in range(0, len(fps), 500):  # 500 articles a round trip
-            index.add_many(
-                (start + at + i + 1, start + at + i + 1, fp)
-                for i, fp in enumerate(fps[at : at + 500])
-            )
+        with db.session_scope() as session:
+            index = RedisIndex(client, session)
+            for at in range(0, len(fps), 500):  # 500 articles a round trip
+                index.add_many(
+                    (start + at + i + 1, start + at + i + 1, fp)
+                    for i, fp in enumerate(fps[at : at + 500])
+                )
 
 
 def redis_memory_mb() -> float:
@@ -130,6 +135,20 @@ def redis_memory_mb() -> float:
     import redis
 
     return round(int(redis.Redis.from_url(REDIS_URL).info("memory")["used_memory"]) / 2**20, 1)
+
+
+def postgres_pss_mb() -> float | None:
+    """PSS of the PostgreSQL server's processes, summed (None where they cannot be read):
+    its shared buffers hold the signatures and claims it served, up to their configured size."""
+    total = 0.0
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if b"postgres" not in cmdline.read_bytes().split(b"\0")[0]:
+                continue
+            total += memory_of(cmdline.parent.name)["pss_mb"]
+        except (OSError, KeyError):  # gone, or another user's process
+            continue
+    return round(total, 1) if total else None
 
 
 def measure(stored: int, claims: int, entries: int, workdir: Path) -> dict[str, Any]:
@@ -148,6 +167,7 @@ def measure(stored: int, claims: int, entries: int, workdir: Path) -> dict[str, 
                        concurrency=None, prefill=prefill)  # fmt: skip
     finally:
         served.close()
+    postgres_mb = postgres_pss_mb()
     memory = run["memory"]
     worker_mb = memory["total_pss_peak_mb"]
     index_mb = redis_mb[0] if redis_mb else 0.0
@@ -165,6 +185,9 @@ def measure(stored: int, claims: int, entries: int, workdir: Path) -> dict[str, 
         "redis_mb_after_fill": index_mb,
         "whole_mb": round(worker_mb + index_mb, 1),
         "limit_mb": LIMIT_MB,
+        # Not in the whole: the database server, a cache bounded by its configuration (as
+        # for the articles themselves); reported because it now serves the signatures.
+        "postgres_pss_after_run_mb": postgres_mb,
     }
 
 

@@ -68,27 +68,33 @@ class Services:
         return backend
 
     @cached_property
-    def _shared_index(self) -> DedupeIndex:
+    def _memory_index(self) -> DedupeIndex:
         from worker.dedupe.index import MemoryIndex
 
-        if self.dedupe_backend == "memory":
-            return MemoryIndex()
-        import redis
+        return MemoryIndex()
 
-        from worker.dedupe.redis_index import RedisIndex
+    @cached_property
+    def _redis_index_client(self) -> Any:
+        """The Redis client of the dedupe index: one connection pool per process."""
+        import redis
 
         url = self.settings.dedupe.redis_url or (
             self.settings.broker_url.get_secret_value() if self.settings.broker_url else ""
         )
-        return RedisIndex(redis.Redis.from_url(url))
+        return redis.Redis.from_url(url)
 
     def index_for(self, session: Session) -> DedupeIndex:
         """The dedupe index to use inside `session`'s transaction."""
-        if self.dedupe_backend == "sql":
+        backend = self.dedupe_backend
+        if backend == "sql":
             from worker.dedupe.index import SqlIndex
 
             return SqlIndex(session)
-        return self._shared_index
+        if backend == "redis":
+            from worker.dedupe.redis_index import RedisIndex
+
+            return RedisIndex(self._redis_index_client, session)
+        return self._memory_index
 
     def dedupe_index_size(self, session: Session) -> int:
         """Articles in the dedupe index, wherever it lives (the metrics gauge)."""

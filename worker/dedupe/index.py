@@ -5,8 +5,9 @@ Three implementations of one `DedupeIndex` Protocol:
 - `SqlIndex(session)`: tables `dedupe_sentences` (sampled sentence keys) and
   `dedupe_signatures` (compact fingerprints), inside the caller's transaction, on SQLite
   (the embedded default) and PostgreSQL. Build one per transaction.
-- `RedisIndex(client, prefix)` (redis_index.py, also importable from here): the same in
-  Redis, shared by workers on many hosts.
+- `RedisIndex(client, session, prefix)` (redis_index.py, also importable from here): the
+  keys and locks in Redis, shared by workers on many hosts; the signatures in the same
+  `dedupe_signatures` table (`SignatureTable`). Build one per transaction too.
 - `MemoryIndex()`: dictionaries, for tests and evaluations.
 
 Search is by sentence keys, never by scanning: each key's posting list is read newest
@@ -22,7 +23,7 @@ keys and text hash, so near-copies serialise while unrelated articles do not wai
     held = None
     try:
         with db.session_scope() as session:
-            index = index_for(session)             # SqlIndex(session), or the RedisIndex
+            index = index_for(session)             # SqlIndex(session) or RedisIndex(...)
             held = index.lock(fp)                  # 1. lock BEFORE reading the index
             decision = decide(fp, index, previous=...)          # 2. decide
             # 3. store the article row; story: start_story() for an original,
@@ -150,40 +151,26 @@ class _NoLock:
 # --- SQL ----------------------------------------------------------------------------------
 
 
-class SqlIndex:
-    """The index in the application database, inside the caller's transaction."""
+class SignatureTable:
+    """Signatures in `dedupe_signatures`, inside the caller's transaction.
+
+    What candidates are verified against, and the exact text-hash lookup, for both indexes
+    that live beside the articles' database: `SqlIndex` (keys in SQL too) and `RedisIndex`
+    (keys in Redis). A signature is about 480 bytes an article, most of an index's bytes:
+    kept in the database, they are on disk and committed with their article.
+    """
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.dialect = session.get_bind().dialect.name
-        if self.dialect == "sqlite":
-            _map_sqlite_file(session)
+        dialect = session.get_bind().dialect.name
+        self.flavour = "postgresql" if dialect == "postgresql" else "sqlite"
 
-    def lock(self, fp: Fingerprint) -> IndexLock:
-        """PostgreSQL: advisory xact locks over sorted keys; SQLite: the write lock."""
-        if self.dialect == "postgresql":
-            self.session.execute(
-                text("SELECT pg_advisory_xact_lock(:ns, k) FROM unnest(CAST(:keys AS int[])) k"),
-                {"ns": PG_LOCK_NAMESPACE, "keys": lock_keys(fp)},
-            ).all()
-        else:
-            # A write that changes nothing still takes SQLite's one write lock, which is
-            # held to the end of the transaction: later writers wait (busy_timeout).
-            self.session.execute(text("DELETE FROM dedupe_signatures WHERE article_id = -1"))
-        return _NoLock()
+    def exact(self, text_hash: str) -> list[int]:
+        """The first stored article with this text hash, if any."""
+        return list(self.session.execute(_EXACT, {"h": text_hash}).scalars().all())
 
-    def candidates(self, fp: Fingerprint) -> list[Candidate]:
-        """Exact text-hash matches, then the articles sharing the most sentence keys."""
-        exact = self.session.execute(_EXACT, {"h": fp.text_hash}).scalars().all()
-        keys = fp.keys[:MAX_QUERY_KEYS]
-        postings: dict[int, list[int]] = {}
-        if keys:
-            params = {f"k{i}": k for i, k in enumerate(keys)}
-            for key, article_id in self.session.execute(_postings_sql(len(keys)), params):
-                postings.setdefault(key, []).append(article_id)
-        return self._load(rank(exact, postings.values()))
-
-    def _load(self, ids: list[int]) -> list[Candidate]:
+    def load(self, ids: list[int]) -> list[Candidate]:
+        """The candidates of `ids`, in that order; ids without a signature are left out."""
         if not ids:
             return []
         params = {f"a{i}": a for i, a in enumerate(ids)}
@@ -191,24 +178,71 @@ class SqlIndex:
         found = {r[0]: r for r in rows}
         return [_candidate(*found[a]) for a in ids if a in found]
 
-    def add(self, article_id: int, story_id: int | None, fp: Fingerprint) -> None:
-        """Upsert the signature and insert the keys (stale keys of a revision stay: they
-        only bring the same article up as a candidate, verified on its new signature)."""
-        upsert = _SIGNATURE_UPSERT[self._flavour]
-        self.session.execute(upsert, _signature_row(article_id, story_id, fp))
-        if fp.keys:
-            params: dict[str, int] = {f"h{i}": k for i, k in enumerate(fp.keys)}
-            params["a"] = article_id
-            self.session.execute(_keys_insert(self._flavour, len(fp.keys)), params)
+    def upsert(self, rows: Iterable[tuple[int, int | None, Fingerprint]]) -> None:
+        """Store or replace the signatures of (article id, story id, fingerprint) rows."""
+        params = [_signature_row(a, s, fp) for a, s, fp in rows]
+        if params:
+            self.session.execute(_SIGNATURE_UPSERT[self.flavour], params)
 
-    def size(self) -> int:
-        """Articles indexed."""
+    def take_sqlite_write_lock(self) -> None:
+        """On SQLite, take the database's one write lock now, to the end of the transaction.
+
+        A deferred transaction that read first and wrote later could decide on a stale view,
+        and could not write at all once another writer committed in between. A write that
+        changes nothing takes the lock; later writers wait (busy_timeout).
+        """
+        if self.flavour == "sqlite":
+            self.session.execute(text("DELETE FROM dedupe_signatures WHERE article_id = -1"))
+
+    def count(self) -> int:
+        """Articles with a signature."""
         count = self.session.execute(text("SELECT count(*) FROM dedupe_signatures")).scalar()
         return int(count or 0)
 
-    @property
-    def _flavour(self) -> str:
-        return "postgresql" if self.dialect == "postgresql" else "sqlite"
+
+class SqlIndex:
+    """The index in the application database, inside the caller's transaction."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.signatures = SignatureTable(session)
+        if self.signatures.flavour == "sqlite":
+            _map_sqlite_file(session)
+
+    def lock(self, fp: Fingerprint) -> IndexLock:
+        """PostgreSQL: advisory xact locks over sorted keys; SQLite: the write lock."""
+        if self.signatures.flavour == "postgresql":
+            self.session.execute(
+                text("SELECT pg_advisory_xact_lock(:ns, k) FROM unnest(CAST(:keys AS int[])) k"),
+                {"ns": PG_LOCK_NAMESPACE, "keys": lock_keys(fp)},
+            ).all()
+        else:
+            self.signatures.take_sqlite_write_lock()
+        return _NoLock()
+
+    def candidates(self, fp: Fingerprint) -> list[Candidate]:
+        """Exact text-hash matches, then the articles sharing the most sentence keys."""
+        exact = self.signatures.exact(fp.text_hash)
+        keys = fp.keys[:MAX_QUERY_KEYS]
+        postings: dict[int, list[int]] = {}
+        if keys:
+            params = {f"k{i}": k for i, k in enumerate(keys)}
+            for key, article_id in self.session.execute(_postings_sql(len(keys)), params):
+                postings.setdefault(key, []).append(article_id)
+        return self.signatures.load(rank(exact, postings.values()))
+
+    def add(self, article_id: int, story_id: int | None, fp: Fingerprint) -> None:
+        """Upsert the signature and insert the keys (stale keys of a revision stay: they
+        only bring the same article up as a candidate, verified on its new signature)."""
+        self.signatures.upsert([(article_id, story_id, fp)])
+        if fp.keys:
+            params: dict[str, int] = {f"h{i}": k for i, k in enumerate(fp.keys)}
+            params["a"] = article_id
+            self.session.execute(_keys_insert(self.signatures.flavour, len(fp.keys)), params)
+
+    def size(self) -> int:
+        """Articles indexed."""
+        return self.signatures.count()
 
 
 # Statements are built once and cached: text() parses its SQL for parameters on every

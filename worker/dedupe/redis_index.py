@@ -1,4 +1,12 @@
-"""The dedupe index in Redis: shared by every worker on every host (see index.py).
+"""The dedupe index's keys in Redis, shared by every worker on every host (see index.py).
+
+What Redis holds is what every lookup reads many of, and what must be shared and locked
+across hosts: the sentence keys' postings (up to 64 per lookup) and the lock keys. The
+signatures candidates are verified against (about 480 bytes an article, at most nine read
+per lookup, by id) stay in the `dedupe_signatures` table beside the articles, written in
+the caller's transaction (`SignatureTable`): at a million articles they were 590 MB of
+Redis's 1,031 MB, and in the database they are on disk and committed with their article.
+So a `RedisIndex` is built per transaction, like `SqlIndex`, from a shared client.
 
 Memory is what a Redis index costs, and a Redis key costs about 80 bytes before its value,
 so the tens of millions of sentence keys are not Redis keys: they are packed into bucket
@@ -8,10 +16,7 @@ Layout under `prefix`:
 
 - `k:<key >> 12>`: hash; field = the low 12 bits of a sentence key (2 bytes), value = the
   ids of the articles holding that key, 5 bytes each, newest first, POSTING_LIMIT at most;
-- `h:<first 4 hex of the text hash>`: hash; field = the rest of the hash, value = the
-  first article id with that text;
-- `s:<article id>`: the packed signature (text hash, story id, sentence sketches);
-- `n`: the article count; `l:<key>`: lock keys (SET NX PX, see `lock`).
+- `l:<key>`: lock keys (SET NX PX, see `lock`).
 """
 
 from __future__ import annotations
@@ -21,13 +26,16 @@ import time
 from collections.abc import Iterable
 from typing import Any
 
-from worker.dedupe.fingerprint import Fingerprint, pack_sentences, sketches_of, unpack_sentences
+from sqlalchemy.orm import Session
+
+from worker.dedupe.fingerprint import Fingerprint
 from worker.dedupe.index import (
     LOCK_WAIT_S,
     MAX_QUERY_KEYS,
     POSTING_LIMIT,
     Candidate,
     IndexLock,
+    SignatureTable,
     lock_keys,
     rank,
 )
@@ -41,7 +49,6 @@ REDIS_LOCK_TTL_MS = 60_000
 BUCKET_SHIFT = 12
 _FIELD_MASK = (1 << BUCKET_SHIFT) - 1
 ID_BYTES = 5  # article ids up to 2^40 (10^12): no news store's sequence gets there
-_HASH_BYTES, _STORY_BYTES = 8, 8  # a 64-bit text hash (fingerprint.py), a signed story id
 # Waiting for a lock: start at 5 ms (an article's transaction takes tens of ms) and double
 # up to 200 ms, so waiters neither spin nor sleep long past the release.
 _FIRST_WAIT_S, _MAX_WAIT_S = 0.005, 0.2
@@ -93,18 +100,22 @@ class _RedisLock:
 
 
 class RedisIndex:
-    """The index in Redis through a redis-py client; `prefix` namespaces every key."""
+    """Keys and locks in Redis through a redis-py client, signatures in `session`'s database;
+    `prefix` namespaces every Redis key. Build one per transaction, as `SqlIndex`."""
 
-    def __init__(self, client: Any, prefix: str = "newswatch:dedupe:") -> None:
+    def __init__(self, client: Any, session: Session, prefix: str = "newswatch:dedupe:") -> None:
         self.client = client
         self.prefix = prefix
+        self.signatures = SignatureTable(session)
         # Registered scripts run by SHA (EVALSHA): the source crosses the wire once.
         self._acquire = client.register_script(_ACQUIRE)
         self._release = client.register_script(_RELEASE)
         self._post = client.register_script(_POST)
 
     def lock(self, fp: Fingerprint) -> IndexLock:
-        """Take every lock key of `fp` at once, waiting up to LOCK_WAIT_S."""
+        """Take every lock key of `fp` at once, waiting up to LOCK_WAIT_S (then, on SQLite,
+        the database's write lock: always in that order, so two workers never wait on each
+        other in a cycle)."""
         keys = [f"{self.prefix}l:{k}" for k in lock_keys(fp)]
         token = secrets.token_hex(8)
         deadline, wait = time.monotonic() + LOCK_WAIT_S, _FIRST_WAIT_S
@@ -113,74 +124,59 @@ class RedisIndex:
                 raise TransientError("dedupe lock held elsewhere", reason="dedupe_lock_timeout")
             time.sleep(wait)
             wait = min(wait * 2, _MAX_WAIT_S)
-        return _RedisLock(self._release, keys, token)
+        held = _RedisLock(self._release, keys, token)
+        try:
+            self.signatures.take_sqlite_write_lock()
+        except BaseException:
+            held.release()
+            raise
+        return held
 
     def candidates(self, fp: Fingerprint) -> list[Candidate]:
         """Exact text-hash match, then the articles sharing the most keys."""
-        pipe = self.client.pipeline(transaction=False)
-        pipe.hget(*self._hash_slot(fp.text_hash))
-        for key in fp.keys[:MAX_QUERY_KEYS]:
-            pipe.hget(*self._posting_slot(key))
-        first, *postings = pipe.execute()
-        exact = [int(first)] if first is not None else []
-        ids = rank(exact, [_ids(p) for p in postings if p])
-        if not ids:
-            return []
-        blobs = self.client.mget([f"{self.prefix}s:{a}" for a in ids])
-        return [_unpack(a, b) for a, b in zip(ids, blobs, strict=True) if b is not None]
+        postings: list[bytes] = []
+        if fp.keys:
+            pipe = self.client.pipeline(transaction=False)
+            for key in fp.keys[:MAX_QUERY_KEYS]:
+                pipe.hget(*self._posting_slot(key))
+            postings = pipe.execute()
+        exact = self.signatures.exact(fp.text_hash)
+        # A posting may name an article whose transaction rolled back (keys are written
+        # before the commit): it has no signature, and load() leaves it out.
+        return self.signatures.load(rank(exact, [_ids(p) for p in postings if p]))
 
     def add(self, article_id: int, story_id: int | None, fp: Fingerprint) -> None:
-        """Store the signature, the text hash and the postings."""
-        name = f"{self.prefix}s:{article_id}"
-        if self.client.set(name, _pack(story_id, fp), get=True) is None:
-            self.client.incr(f"{self.prefix}n")
-        self.client.hsetnx(*self._hash_slot(fp.text_hash), article_id)
+        """Store the signature (in the transaction) and the postings (in Redis, at once)."""
+        self.signatures.upsert([(article_id, story_id, fp)])
         if fp.keys:
-            slots = [self._posting_slot(k) for k in fp.keys]
-            packed = article_id.to_bytes(ID_BYTES, "big")
-            args = [packed, POSTING_LIMIT * ID_BYTES, *[field for _, field in slots]]
-            self._post(keys=[bucket for bucket, _ in slots], args=args)
+            self._post_keys(article_id, fp, self.client)
 
     def add_many(self, rows: Iterable[tuple[int, int | None, Fingerprint]]) -> None:
         """Index many *new* articles in one round trip (backfills, benchmarks)."""
+        listed = list(rows)
+        self.signatures.upsert(listed)
         pipe = self.client.pipeline(transaction=False)
-        count = 0
-        for article_id, story_id, fp in rows:
-            pipe.set(f"{self.prefix}s:{article_id}", _pack(story_id, fp))
-            pipe.hsetnx(*self._hash_slot(fp.text_hash), article_id)
-            slots = [self._posting_slot(k) for k in fp.keys]
-            packed = article_id.to_bytes(ID_BYTES, "big")
-            args = [packed, POSTING_LIMIT * ID_BYTES, *[field for _, field in slots]]
-            self._post(keys=[bucket for bucket, _ in slots], args=args, client=pipe)
-            count += 1
-        pipe.incrby(f"{self.prefix}n", count)
+        for article_id, _, fp in listed:
+            if fp.keys:
+                self._post_keys(article_id, fp, pipe)
         pipe.execute()
 
     def size(self) -> int:
         """Articles indexed."""
-        return int(self.client.get(f"{self.prefix}n") or 0)
+        return self.signatures.count()
+
+    def _post_keys(self, article_id: int, fp: Fingerprint, client: Any) -> None:
+        slots = [self._posting_slot(k) for k in fp.keys]
+        packed = article_id.to_bytes(ID_BYTES, "big")
+        args = [packed, POSTING_LIMIT * ID_BYTES, *[field for _, field in slots]]
+        self._post(keys=[bucket for bucket, _ in slots], args=args, client=client)
 
     def _posting_slot(self, key: int) -> tuple[str, bytes]:
         field = (key & _FIELD_MASK).to_bytes(2, "big")
         return f"{self.prefix}k:{key >> BUCKET_SHIFT}", field
-
-    def _hash_slot(self, text_hash: str) -> tuple[str, str]:
-        return f"{self.prefix}h:{text_hash[:4]}", text_hash[4:]
 
 
 def _ids(posting: bytes) -> list[int]:
     return [
         int.from_bytes(posting[i : i + ID_BYTES], "big") for i in range(0, len(posting), ID_BYTES)
     ]
-
-
-def _pack(story_id: int | None, fp: Fingerprint) -> bytes:
-    story = (story_id if story_id is not None else -1).to_bytes(_STORY_BYTES, "big", signed=True)
-    return bytes.fromhex(fp.text_hash) + story + pack_sentences(sketches_of(fp))
-
-
-def _unpack(article_id: int, blob: bytes) -> Candidate:
-    text_hash = blob[:_HASH_BYTES].hex()
-    story = int.from_bytes(blob[_HASH_BYTES : _HASH_BYTES + _STORY_BYTES], "big", signed=True)
-    sentences = unpack_sentences(blob[_HASH_BYTES + _STORY_BYTES :])
-    return Candidate(article_id, story if story >= 0 else None, text_hash, sentences)

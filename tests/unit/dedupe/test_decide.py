@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import random
 import threading
 from datetime import UTC, datetime, timedelta
@@ -206,8 +207,9 @@ def test_two_workers_racing_on_copies_sqlite(sqlite_db: Database) -> None:
 def test_two_workers_racing_on_copies_redis(pg_db: Database, redis_url: str) -> None:
     import redis
 
-    index = RedisIndex(redis.Redis.from_url(redis_url), prefix="race:")
-    assert race(pg_db, lambda _session: index, [seed("002"), seed("000")]) == [
+    client = redis.Redis.from_url(redis_url)
+    index_for = functools.partial(RedisIndex, client, prefix="race:")
+    assert race(pg_db, index_for, [seed("002"), seed("000")]) == [
         "duplicate",
         "original",
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import threading
 import time
@@ -47,9 +48,15 @@ def sql_index(database: Database) -> Iterator[DedupeIndex]:
         yield SqlIndex(session)
 
 
+@contextmanager
+def redis_index(client: Any, database: Database, prefix: str) -> Iterator[RedisIndex]:
+    with database.session_scope() as session:
+        yield RedisIndex(client, session, prefix=prefix)
+
+
 @pytest.fixture(params=["sqlite", "postgres", "redis", "memory"])
 def open_index(request: pytest.FixtureRequest) -> Iterator[Callable[[], Any]]:
-    """A function opening the index in one transaction (SQL) or as is (Redis, memory)."""
+    """A function opening the index in one transaction (SQL, Redis) or as is (memory)."""
     if request.param in {"sqlite", "postgres"}:
         name = "sqlite_db" if request.param == "sqlite" else "pg_db"
         database: Database = request.getfixturevalue(name)
@@ -59,9 +66,10 @@ def open_index(request: pytest.FixtureRequest) -> Iterator[Callable[[], Any]]:
         import redis
 
         client = redis.Redis.from_url(request.getfixturevalue("redis_url"))
-        index: DedupeIndex = RedisIndex(client, prefix="test:dedupe:")
-    else:
-        index = MemoryIndex()
+        database = request.getfixturevalue("sqlite_db")
+        yield lambda: redis_index(client, database, "test:dedupe:")
+        return
+    index: DedupeIndex = MemoryIndex()
 
     @contextmanager
     def same() -> Iterator[DedupeIndex]:
@@ -144,14 +152,38 @@ def test_sql_index_survives_a_restart(sqlite_db: Database) -> None:
     again.dispose()
 
 
-def test_redis_index_is_shared_between_clients(redis_url: str) -> None:
+def test_redis_index_is_shared_between_clients(redis_url: str, pg_db: Database) -> None:
     import redis
 
-    fp = fingerprint(story(4))
-    RedisIndex(redis.Redis.from_url(redis_url), prefix="p:").add(5, 9, fp)
-    other_host = RedisIndex(redis.Redis.from_url(redis_url), prefix="p:")
-    assert [(c.article_id, c.story_id) for c in other_host.candidates(fp)] == [(5, 9)]
-    assert RedisIndex(redis.Redis.from_url(redis_url), prefix="q:").candidates(fp) == []
+    # Stored under another text hash, so that only its keys in Redis can find it.
+    fp = dataclasses.replace(fingerprint(story(4)), text_hash="0" * 16)
+    with redis_index(redis.Redis.from_url(redis_url), pg_db, "p:") as index:
+        index.add(5, 9, fp)
+    probe = fingerprint(story(4))
+    with redis_index(redis.Redis.from_url(redis_url), pg_db, "p:") as other_host:
+        assert [(c.article_id, c.story_id) for c in other_host.candidates(probe)] == [(5, 9)]
+    with redis_index(redis.Redis.from_url(redis_url), pg_db, "q:") as other_prefix:
+        assert other_prefix.candidates(probe) == []
+
+
+def test_redis_postings_of_a_rolled_back_article_find_nothing(
+    redis_url: str, sqlite_db: Database
+) -> None:
+    import redis
+
+    client, fp = redis.Redis.from_url(redis_url), fingerprint(story(5))
+
+    def add_then_fail() -> None:
+        with redis_index(client, sqlite_db, "rb:") as index:
+            index.add(3, 3, fp)
+            raise RuntimeError("the article's transaction fails after its keys were posted")
+
+    with pytest.raises(RuntimeError):
+        add_then_fail()
+    with redis_index(client, sqlite_db, "rb:") as index:
+        assert client.keys("rb:k:*")  # the keys stayed posted
+        assert index.candidates(fp) == []
+        assert index.size() == 0
 
 
 def _second_waits(
@@ -174,20 +206,20 @@ def _second_waits(
     return waited[0]
 
 
-def test_redis_lock_serialises_near_copies(redis_url: str) -> None:
+def test_redis_lock_serialises_near_copies(redis_url: str, pg_db: Database) -> None:
     import redis
 
-    index = RedisIndex(redis.Redis.from_url(redis_url), prefix="l:")
+    client = redis.Redis.from_url(redis_url)
     a, b = fingerprint(seed("000")), fingerprint(seed("002"))
     held: list[Any] = []
 
-    def first() -> Callable[[], None]:
-        lock = index.lock(a)
-        return lock.release
+    def lock(fp: Any) -> Any:  # each worker in its own transaction; the lock outlives it
+        with redis_index(client, pg_db, "l:") as index:
+            return index.lock(fp)
 
-    assert _second_waits(first, lambda: held.append(index.lock(b))) >= 0.25
+    assert _second_waits(lambda: lock(a).release, lambda: held.append(lock(b))) >= 0.25
     held[0].release()
-    index.lock(fingerprint(story(8))).release()  # unrelated text never waited
+    lock(fingerprint(story(8))).release()  # unrelated text never waited
 
 
 def test_sql_lock_serialises_near_copies(db: Database) -> None:
@@ -210,25 +242,26 @@ def test_sql_lock_serialises_near_copies(db: Database) -> None:
     assert _second_waits(first, second) >= 0.25
 
 
-def test_redis_bulk_add_matches_add(redis_url: str) -> None:
+def test_redis_bulk_add_matches_add(redis_url: str, pg_db: Database) -> None:
     import redis
 
-    index = RedisIndex(redis.Redis.from_url(redis_url), prefix="bulk:")
     fps = [fingerprint(story(n)) for n in range(5)]
-    index.add_many((n + 1, 100 + n, fp) for n, fp in enumerate(fps))
-    assert index.size() == 5
-    assert [(c.article_id, c.story_id) for c in index.candidates(fps[3])][:1] == [(4, 103)]
+    with redis_index(redis.Redis.from_url(redis_url), pg_db, "bulk:") as index:
+        index.add_many((n + 1, 100 + n, fp) for n, fp in enumerate(fps))
+    with redis_index(redis.Redis.from_url(redis_url), pg_db, "bulk:") as index:
+        assert index.size() == 5
+        assert [(c.article_id, c.story_id) for c in index.candidates(fps[3])][:1] == [(4, 103)]
 
 
-def test_redis_postings_keep_the_newest(redis_url: str) -> None:
+def test_redis_postings_keep_the_newest(redis_url: str, sqlite_db: Database) -> None:
     import redis
 
     from worker.dedupe.index import POSTING_LIMIT
 
-    index = RedisIndex(redis.Redis.from_url(redis_url), prefix="cap:")
     fp = fingerprint(story(9))
-    for article_id in range(1, POSTING_LIMIT + 10):
-        index.add(article_id, article_id, fp)
-    ids = {c.article_id for c in index.candidates(fp)} - {1}  # 1: the exact text match
+    with redis_index(redis.Redis.from_url(redis_url), sqlite_db, "cap:") as index:
+        for article_id in range(1, POSTING_LIMIT + 10):
+            index.add(article_id, article_id, fp)
+        ids = {c.article_id for c in index.candidates(fp)} - {1}  # 1: the exact text match
     newest = POSTING_LIMIT + 9
     assert min(ids) > newest - POSTING_LIMIT  # older ids fell off the capped postings
