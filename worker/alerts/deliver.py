@@ -7,6 +7,7 @@ The delivery task calls `deliver` with an id that `outbox.claim_due` leased (sta
     retried    a TransientError (or an unexpected bug): pending again after a backoff
     dead       a PermanentError, or the last of `max_attempts` failed; `alerts retry` revives
     skipped    not ours to send: missing, delivered already, not leased, or lease run out
+               (a second task for one delivery waits for the first, then skips)
 
 Guarantees: the generic webhook is effectively exactly-once, since every try of one delivery
 carries the same `X-Newswatch-Delivery` id for the receiver to dedupe on. Slack, Discord,
@@ -74,11 +75,15 @@ def deliver(
 
 
 def _load_leased(session: Session, delivery_id: int, now: datetime) -> Delivery | None:
-    # PostgreSQL: hold the row while sending, so a duplicate task for it skips instead.
-    query = select(Delivery).where(Delivery.id == delivery_id).with_for_update(skip_locked=True)
+    # PostgreSQL: hold the row while sending; a duplicate task for it waits, then finds it
+    # delivered. Not SKIP LOCKED: a detection that locked a digest row just as it was leased
+    # (outbox._add_to_digest) holds it to the end of its transaction, and a delivery that
+    # skipped the row kept its lease: the channel stalled until the lease ran out (seen
+    # once in benchmarks/run.py, 13 alerts held for 40 s and more).
+    query = select(Delivery).where(Delivery.id == delivery_id).with_for_update()
     row = session.scalars(query).one_or_none()
     if row is None or row.state != "sending":
-        return None  # delivered (never re-send), dead, pending, or locked by another worker
+        return None  # delivered (never re-send), dead, or pending
     if row.lease_until is not None and row.lease_until <= now:
         return None  # too late: claim_due hands it out again with a fresh lease
     return row

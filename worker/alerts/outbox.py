@@ -138,16 +138,18 @@ def story_alerts_last_hour(session: Session, alert: Alert, now: datetime) -> int
     return int(session.scalar(query) or 0)
 
 
+# An open digest has never been tried (no attempt, no error, not re-queued): once tried,
+# its content must stay as it was sent, or one delivery id would name two bodies.
+_OPEN_DIGEST = (
+    Delivery.alert_id.is_(None),
+    Delivery.state == "pending",
+    Delivery.attempts == 0,
+    Delivery.last_error.is_(None),
+)
+
+
 def _open_digest_id(session: Session, channel: str) -> int | None:
-    # An open digest has never been tried (no attempt, no error, not re-queued): once tried,
-    # its content must stay as it was sent, or one delivery id would name two bodies.
-    query = select(Delivery.id).where(
-        Delivery.channel == channel,
-        Delivery.alert_id.is_(None),
-        Delivery.state == "pending",
-        Delivery.attempts == 0,
-        Delivery.last_error.is_(None),
-    )
+    query = select(Delivery.id).where(Delivery.channel == channel, *_OPEN_DIGEST)
     return session.scalar(query.order_by(Delivery.id).limit(1))
 
 
@@ -173,9 +175,12 @@ def _add_to_digest(session: Session, alert_id: int, route: routing.Route, now: d
     open_id = _open_digest_id(session, route.channel)
     if open_id is not None:
         # Lock it (PostgreSQL) so two detections appending at once cannot lose an alert.
-        query = select(Delivery).where(Delivery.id == open_id).with_for_update()
-        digest = session.scalars(query).one()
-        if digest.state == "pending" and digest.attempts == 0 and digest.last_error is None:
+        # PostgreSQL checks the conditions again on the row it waited for: a digest leased
+        # meanwhile is not returned, but stays locked to the end of this transaction, so
+        # its delivery waits for the row (deliver._load_leased) rather than skipping it.
+        query = select(Delivery).where(Delivery.id == open_id, *_OPEN_DIGEST).with_for_update()
+        digest = session.scalars(query).one_or_none()
+        if digest is not None:
             digest.digest_of = [*digest.digest_of, alert_id]
             return
     session.add(

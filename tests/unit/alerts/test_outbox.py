@@ -252,3 +252,43 @@ def test_concurrent_alerts_joining_one_digest_lose_nothing(pg_db: Database) -> N
         assert len(digest.digest_of) == 3
         assert digest.digest_of[0] == opener
         assert written[0] in digest.digest_of
+
+
+def test_a_delivery_waits_for_a_digest_row_a_detection_holds(pg_db: Database) -> None:
+    """PostgreSQL: a detection that saw the digest open, then got its row only once it was
+    leased, holds the row to the end of its transaction. The delivery must wait for it, not
+    skip it: a skipped delivery kept its lease and the channel waited 120 s for it."""
+    from worker.alerts.channels.recording import RecordingChannel
+    from worker.alerts.deliver import deliver
+
+    cfg = config(channel("d", "recording", digest="10m"))
+    _write(pg_db, 1, cfg=cfg)
+    with pg_db.session_scope() as session:
+        article = add_article(session, 2)
+    due = NOW + timedelta(minutes=11)
+    leasing = Session(pg_db.engine)
+    [digest_id] = outbox.claim_due(leasing, due, config=cfg)  # not committed yet
+    appended, finish = threading.Event(), threading.Event()
+
+    def detection() -> None:  # sees the digest open, then waits for its row lock
+        with pg_db.session_scope() as session:
+            outbox.write_alert(session, make_payload(article), config=cfg, now=due)
+            appended.set()
+            finish.wait(10)  # the detection transaction goes on (claims, other profiles)
+
+    thread = threading.Thread(target=detection)
+    thread.start()
+    time.sleep(0.3)  # the detection now waits for the lease's lock on the digest row
+    leasing.commit()
+    leasing.close()
+    assert appended.wait(10)
+    threading.Timer(0.5, finish.set).start()  # the detection commits half a second later
+    recorder = RecordingChannel("d")
+    with pg_db.session_scope() as session:
+        outcome = deliver(session, digest_id, channels={"d": recorder}, settings=cfg, now=due)
+    thread.join(10)
+    assert outcome == "delivered"
+    assert len(recorder.sent) == 1
+    with pg_db.session_scope() as session:  # the detection's alert went to a new digest
+        digests = session.scalars(select(Delivery).where(Delivery.alert_id.is_(None))).all()
+        assert [len(d.digest_of) for d in sorted(digests, key=lambda d: d.id)] == [1, 1]
