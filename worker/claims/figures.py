@@ -28,6 +28,7 @@ first gave it can be recognised (see lexical.py).
 
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass
@@ -204,6 +205,47 @@ def unmatched(new: Figures, known: Figures) -> tuple[float, ...]:
 def restates(q: float, hedge: str | None, k: float, known_hedge: str | None) -> bool:
     """True when figure `q` (stated with `hedge`) can be the known figure `k`."""
     return same_figure(q, k) or _within(q, hedge, k) or _within(k, known_hedge, q)
+
+
+# Every figure restates() can match lies within these multiples of the figure it is asked
+# about (the widest hedge either way, or the same-figure rounding), with a margin for float
+# error: a lookup in KnownFigures reads only the known figures between them.
+_LOWEST = min([1 - SAME_FIGURE_TOLERANCE, *(min(lo, 1 / hi) for lo, hi in HEDGES.values())])
+_HIGHEST = max([1 / (1 - SAME_FIGURE_TOLERANCE), *(max(hi, 1 / lo) for lo, hi in HEDGES.values())])
+REACH = (_LOWEST * 0.99, _HIGHEST * 1.01)
+
+
+class KnownFigures:
+    """The figures known claims state, per unit, each (quantity, hedge) once, sorted.
+
+    Whether a known claim restates a figure is read from the few known figures within
+    REACH of it, not from every known claim with that unit: a million known claims share a
+    few units ("people", "", "%"), and the scan was a Python loop over all of them.
+    """
+
+    def __init__(self) -> None:
+        self._units: dict[str, tuple[list[float], list[str]]] = {}
+        self._held: set[tuple[float, str, str]] = set()
+
+    def add(self, quantity: float, hedge: str, unit: str) -> None:
+        """Note a known figure (a figure already noted is not added again)."""
+        if (quantity, hedge, unit) in self._held:
+            return
+        self._held.add((quantity, hedge, unit))
+        quantities, hedges = self._units.setdefault(unit, ([], []))
+        at = bisect.bisect_right(quantities, quantity)
+        quantities.insert(at, quantity)
+        hedges.insert(at, hedge)
+
+    def states(self, quantity: float, hedge: str, unit: str) -> bool:
+        """Whether a known figure of `unit` can be `quantity` (up to the hedges)."""
+        quantities, hedges = self._units.get(unit, ([], []))
+        low, high = sorted((quantity * REACH[0], quantity * REACH[1]))
+        first, last = bisect.bisect_left(quantities, low), bisect.bisect_right(quantities, high)
+        return any(
+            restates(quantity, hedge or None, quantities[i], hedges[i] or None)
+            for i in range(first, last)
+        )
 
 
 def _within(rounded: float, hedge: str | None, exact: float) -> bool:

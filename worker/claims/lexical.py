@@ -22,7 +22,6 @@ import math
 import re
 import sys
 from array import array
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -31,7 +30,7 @@ from typing import Any
 import numpy as np
 import snowballstemmer
 
-from worker.claims.figures import Figures, figures_of, restates, spelled_out, unmatched
+from worker.claims.figures import Figures, KnownFigures, figures_of, spelled_out, unmatched
 from worker.claims.packed import Compact, PackedClaims, release_freed_memory
 from worker.dedupe.fingerprint import content_words, normalise, skeleton
 
@@ -305,7 +304,7 @@ class LexicalIndex:
         self._arrays: dict[str, _Rows] = {}  # postings as arrays, dropped when one grows
         self._weights: dict[str, float] = {}  # weight() memo, cleared by add()
         self._id_array: _Rows | None = None  # _ids as an array, dropped by add()
-        self._figures: dict[str, list[tuple[float, str]]] = defaultdict(list)  # unit -> figures
+        self._figures = KnownFigures()  # what states_figure() reads
 
     def __len__(self) -> int:
         return self._packed.size + len(self._ids)
@@ -325,7 +324,7 @@ class LexicalIndex:
         if claim_id in self:
             return
         for quantity, hedge, unit in features.atoms:
-            self._figures[unit].append((quantity, hedge))
+            self._figures.add(quantity, hedge, unit)
         self._add_compact(claim_id, _compact(features))
 
     def _add_compact(self, claim_id: int, compact: Compact) -> None:
@@ -363,7 +362,7 @@ class LexicalIndex:
                 continue
             batch[claim_id] = _compact(features)
             for quantity, hedge, unit in features.atoms:
-                self._figures[unit].append((quantity, hedge))
+                self._figures.add(quantity, hedge, unit)
             # Larger packs than add()'s: fewer of them (each costs time in proportion to
             # all claims), and the batch is gone once packed.
             if len(batch) >= max(BULK_PACKS * self._pack_at, self._packed.size // BULK_SHARE):
@@ -399,10 +398,7 @@ class LexicalIndex:
 
     def states_figure(self, quantity: float, hedge: str, unit: str) -> bool:
         """Whether a known claim states `quantity` of `unit` (up to the hedges)."""
-        return any(
-            restates(quantity, hedge or None, known, known_hedge or None)
-            for known, known_hedge in self._figures.get(unit, ())
-        )
+        return self._figures.states(quantity, hedge, unit)
 
     def weight(self, token: str) -> float:
         """Inverse document frequency: a word every claim has ("china") weighs little."""

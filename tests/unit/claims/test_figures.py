@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from worker.claims import figures
 from worker.claims.figures import figures_of, same_figure, unmatched
@@ -134,3 +136,36 @@ def test_spelled_out_as_with_every_substitution(text: str) -> None:
     expected = figures.alpha2digit(figures._NUMBER_WORD_COMPOUND.sub(r"\1 ", expected), "en")
     expected = figures._TIME_SPAN.sub("", figures._PERCENT.sub(r"\1%", expected))
     assert figures.spelled_out(text) == expected
+
+
+_HEDGE = st.sampled_from(["", *figures.HEDGES])
+_UNIT = st.sampled_from(["", "people", "%"])
+# Figures near each other (so that the hedges' reaches matter), both signs, and zero.
+_QUANTITY = st.one_of(
+    st.sampled_from([0.0, 1.0, 100.0, 1e6]),
+    st.floats(min_value=-2e6, max_value=2e6, allow_nan=False, allow_infinity=False),
+    st.integers(min_value=80, max_value=130).map(float),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    known=st.lists(st.tuples(_QUANTITY, _HEDGE, _UNIT), max_size=40),
+    asked=st.tuples(_QUANTITY, _HEDGE, _UNIT),
+)
+@example(known=[(90.0, "", "people")], asked=(100.0, "at_most", "people"))  # "nearly 100"
+@example(known=[(100.0, "at_least", "")], asked=(115.0, "", ""))  # after "more than 100"
+@example(known=[(119.0, "", "%")], asked=(100.0, "at_least", "%"))
+def test_known_figures_answer_as_a_scan_of_every_known_figure_would(
+    known: list[tuple[float, str, str]], asked: tuple[float, str, str]
+) -> None:
+    table = figures.KnownFigures()
+    for figure in known:
+        table.add(*figure)
+    quantity, hedge, unit = asked
+    scanned = any(
+        figures.restates(quantity, hedge or None, k, kh or None)
+        for k, kh, ku in known
+        if ku == unit
+    )
+    assert table.states(quantity, hedge, unit) == scanned
