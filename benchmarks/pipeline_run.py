@@ -219,6 +219,15 @@ def percentiles(values: list[float]) -> dict[str, float | int]:
     }
 
 
+def _deliveries_by_state(db: Database) -> dict[str, int]:
+    """The outbox at the end of a run: deliveries by state."""
+    from worker.store.models import Delivery
+
+    with db.session_scope() as session:
+        rows = session.execute(select(Delivery.state, func.count()).group_by(Delivery.state))
+        return {state: int(count) for state, count in rows}
+
+
 def run_mode(
     mode: str,
     served: Served,
@@ -282,6 +291,7 @@ def run_mode(
             samples_bulk = scrape(port)
             trickle_latency = _trickle(served, trickle, timeout=8)
             samples = scrape(port)
+            deliveries = _deliveries_by_state(db)
         finally:
             stop(process)
             sampler.done.set()
@@ -307,6 +317,9 @@ def run_mode(
         "stages_bulk": stage_times(samples_bulk),
         "stages_all": stage_times(samples),
         "alerts_bulk": bulk_alerts,
+        # After the trickle: anything still `sending` or `pending` here is a held channel.
+        "alerts_received_at_end": len(served.alerts),
+        "deliveries_at_end": deliveries,
         "latency_bulk": percentiles(bulk_latency),
         "latency_trickle": percentiles(trickle_latency),
         "memory": sampler.report(),
