@@ -319,6 +319,9 @@ def run_mode(
         "alerts_bulk": bulk_alerts,
         # After the trickle: anything still `sending` or `pending` here is a held channel.
         "alerts_received_at_end": len(served.alerts),
+        # When each alert reached the webhook, seconds from the first poll: the channel's
+        # drain rate once the burst is over.
+        "alert_arrivals_s": [round(t - first_poll, 2) for t, _ in served.alerts],
         "deliveries_at_end": deliveries,
         "latency_bulk": percentiles(bulk_latency),
         "latency_trickle": percentiles(trickle_latency),
