@@ -222,6 +222,33 @@ def test_redis_lock_serialises_near_copies(redis_url: str, pg_db: Database) -> N
     lock(fingerprint(story(8))).release()  # unrelated text never waited
 
 
+def test_redis_lock_on_sqlite_also_takes_the_write_lock(
+    redis_url: str, sqlite_db: Database
+) -> None:
+    """Unrelated texts share no Redis lock key, but on SQLite the second still waits for the
+    first's write lock: its reads come after the first's commit, never from a stale view."""
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+
+    def first() -> Callable[[], None]:
+        session = sqlite_db._sessions()  # a transaction held open until "commit"
+        held = RedisIndex(client, session, prefix="w:").lock(fingerprint(story(6)))
+
+        def commit() -> None:
+            session.commit()
+            session.close()
+            held.release()
+
+        return commit
+
+    def second() -> None:
+        with redis_index(client, sqlite_db, "w:") as index:
+            index.lock(fingerprint(story(7))).release()
+
+    assert _second_waits(first, second) >= 0.25
+
+
 def test_sql_lock_serialises_near_copies(db: Database) -> None:
     a, b = fingerprint(seed("000")), fingerprint(seed("002"))
 
