@@ -432,7 +432,7 @@ class LexicalIndex:
         if not selecting:  # nothing but common words: the two rarest select
             selecting = sorted(held, key=lambda t: df[t])[:2]
         found, partial = self._summed(selecting, weights)
-        top = np.argsort(-partial, kind="stable")[:RESCORED]
+        top = _top_stable(partial, RESCORED)
         found, partial = found[top], partial[top]
         rest = np.zeros(len(found))  # the other words' weights, added in the loop's order
         for token in (t for t in held if t not in selecting):
@@ -555,11 +555,23 @@ class LexicalIndex:
         return rows
 
 
+def _top_stable(scores: np.ndarray[Any, Any], k: int) -> _Rows:
+    """The indexes of the `k` highest scores, ties by lower index: what a stable argsort of
+    -scores cut to `k` gives, without sorting them all (at a million known claims the rarer
+    words of a claim select thousands of candidates for RESCORED places)."""
+    if len(scores) <= k:
+        return np.argsort(-scores, kind="stable")
+    kth = np.partition(-scores, k - 1)[k - 1]  # the k-th highest score, negated
+    near = np.flatnonzero(-scores <= kth)  # every score at least that, ascending index
+    return near[np.argsort(-scores[near], kind="stable")[:k]]
+
+
 def _in_sorted(ascending: _Rows, rows: _Rows) -> np.ndarray[Any, np.dtype[np.bool_]]:
     """Which of `rows` are in the ascending array `ascending`."""
     if not len(ascending):
         return np.zeros(len(rows), dtype=bool)
-    rows = rows.astype(ascending.dtype)  # else searchsorted casts all of `ascending` first
+    # Else searchsorted casts all of `ascending` first; no copy when the types agree.
+    rows = rows.astype(ascending.dtype, copy=False)
     at = np.minimum(np.searchsorted(ascending, rows), len(ascending) - 1)
     return np.asarray(ascending[at] == rows)
 

@@ -5,11 +5,21 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 
+import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from worker.claims import lexical
 from worker.claims.figures import Figures
-from worker.claims.lexical import Features, LexicalIndex, compatible, features_of, quote_held
+from worker.claims.lexical import (
+    Features,
+    LexicalIndex,
+    _top_stable,
+    compatible,
+    features_of,
+    quote_held,
+)
 from worker.claims.packed import Compact, PackedClaims
 
 
@@ -253,3 +263,14 @@ def test_claims_packed_in_bulk_keep_their_figures() -> None:
     assert index.states_figure(*rounded)
     stated = features_of("Brightwater's audit covered 212 suppliers.")
     assert (index.features(1).tokens, index.features(1).atoms) == (stated.tokens, stated.atoms)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    scores=st.lists(st.sampled_from([0.0, 0.5, 1.0, 1.5, 2.0, 3.25]), max_size=300),
+    k=st.integers(min_value=1, max_value=120),
+)
+def test_top_stable_picks_what_a_stable_sort_cut_to_k_picks(scores: list[float], k: int) -> None:
+    values = np.array(scores, dtype=float)
+    expected = np.argsort(-values, kind="stable")[:k]
+    assert _top_stable(values, k).tolist() == expected.tolist()
