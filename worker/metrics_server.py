@@ -71,7 +71,9 @@ class DatabaseCollector(Collector):
     ) -> None:
         self._db = db
         self._clock = clock
-        # The dedupe index may live in Redis: the service passes how to count it.
+        # The SQL and Redis indexes both keep one signature row an article in the database;
+        # the in-memory index of tests and evaluations does not: the service passes how to
+        # count the one it uses.
         self._index_size = index_size or _sql_index_size
 
     def collect(self) -> Iterator[Metric]:
