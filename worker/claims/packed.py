@@ -30,13 +30,16 @@ Compact = tuple[tuple[Any, ...], ...]
 _Ints = np.ndarray[Any, np.dtype[np.int64]]
 _Rows = np.ndarray[Any, np.dtype[np.int32]]
 _NONE: tuple[tuple[Any, ...], ...] = ((), (), (), (), ())  # years ... atoms, for most claims
+NAMES_MEMO = 50_000  # decoded words a packed index remembers (a few MB a process at most)
 
 
 class PackedClaims:
-    """Known claims in arrays, rows 0 to size - 1 (immutable once built)."""
+    """Known claims in arrays, rows 0 to size - 1 (immutable once built, but for a memo of
+    decoded words)."""
 
     __slots__ = (
-        "_hashes", "_largest_id", "_name_start", "_names", "_posting_rows", "_posting_start",
+        "_hashes", "_largest_id", "_name_memo", "_name_start", "_names", "_posting_rows",
+        "_posting_start",
         "_quantities", "_quantity_start", "_rare", "_row_of_sorted", "_sorted_ids",
         "_token_start", "_token_words", "_word_of_hash", "ids",
     )  # fmt: skip
@@ -53,6 +56,7 @@ class PackedClaims:
         # row -> (years, hedged, negated, stances, atoms), only for claims with any of them
         self._rare: dict[int, tuple[tuple[Any, ...], ...]] = {}
         self._names = b""  # the words' texts, UTF-8, one after another, by word number
+        self._name_memo: dict[int, str] = {}  # compact()'s decoded words (see _name)
         self._name_start: _Ints = np.zeros(1, np.int64)
         self._hashes: _Ints = np.zeros(0, np.int64)  # the words' hashes, sorted
         self._word_of_hash: _Rows = np.zeros(0, np.int32)
@@ -87,6 +91,16 @@ class PackedClaims:
         if word < 0:
             return self._posting_rows[:0]
         return self._posting_rows[self._posting_start[word] : self._posting_start[word + 1]]
+
+    def words_of_rows(self, rows: _Rows) -> tuple[_Ints, _Rows]:
+        """The word numbers of the claims at `rows` (packed rows only), each claim's in the
+        order it was packed with, and for each the index in `rows` of the claim holding it."""
+        starts = self._token_start[rows]
+        lengths = self._token_start[rows + 1] - starts
+        owners = np.repeat(np.arange(len(rows)), lengths)
+        # Each word's place in _token_words: its claim's start plus its place in the claim.
+        offsets = np.arange(len(owners)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        return owners, self._token_words[np.repeat(starts, lengths) + offsets]
 
     def compact(self, row: int) -> Compact:
         """The claim at `row` as LexicalIndex keeps its unpacked claims."""
@@ -180,8 +194,16 @@ class PackedClaims:
         packed._posting_rows = out
 
     def _name(self, word: int) -> str:
-        start, end = self._name_start[word], self._name_start[word + 1]
-        return self._names[start:end].decode("utf-8", "surrogatepass")
+        """The text of word number `word`, remembered: the candidates whose features a
+        judgement reads share their common words, and decoding each of them again (about 30
+        a claim judged) was a tenth of the claims stage at a million known claims."""
+        name = self._name_memo.get(word)
+        if name is None:
+            if len(self._name_memo) >= NAMES_MEMO:
+                self._name_memo.clear()
+            start, end = self._name_start[word], self._name_start[word + 1]
+            name = self._name_memo[word] = self._names[start:end].decode("utf-8", "surrogatepass")
+        return name
 
 
 def _malloc_trim() -> Callable[[int], int] | None:

@@ -205,6 +205,34 @@ def test_a_packed_index_answers_as_the_unpacked_one_did(pack_at: int, in_bulk: b
         assert packed.ranked(new, 25) == plain.ranked(new, 25)
 
 
+@pytest.mark.parametrize("words", [3, 7])  # below GATHER_AT and past it
+@pytest.mark.parametrize("candidates", [5, 16, 17, 120])
+@pytest.mark.parametrize("pack_at", [1, 60, 10**9])
+def test_the_common_words_of_candidates_add_up_as_one_word_at_a_time(
+    candidates: int, pack_at: int, words: int
+) -> None:
+    # Past the common cap the candidates are rescored on the common words from their own
+    # words (packed) or from the words' postings (not packed yet): each candidate's sum must
+    # be the same float as adding each word's weight in turn, in the words' order.
+    assert 3 < lexical.GATHER_AT <= 7
+    rng = random.Random(candidates * pack_at)
+    claims = random_claims(rng, 300)
+    index = LexicalIndex(common_df=40, pack_at=pack_at)
+    for claim_id, claim in claims:
+        index.add(claim_id, claim)
+    tokens = ["xinjiang", "w3", "absent", "china", "w17", "\ud800odd", "said"][-words:]
+    weights = {token: index.weight(token) for token in tokens}
+    rows = np.array(rng.sample(range(len(index)), candidates), dtype=np.int32)
+    held = index._held_weights(rows, tokens, weights)
+    for row, got in zip(rows.tolist(), held.tolist(), strict=True):
+        words = set(index.features(index.ids_since(row)[0]).tokens)
+        expected = 0.0
+        for token in tokens:
+            expected += weights[token] if token in words else 0.0
+        assert got == expected
+    assert not index._held_weights(rows, [], weights).any()
+
+
 def test_claims_added_after_packing_join_the_packed_ones() -> None:
     index = LexicalIndex(pack_at=3)
     for claim_id in (10, 5, 7):  # packed once the third arrives
