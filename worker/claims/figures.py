@@ -75,6 +75,20 @@ _SPELLED = tuple(
 # ten substitutions, which were half the cost of spelled_out (most claims have none).
 _SPELLED_WORDS = ("third", "quarter", "fifth", "half", "fortnight", "decade", "dozen")
 _SPELLED_WORD = re.compile("|".join(_SPELLED_WORDS), re.IGNORECASE)
+# "tens of thousands of students", "hundreds of people", "1000's of families": an order of
+# magnitude, not a figure. text2num made them "10 of 1000" (two figures that no restatement
+# such as "46,000 students" states), so before it they become one word that stands for any
+# such vague number (rewrites swap "thousands" and "tens of thousands" freely): a vague phrase
+# still restates a vague one, a precise figure that a vague one restates is no change, and a
+# precise figure after a vague one is still new.
+_VAGUE = re.compile(
+    r"\b(?:(?:tens|dozens|scores|hundreds)\s+of\s+)?(?:dozens|hundreds|thousands|millions|"
+    r"billions)\b|\b(?:100|1,?000|1,?000,?000)'?s\b",
+    re.IGNORECASE,
+)
+_VAGUE_WORD = "magnitude"
+
+
 _PERCENT = re.compile(r"(\d)\s*(?:per\s?cent|percent)\b", re.IGNORECASE)
 # "16 months since", "3 years ago", "six weeks after the vote": when, not what.
 _TIME_SPAN = re.compile(
@@ -137,6 +151,8 @@ def spelled_out(text: str) -> str:
     if _may_be_spelled(text):
         for pattern, figure in _SPELLED:
             text = pattern.sub(figure, text)
+    if "s " in text or text.endswith("s"):  # every _VAGUE word ends in "s"
+        text = _VAGUE.sub(_VAGUE_WORD, text)
     if "-" in text:  # a compound needs its hyphen; the pattern costs more than alpha2digit
         text = _NUMBER_WORD_COMPOUND.sub(r"\1 ", text)
     digits = alpha2digit(text, "en")

@@ -27,6 +27,24 @@ def test_quantities(text: str, expected: tuple[float, ...]) -> None:
     assert figures_of(text).quantities == expected
 
 
+@pytest.mark.parametrize(
+    "vague",
+    ["tens of thousands of students", "hundreds of people", "Thousands protested",
+     "hundreds of thousands of Uyghurs", "dozens of researchers", "1000's of families"],
+)  # fmt: skip
+def test_an_order_of_magnitude_is_no_figure(vague: str) -> None:
+    # text2num made "tens of thousands" two figures, 10 and 1000, which no restatement such
+    # as "46,000 students" states: the line was new for a figure it never gave.
+    assert figures_of(vague).quantities == ()
+    assert figures.spelled_out(vague).count(figures._VAGUE_WORD) == 1
+
+
+def test_a_precise_figure_after_a_vague_one_is_new_and_not_the_other_way() -> None:
+    vague, precise = figures_of("tens of thousands of students"), figures_of("46,000 students")
+    assert unmatched(vague, precise) == ()
+    assert unmatched(precise, vague) == (46_000.0,)
+
+
 def test_years_are_apart_and_days_of_the_month_are_dates_not_figures() -> None:
     found = figures_of("The 48-page report of 31 August 2022 and the vote on Oct. 6")
     assert found.quantities == (48.0,)
