@@ -49,7 +49,7 @@ NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
 # figures as words, hedged figures): known claims stored with an older signature are re-read
 # from their text.
-SIGNATURE_VERSION = 6
+SIGNATURE_VERSION = 7
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution". Each word stands for its inflections (prefix match).
@@ -181,7 +181,7 @@ _SYNONYMS = (
     ("condemn", "denounce", "criticise", "criticize", "slam", "decry", "blast", "castigate"),
     ("publish", "release", "issue", "unveil"),
     ("close", "shut"),
-    ("reject", "refuse", "defeat"),
+    ("reject", "refuse", "defeat", "decline", "dismiss"),
     ("table", "propose", "submit", "sponsor"),  # not "propos": its skeleton is purpose's
     ("imprison", "jail", "incarcerate"),
     ("nation", "country"),
@@ -204,6 +204,13 @@ _SYNONYMS = (
     ("smear", "slander", "vilify", "defame"),
     ("hodgepodge", "jumble", "mishmash"),
     ("company", "firm"),
+    # Rewording that wire copy and rewrites use for the same act or the same people.
+    ("suspend", "halt", "freeze", "stop", "pause"),
+    ("debate", "discuss"),
+    ("pledge", "promise", "vow", "undertake"),
+    ("researcher", "scholar", "academic"),
+    ("relative", "family"),
+    ("counter", "combat", "fight", "tackle", "prevent"),
 )
 _SYNONYM_STEMS = {
     _STEMMER.stemWord(word): _STEMMER.stemWord(group[0]) for group in _SYNONYMS for word in group
@@ -218,6 +225,17 @@ _PHRASES = (
     (re.compile(r"\b(?:cooked|made) up\b"), "fabricated"),
     (re.compile(r"\bfalse information\b"), "misinformation"),
     (re.compile(r"\b(?:was|were|is|are) unable to\b"), "could not"),
+    (re.compile(r"\block(?:ed|s|ing)? up\b"), "detained"),
+    # "had heard nothing from" negates the hearing, as "had not heard from" does (the cue
+    # governs the word after it, which here is not what is denied).
+    (
+        re.compile(
+            r"\b(heard|hears|said|says|found|finds|knew|knows|saw|sees|learned|learnt|"
+            r"received|receives|got|gets|reported|reports|showed|shows)\s+nothing\b"
+        ),
+        r"not \1 anything",
+    ),
+    (re.compile(r"\bhit(?:s|ting)? out at\b"), "condemned"),
 )
 
 

@@ -114,6 +114,29 @@ def test_a_negating_quantifier_negates_what_it_counts_not_the_count() -> None:
     assert not compatible(not_one, one_freed)
 
 
+def test_nothing_after_a_verb_negates_the_verb() -> None:
+    # "had heard nothing from either brother" says what "had not heard from her brothers"
+    # says; read as negating "either", it clashed with the heard of the other.
+    nothing = features_of("She said she had heard nothing from either brother.")
+    not_heard = features_of("She said she has not heard from her brothers.")
+    assert nothing.negated == not_heard.negated == {lexical._token("heard")}
+    assert compatible(nothing, not_heard)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("The lender halted payments.", "The lender suspended payments."),
+        ("Members declined to discuss the report.", "Members refused to debate the report."),
+        ("Police locked up the activists.", "Police detained the activists."),
+        ("The group hit out at the ban.", "The group condemned the ban."),
+        ("Scholars signed the letter.", "Researchers signed the letter."),
+    ],
+)
+def test_words_news_rewording_swaps_are_one_word(one: str, other: str) -> None:
+    assert features_of(one).tokens == features_of(other).tokens
+
+
 def test_the_index_knows_a_figure_by_what_it_counts() -> None:
     index = LexicalIndex()
     index.add(1, features_of("Brightwater's audit covered 212 suppliers in four countries."))
