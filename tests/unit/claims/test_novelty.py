@@ -326,3 +326,52 @@ def test_loaded_claims_are_packed_and_an_inherited_copy_catches_up(
     )
     assert all(v.is_new for v in record(db, ClaimJudge(), later))  # by another process
     assert not any(v.is_new for v in record(db, parent, later))
+
+
+WIRE_STORY = (
+    "The Baltic Rowing League said on Monday it had cancelled its 2024 regatta in Kashgar. "
+    "League president Anna Berg said the decision followed the UN findings on forced labour. "
+    "The regatta was to have drawn 600 rowers from 24 nations. "
+    "Kashgar had paid a hosting fee of 1.2 million euros, which the league will return. "
+    "Sponsors including the shipping firm Nordlys had threatened to pull their support.\n"
+)
+LOOSELY_RESTATED = "Backers such as Nordlys, a shipping company, had warned they would walk away."
+NEW_IN_THE_REWRITE = (
+    "The league said the regatta would move to Tallinn in 2025 instead.",
+    "Kashgar's sports bureau said 900 rowers had already registered.",
+)
+REWRITE = (
+    "She linked the move to what UN investigators found about forced labour. "
+    "The regatta had been expected to draw 600 rowers from 24 countries. "
+    "The league will hand back the 1.2 million euro fee that Kashgar paid. "
+    f"{LOOSELY_RESTATED} {' '.join(NEW_IN_THE_REWRITE)}\n"
+)
+
+
+def recorded(db: Database, judge: ClaimJudge, text: str, outlet: str, day: int) -> dict[str, bool]:
+    """Each claim of `text`, new or not, as an article of `outlet` seen on day `day`."""
+    with db.session_scope() as session:
+        verdicts = judge.judge_and_record(session, text, ["xinjiang"], article_id=None,
+                                          outlet=outlet, seen_at=NOW.replace(day=day))  # fmt: skip
+    return {v.claim.text: v.is_new for v in verdicts}
+
+
+def test_a_rewrite_of_an_earlier_article_restates_it_in_looser_words(
+    sqlite_db: Database, judge: ClaimJudge
+) -> None:
+    assert all(recorded(sqlite_db, judge, WIRE_STORY, "Wire", 1).values())
+    verdicts = recorded(sqlite_db, judge, REWRITE, "Content farm", 2)
+    # Three lines restate the wire story closely: the text is read as a rewrite of it, and
+    # a line that holds less of its words (under KNOWN_AT) is a restatement too ...
+    assert not verdicts[LOOSELY_RESTATED]
+    # ... but not a line with a new venue, nor one with a new figure.
+    assert [verdicts[line] for line in NEW_IN_THE_REWRITE] == [True, True]
+
+
+def test_a_loose_restatement_alone_is_not_read_as_a_rewrite(
+    sqlite_db: Database, judge: ClaimJudge
+) -> None:
+    assert all(recorded(sqlite_db, judge, WIRE_STORY, "Wire", 1).values())
+    assert novelty.KNOWN_AT > 0.36 > novelty.REWRITE_KNOWN_AT  # its containment: in between
+    verdicts = recorded(sqlite_db, judge, LOOSELY_RESTATED + "\n", "Blog", 2)
+    assert verdicts == {LOOSELY_RESTATED: True}
