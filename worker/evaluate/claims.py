@@ -12,8 +12,8 @@ written blind after that, scored twice, its mistakes read once set F stood in fo
 tests/eval/claims/set-f (set F, written blind after that, scored, its mistakes read on
 2026-12-03) and tests/eval/claims/set-g (set G, written blind on 2026-12-03, scored, its
 mistakes read on 2026-12-03 once set H stood in for it) and tests/eval/claims/set-h (set H,
-written blind on 2026-12-03, never tuned on) and tests/eval/claims/set-i (set I, written
-blind on the same day by another author, never tuned on: two held-out estimates).
+written blind on 2026-12-03, scored, its mistakes read once set I stood in for it) and
+tests/eval/claims/set-i (set I, written blind on 2026-12-03, never tuned on).
 The articles are judged in file order with the real code: a fresh database, the seeds
 loaded as known (`load_seed_claims`), then each article's text through
 `ClaimJudge.judge_and_record`, so what one article says is known to the next. A labelled
@@ -54,12 +54,12 @@ SETS = (
     ("set E, scored twice, then read", EVAL_DIR / "set-e"),
     ("set F, scored, then read", EVAL_DIR / "set-f"),
     ("set G, scored, then read", EVAL_DIR / "set-g"),
-    ("set H, never tuned on", EVAL_DIR / "set-h"),
+    ("set H, scored, then read", EVAL_DIR / "set-h"),
     ("set I, never tuned on", EVAL_DIR / "set-i"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
-HELD_OUT = frozenset({EVAL_DIR / "set-h", EVAL_DIR / "set-i"})
+HELD_OUT = frozenset({EVAL_DIR / "set-i"})
 PROFILE = "xinjiang"  # every article of the set is on it; novelty is judged per profile
 MODES = ("lexical", "embedding")
 
