@@ -1,6 +1,7 @@
 """The whole worker's memory with a million articles stored, its dedupe index included.
 
     python benchmarks/stored_memory.py --stored 1000000 [--claims-per-article 3]
+    python benchmarks/stored_memory.py --stored 1000000 --backend embedded   # SQLite
     python benchmarks/stored_memory.py --smoke       # CI: 2,000 stored, about a minute
 
 What a worker holds grows with the store in two places: the dedupe index (its keys in Redis on the
@@ -9,12 +10,15 @@ on disk) and the known claims of
 its profiles, which `newswatch run` loads into memory before its pool forks
 (worker/service.py). Everything else a worker reads per article goes through indexed SQL.
 
-How: a PostgreSQL schema and a Redis database (`redis_pg`, the back end that scales) are
-filled in bulk before the service starts:
+How: a PostgreSQL schema and a Redis database (`redis_pg`, the back end that scales), or the
+embedded back end's SQLite file (`--backend embedded`: its dedupe index is tables in that
+file, so the whole is the service's processes alone), are filled in bulk before the service
+starts:
 - `--stored` article rows with texts of real length (resampled from the extraction
   benchmark corpus as benchmarks/dedupe_scale.py does, each made unique);
 - their fingerprints in the dedupe index (dedupe_scale's synthetic fingerprints, with the key
-  and sentence counts of real texts): keys in Redis, signatures in PostgreSQL;
+  and sentence counts of real texts): keys in Redis and signatures in PostgreSQL, or both
+  as tables in the SQLite file;
 - `--claims-per-article` x stored known claims, a third for each shipped profile
   (benchmarks/claims_scale.py's synthetic claims: real claims' words recombined).
 Then the real service (`newswatch run`, its default pool) starts on that store, loads the
@@ -34,6 +38,7 @@ import random
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -44,7 +49,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 
 from benchmarks.claims_scale import fill_database, memory_of
 from benchmarks.corpus import SAMPLE_CORPUS, SHARED_CORPUS, Served, build, load_pages
-from benchmarks.dedupe_scale import corpus_sentences, random_fingerprints, synthetic_text
+from benchmarks.dedupe_scale import (
+    SqlTarget,
+    corpus_sentences,
+    random_fingerprints,
+    synthetic_text,
+)
 from benchmarks.pipeline_run import REDIS_URL, finally_on_sigterm, run_mode
 from tests.support.loopback import service_up
 from worker.dedupe.fingerprint import fingerprint
@@ -59,7 +69,8 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 
 def fill(keys: dict[str, str], stored: int, claims: int) -> dict[str, float]:
-    """Fill the back end named by `keys` (database_url, broker_url); seconds per part."""
+    """Fill the back end named by `keys` (database_url, and broker_url on redis_pg);
+    seconds per part."""
     url = keys["database_url"]
     upgrade(url)
     db = Database.from_url(url)
@@ -69,7 +80,10 @@ def fill(keys: dict[str, str], stored: int, claims: int) -> dict[str, float]:
         _fill_articles(db, stored)
         seconds["articles_s"] = round(time.perf_counter() - started, 1)
         started = time.perf_counter()
-        _fill_index(db, keys["broker_url"], stored)
+        if db.is_sqlite:
+            _fill_sql_index(url, stored)
+        else:
+            _fill_index(db, keys["broker_url"], stored)
         seconds["dedupe_index_s"] = round(time.perf_counter() - started, 1)
         started = time.perf_counter()
         for n, profile in enumerate(PROFILES):
@@ -85,23 +99,52 @@ def fill(keys: dict[str, str], stored: int, claims: int) -> dict[str, float]:
 
 
 def _fill_articles(db: Database, stored: int) -> None:
-    """`stored` article rows through COPY (PostgreSQL), ids 1..stored."""
+    """`stored` article rows, ids 1..stored: through COPY on PostgreSQL, executemany on
+    SQLite."""
     rng = random.Random(5)
     sentences = corpus_sentences()
     bodies = [synthetic_text(rng, sentences) for _ in range(TEXTS)]
     now = datetime.now(UTC)
     columns = ("url, canonical_url, title, text, text_hash, outlet, source, dedupe_kind,"
                " revisions, first_seen_at, stored_at")  # fmt: skip
+
+    def rows(start: int) -> Iterator[tuple[object, ...]]:
+        for i in range(start, min(stored, start + CHUNK)):
+            outlet = f"news{i % 997}.example"
+            link = f"https://{outlet}/{i}.html"
+            text = f"{bodies[i % TEXTS]} Stored article number {i}."
+            row = (link, link, f"Stored article {i}", text, f"{i:016x}", outlet)
+            yield (*row, "page", "original", 0, now, now)
+
     for start in range(0, stored, CHUNK):
         with db.engine.begin() as conn:
+            if db.is_sqlite:
+                marks = ", ".join("?" * len(columns.split(",")))
+                sql = f"INSERT INTO articles ({columns}) VALUES ({marks})"
+                conn.exec_driver_sql(sql, list(rows(start)))
+                continue
             cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
             with cursor.copy(f"COPY articles ({columns}) FROM STDIN") as copy:
-                for i in range(start, min(stored, start + CHUNK)):
-                    outlet = f"news{i % 997}.example"
-                    link = f"https://{outlet}/{i}.html"
-                    text = f"{bodies[i % TEXTS]} Stored article number {i}."
-                    row = (link, link, f"Stored article {i}", text, f"{i:016x}", outlet)
-                    copy.write_row((*row, "page", "original", 0, now, now))
+                for row in rows(start):
+                    copy.write_row(row)
+
+
+def _fill_sql_index(url: str, stored: int) -> None:
+    """Fingerprints of articles 1..stored in the SQL dedupe index (the embedded back end's:
+    tables in the SQLite file), written in bulk as benchmarks/dedupe_scale.py does."""
+    rng = random.Random(7)
+    sentences = corpus_sentences()
+    shapes = [
+        (len(fp.sentences), len(fp.keys))
+        for fp in (fingerprint(synthetic_text(rng, sentences)) for _ in range(200))
+    ]
+    target = SqlTarget(Path(url.removeprefix("sqlite:///")))
+    nprng = np.random.default_rng(7)
+    try:
+        for start in range(0, stored, CHUNK):
+            target.bulk(start + 1, random_fingerprints(nprng, min(CHUNK, stored - start), shapes))
+    finally:
+        target.db.dispose()
 
 
 def _fill_index(db: Database, redis_url: str, stored: int) -> None:
@@ -151,7 +194,9 @@ def postgres_pss_mb() -> float | None:
     return round(total, 1) if total else None
 
 
-def measure(stored: int, claims: int, entries: int, workdir: Path) -> dict[str, Any]:
+def measure(
+    stored: int, claims: int, entries: int, workdir: Path, mode: str = "redis_pg"
+) -> dict[str, Any]:
     """Fill, run the service over `entries` entries, and report its memory."""
     pages = load_pages(SHARED_CORPUS if SHARED_CORPUS.exists() else SAMPLE_CORPUS)
     served = Served(build(pages, entries, max(1, entries // 50)))
@@ -160,18 +205,20 @@ def measure(stored: int, claims: int, entries: int, workdir: Path) -> dict[str, 
 
     def prefill(keys: dict[str, str]) -> None:
         filled.update(fill(keys, stored, claims))
-        redis_mb.append(redis_memory_mb())
+        if mode == "redis_pg":  # the embedded index is tables in the SQLite file
+            redis_mb.append(redis_memory_mb())
 
     try:
-        run = run_mode("redis_pg", served, workdir, trickle=0, timeout=3600,
+        run = run_mode(mode, served, workdir, trickle=0, timeout=3600,
                        concurrency=None, prefill=prefill)  # fmt: skip
     finally:
         served.close()
-    postgres_mb = postgres_pss_mb()
+    postgres_mb = postgres_pss_mb() if mode == "redis_pg" else None
     memory = run["memory"]
     worker_mb = memory["total_pss_peak_mb"]
     index_mb = redis_mb[0] if redis_mb else 0.0
     return {
+        "backend": mode,
         "stored_articles": stored,
         "known_claims": claims,
         "fill": filled,
@@ -199,8 +246,12 @@ def main() -> int:
     parser.add_argument("--entries", type=int, default=300, help="entries processed on top")
     parser.add_argument("--smoke", action="store_true", help="CI: 2,000 stored, 40 entries")
     parser.add_argument("--output", type=Path, help="results file (JSON)")
+    backends = "redis_pg (the back end that scales out) or embedded (SQLite)"
+    parser.add_argument("--backend", choices=("redis_pg", "embedded"), default="redis_pg",
+                        help=backends)  # fmt: skip
     args = parser.parse_args()
-    if not (service_up("127.0.0.1", 6379) and service_up("127.0.0.1", 5432)):
+    needs_services = args.backend == "redis_pg"
+    if needs_services and not (service_up("127.0.0.1", 6379) and service_up("127.0.0.1", 5432)):
         print("needs Redis and PostgreSQL on 127.0.0.1 (the back end that keeps its dedupe"
               " index in Redis)", file=sys.stderr)  # fmt: skip
         return 1 if os.environ.get("CI") == "true" else 0  # CI has them: missing is a failure
@@ -208,12 +259,15 @@ def main() -> int:
     stored, entries = (2000, 40) if args.smoke else (args.stored, args.entries)
     claims = round(stored * args.claims_per_article)
     with tempfile.TemporaryDirectory(prefix="newswatch-memory-") as tmp:
-        result = measure(stored, claims, entries, Path(tmp))
+        result = measure(stored, claims, entries, Path(tmp), args.backend)
     print(json.dumps(result, indent=2))
-    print(f"{stored:,} stored, {claims:,} known claims: worker {result['worker_pss_peak_mb']} MB"
-          f" PSS at peak + Redis {result['redis_mb_after_fill']} MB ="
-          f" {result['whole_mb']} MB (limit {LIMIT_MB})")  # fmt: skip
-    output = args.output or RESULTS / f"stored-memory-{stored}-{datetime.now():%Y%m%d}.json"
+    index = (f"Redis {result['redis_mb_after_fill']} MB" if args.backend == "redis_pg"
+             else "the index on disk")  # fmt: skip
+    print(f"{args.backend}: {stored:,} stored, {claims:,} known claims: worker"
+          f" {result['worker_pss_peak_mb']} MB PSS at peak + {index} = {result['whole_mb']} MB"
+          f" (limit {LIMIT_MB})")  # fmt: skip
+    named = "" if args.backend == "redis_pg" else f"{args.backend}-"
+    output = args.output or RESULTS / f"stored-memory-{named}{stored}-{datetime.now():%Y%m%d}.json"
     if not args.smoke or args.output:
         output.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     if result["finished"] < entries:
