@@ -39,9 +39,8 @@ class PackedClaims:
 
     __slots__ = (
         "_hashes", "_largest_id", "_name_memo", "_name_start", "_names", "_posting_rows",
-        "_posting_start",
-        "_quantities", "_quantity_start", "_rare", "_row_of_sorted", "_sorted_ids",
-        "_token_start", "_token_words", "_word_of_hash", "ids",
+        "_posting_start", "_quantities", "_quantity_start", "_rare", "_row_of_sorted",
+        "_sorted_ids", "_token_start", "_token_words", "_word_of_hash", "ids",
     )  # fmt: skip
 
     def __init__(self) -> None:
@@ -196,7 +195,7 @@ class PackedClaims:
     def _name(self, word: int) -> str:
         """The text of word number `word`, remembered: the candidates whose features a
         judgement reads share their common words, and decoding each of them again (about 30
-        a claim judged) was a tenth of the claims stage at a million known claims."""
+        a claim judged) was 7% of the claims stage at a million known claims."""
         name = self._name_memo.get(word)
         if name is None:
             if len(self._name_memo) >= NAMES_MEMO:
