@@ -219,6 +219,32 @@ def percentiles(values: list[float]) -> dict[str, float | int]:
     }
 
 
+def _trickle_outcomes(db: Database, served: Served, count: int) -> list[dict[str, Any]]:
+    """Each trickle entry's state, and its article's dedupe decision and alert count."""
+    from worker.store.models import Alert, Article
+
+    out = []
+    with db.session_scope() as session:
+        for k in range(count):
+            url = served.url(f"/t/{TRICKLE_FIRST + k}.html")
+            entry = session.execute(
+                select(EntryRow.state, EntryRow.error_reason, EntryRow.article_id).where(
+                    EntryRow.link == url
+                )
+            ).first()
+            row: dict[str, Any] = {"entry": TRICKLE_FIRST + k, "state": entry and entry.state,
+                                   "error": entry and entry.error_reason}  # fmt: skip
+            article = session.get(Article, entry.article_id) if entry and entry.article_id else None
+            if article is not None:
+                alerts = session.scalar(
+                    select(func.count()).select_from(Alert).where(Alert.article_id == article.id)
+                )
+                row.update(dedupe=article.dedupe_kind, similarity=article.dedupe_similarity,
+                           duplicate_of=article.duplicate_of_id, alerts=alerts)  # fmt: skip
+            out.append(row)
+    return out
+
+
 def _deliveries_by_state(db: Database) -> dict[str, int]:
     """The outbox at the end of a run: deliveries by state."""
     from worker.store.models import Delivery
@@ -292,6 +318,7 @@ def run_mode(
             trickle_latency = _trickle(served, trickle, timeout=8)
             samples = scrape(port)
             deliveries = _deliveries_by_state(db)
+            trickle_outcomes = _trickle_outcomes(db, served, trickle)
         finally:
             stop(process)
             sampler.done.set()
@@ -325,6 +352,8 @@ def run_mode(
         "deliveries_at_end": deliveries,
         "latency_bulk": percentiles(bulk_latency),
         "latency_trickle": percentiles(trickle_latency),
+        # What became of each one-at-a-time entry (an entry with no alert shows why here).
+        "trickle_outcomes": trickle_outcomes,
         "memory": sampler.report(),
         # Entries done over time from the first poll: the ramp and the tail of the run.
         "progress": [[round(t - first_poll, 2), d] for t, d in progress if t >= first_poll],
@@ -387,6 +416,9 @@ def _wait_done(
     raise RuntimeError(f"stalled: {done} of {n} finished, no progress for {timeout:.0f} s:\n{tail}")
 
 
+TRICKLE_FIRST = 100_000  # the number of the first trickle entry (its page /t/100000.html)
+
+
 def _trickle(served: Served, count: int, timeout: float) -> list[float]:
     """Publish `count` new on-topic entries one at a time; latency of each one's alert."""
     import random
@@ -395,7 +427,7 @@ def _trickle(served: Served, count: int, timeout: float) -> list[float]:
     feed = next(iter(served.corpus.feeds))
     out = []
     for k in range(count):
-        n = 100_000 + k
+        n = TRICKLE_FIRST + k
         title, html = _on_topic(n, rng)
         path = f"/t/{n}.html"
         before = len(served.alerts)
