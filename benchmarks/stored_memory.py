@@ -132,12 +132,7 @@ def _fill_articles(db: Database, stored: int) -> None:
 def _fill_sql_index(url: str, stored: int) -> None:
     """Fingerprints of articles 1..stored in the SQL dedupe index (the embedded back end's:
     tables in the SQLite file), written in bulk as benchmarks/dedupe_scale.py does."""
-    rng = random.Random(7)
-    sentences = corpus_sentences()
-    shapes = [
-        (len(fp.sentences), len(fp.keys))
-        for fp in (fingerprint(synthetic_text(rng, sentences)) for _ in range(200))
-    ]
+    shapes = _fingerprint_shapes()
     target = SqlTarget(Path(url.removeprefix("sqlite:///")))
     nprng = np.random.default_rng(7)
     try:
@@ -147,6 +142,16 @@ def _fill_sql_index(url: str, stored: int) -> None:
         target.db.dispose()
 
 
+def _fingerprint_shapes() -> list[tuple[int, int]]:
+    """(sentences, keys) of the fingerprints of real-length texts, for random_fingerprints."""
+    rng = random.Random(7)
+    sentences = corpus_sentences()
+    return [
+        (len(fp.sentences), len(fp.keys))
+        for fp in (fingerprint(synthetic_text(rng, sentences)) for _ in range(200))
+    ]
+
+
 def _fill_index(db: Database, redis_url: str, stored: int) -> None:
     """Fingerprints of articles 1..stored in the dedupe index the service uses: keys in
     Redis, signatures in the database."""
@@ -154,12 +159,7 @@ def _fill_index(db: Database, redis_url: str, stored: int) -> None:
 
     from worker.dedupe.redis_index import RedisIndex
 
-    rng = random.Random(7)
-    sentences = corpus_sentences()
-    shapes = [
-        (len(fp.sentences), len(fp.keys))
-        for fp in (fingerprint(synthetic_text(rng, sentences)) for _ in range(200))
-    ]
+    shapes = _fingerprint_shapes()
     client = redis.Redis.from_url(redis_url)
     nprng = np.random.default_rng(7)
     for start in range(0, stored, CHUNK):

@@ -151,8 +151,7 @@ def spelled_out(text: str) -> str:
     if _may_be_spelled(text):
         for pattern, figure in _SPELLED:
             text = pattern.sub(figure, text)
-    if "s " in text or text.endswith("s"):  # every _VAGUE word ends in "s"
-        text = _VAGUE.sub(_VAGUE_WORD, text)
+    text = _VAGUE.sub(_VAGUE_WORD, text)
     if "-" in text:  # a compound needs its hyphen; the pattern costs more than alpha2digit
         text = _NUMBER_WORD_COMPOUND.sub(r"\1 ", text)
     digits = alpha2digit(text, "en")

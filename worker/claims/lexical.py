@@ -284,7 +284,8 @@ PYTHON_SCORED = 64
 # by a search of each word's postings (measured break-even on 100,000 known claims: 6).
 GATHER_AT = 6
 # Up to this many candidates not packed yet, their common words are read from their own
-# tokens in Python; past it, from each word's (short) unpacked postings by a search.
+# tokens in Python; past it (an index mostly unpacked, under PACK_AT claims), the search of
+# each word's postings is the cheaper.
 PYTHON_HELD = 16
 # Past this many claims added since it was last packed, the index packs them into arrays
 # (packed.py), or past a 32nd of those already packed: packing costs time in proportion to
@@ -512,13 +513,14 @@ class LexicalIndex:
         one's postings for the rows costs about 25 us a word, and at 1M known claims a claim
         has about ten of them: most of what the claims stage gained from 10k to 1M. Past
         GATHER_AT words the rows' own words are read instead, all in one go (about 150 us
-        whatever the number of words)."""
-        if len(tokens) < GATHER_AT:
+        whatever the number of words), unless more than PYTHON_HELD rows are not packed."""
+        size = self._packed.size
+        in_unpacked = np.flatnonzero(rows >= size)
+        if len(tokens) < GATHER_AT or len(in_unpacked) > PYTHON_HELD:
             rest = np.zeros(len(rows))
             for token in tokens:
                 rest = rest + np.where(self._holds(token, rows), weights[token], 0.0)
             return rest
-        size = self._packed.size
         owners: list[_Rows] = []  # pairs of: an index in `rows`, a place in `tokens`
         places: list[_Rows] = []
         in_packed = np.flatnonzero(rows < size)
@@ -531,15 +533,7 @@ class LexicalIndex:
             hit = ascending[at] == words
             owners.append(in_packed[holding[hit]])
             places.append(order[at[hit]])
-        in_unpacked = np.flatnonzero(rows >= size)
-        if len(in_unpacked) > PYTHON_HELD:  # the tokens' unpacked postings are short
-            for place, token in enumerate(tokens):
-                posting = self._postings.get(token)
-                if posting is not None:
-                    held = _in_sorted(np.frombuffer(posting, np.int32), rows[in_unpacked])
-                    owners.append(in_unpacked[held])
-                    places.append(np.full(np.count_nonzero(held), place))
-        elif len(in_unpacked):
+        if len(in_unpacked):
             place_of = {token: place for place, token in enumerate(tokens)}
             pairs = [
                 (index, place_of[token])
