@@ -1,6 +1,6 @@
 """`newswatch eval claims`: precision and recall of "new claim" decisions, per mode.
 
-Nine sets, each a stream of articles on later developments, one sentence a line, each
+Ten sets, each a stream of articles on later developments, one sentence a line, each
 labelled new, known or none against the seeds and the earlier articles of its set (format
 and rules in the READMEs): tests/eval/claims/articles (set A, which the thresholds were
 chosen on) and tests/eval/claims/set-b (set B, written blind afterwards; its mistakes were
@@ -13,7 +13,9 @@ tests/eval/claims/set-f (set F, written blind after that, scored, its mistakes r
 2026-12-03) and tests/eval/claims/set-g (set G, written blind on 2026-12-03, scored, its
 mistakes read on 2026-12-03 once set H stood in for it) and tests/eval/claims/set-h (set H,
 written blind on 2026-12-03, scored, its mistakes read once set I stood in for it) and
-tests/eval/claims/set-i (set I, written blind on 2026-12-03, never tuned on).
+tests/eval/claims/set-i (set I, written blind on 2026-12-03, scored, its mistakes read on
+2026-12-04 once set J stood in for it) and tests/eval/claims/set-j (set J, written blind on
+2026-12-04, never tuned on).
 The articles are judged in file order with the real code: a fresh database, the seeds
 loaded as known (`load_seed_claims`), then each article's text through
 `ClaimJudge.judge_and_record`, so what one article says is known to the next. A labelled
@@ -44,8 +46,9 @@ SET_DIR = EVAL_DIR / "articles"
 # Set E was written blind before those rules and scored before and after them; its mistakes
 # were read once set F, written blind in the next session, could take its place; set F's
 # were read once set G, written blind on 2026-12-03, could take its, and G's once set H,
-# written blind in the session after, could take G's. Set H is the honest estimate: never
-# tune on it; write a set I before reading its mistakes.
+# written blind in the session after, could take G's, H's once set I could take its, and I's
+# once set J, written blind on 2026-12-04, could take I's. Set J is the honest estimate: never
+# tune on it; write a set K before reading its mistakes.
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -55,11 +58,12 @@ SETS = (
     ("set F, scored, then read", EVAL_DIR / "set-f"),
     ("set G, scored, then read", EVAL_DIR / "set-g"),
     ("set H, scored, then read", EVAL_DIR / "set-h"),
-    ("set I, never tuned on", EVAL_DIR / "set-i"),
+    ("set I, scored, then read", EVAL_DIR / "set-i"),
+    ("set J, never tuned on", EVAL_DIR / "set-j"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
-HELD_OUT = frozenset({EVAL_DIR / "set-i"})
+HELD_OUT = frozenset({EVAL_DIR / "set-j"})
 PROFILE = "xinjiang"  # every article of the set is on it; novelty is judged per profile
 MODES = ("lexical", "embedding")
 
