@@ -31,6 +31,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from text_to_num import alpha2digit
@@ -54,11 +55,27 @@ _NUMBER_WORD_COMPOUND = re.compile(
     r"\b(" + _NUMBER_WORD + r")-(?!(?:one|two|three|four|five|six|seven|eight|nine)\b)(?=[a-z])",
     re.IGNORECASE,
 )
+# fmt: off
+_SMALL = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+          "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
+          "eighteen", "nineteen", "twenty")
+# fmt: on
+_SMALL_VALUE = {word: n for n, word in enumerate(_SMALL, start=1)}
+_SMALL_NUMBER = r"(\d+|" + "|".join(_SMALL) + r")"
+
+
+def _value(word: str) -> int:
+    return int(word) if word.isdigit() else _SMALL_VALUE[word.lower()]
+
+
 # Spelled fractions and durations as the figures they stand for; fractions are rough by
-# nature, so they carry "about" (see HEDGES).
-_SPELLED = tuple(
+# nature, so they carry "about" (see HEDGES). "four and a half million" is 4.5 million (a
+# rewrite's way to say "A$4.5 million"; text2num read 4 and a million), "two dozen" is 24.
+_SPELLED: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), figure)
     for pattern, figure in (
+        (r"\b" + _SMALL_NUMBER + r" and a half\b", lambda m: f"{_value(m.group(1))}.5"),
+        (r"\b" + _SMALL_NUMBER + r" dozen\b", lambda m: str(12 * _value(m.group(1)))),
         (r"\b(?:a|one) third of\b", "about 33.3% of"),
         (r"\btwo[- ]thirds of\b", "about 66.7% of"),
         (r"\b(?:a|one) quarter of\b", "about 25% of"),
@@ -72,7 +89,7 @@ _SPELLED = tuple(
     )
 )
 # Each _SPELLED pattern holds one of these words: a text with none of them needs none of the
-# ten substitutions, which were half the cost of spelled_out (most claims have none).
+# twelve substitutions, which were half the cost of spelled_out (most claims have none).
 _SPELLED_WORDS = ("third", "quarter", "fifth", "half", "fortnight", "decade", "dozen")
 _SPELLED_WORD = re.compile("|".join(_SPELLED_WORDS), re.IGNORECASE)
 # "tens of thousands of students", "hundreds of people", "1000's of families": an order of

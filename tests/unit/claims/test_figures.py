@@ -100,6 +100,9 @@ def test_a_hedge_does_not_hide_a_changed_figure(new: str, known: str) -> None:
         ("the nearly fifty-page document", "the 48-page report"),  # a number word joined
         ("a fortnight to appeal", "14 days to appeal"),
         ("sentences of a decade or more", "prison terms of ten years or longer"),
+        ("four and a half million dollars in exports", "A$4.5 million in exports"),
+        ("Two dozen pupils", "the 24 pupils"),
+        ("two and a half years in detention", "2.5 years in detention"),
     ],
 )
 def test_one_figure_in_its_other_written_forms(new: str, known: str) -> None:
@@ -145,6 +148,7 @@ def test_every_spelled_pattern_holds_a_word_the_guard_looks_for() -> None:
         "“Half of the detainees,” she said, a quarter of them",
         "a thırd of the camps",  # the regex engine reads a dotless ı as an i
         "nothing spelled out here",
+        "Two dozen pupils and 3 dozen teachers, four and a half million, 12 and a half days",
     ],
 )
 def test_spelled_out_as_with_every_substitution(text: str) -> None:
