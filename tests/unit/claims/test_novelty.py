@@ -375,3 +375,25 @@ def test_a_loose_restatement_alone_is_not_read_as_a_rewrite(
     assert novelty.KNOWN_AT > 0.36 > novelty.REWRITE_KNOWN_AT  # its containment: in between
     verdicts = recorded(sqlite_db, judge, LOOSELY_RESTATED + "\n", "Blog", 2)
     assert verdicts == {LOOSELY_RESTATED: True}
+
+
+HEAVY_REWRITE = (
+    "Kashgar will no longer stage next year's Baltic Rowing League regatta, organisers "
+    "confirmed. Anna Berg, who heads the league, tied the call to what UN investigators found "
+    "about forced labour. Some 600 oarsmen and women from two dozen countries had been expected "
+    "to compete. The hosting money Kashgar handed over, 1.2 million euros, is to be paid back. "
+    f"{LOOSELY_RESTATED} {NEW_IN_THE_REWRITE[0]}\n"
+)
+
+
+def test_a_heavy_rewrite_is_read_as_one_by_where_its_lines_are_closest(
+    sqlite_db: Database, judge: ClaimJudge
+) -> None:
+    assert all(recorded(sqlite_db, judge, WIRE_STORY, "Wire", 1).values())
+    verdicts = recorded(sqlite_db, judge, HEAVY_REWRITE, "Content farm", 2)
+    # Only two of its lines hold KNOWN_AT of a wire line's words (too few to tell a rewrite
+    # by), but all six are closest to the wire story's lines: it is read as a rewrite of it,
+    # and its other restatements are known (one with "two dozen" for 24) ...
+    assert sum(not new for new in verdicts.values()) == 5
+    # ... but not the line with the new venue.
+    assert verdicts[NEW_IN_THE_REWRITE[0]]
