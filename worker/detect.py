@@ -124,7 +124,7 @@ def _store_original(
                                       now=found.now, dedupe_kind="original",
                                       duplicate_of=None, similarity=None)  # fmt: skip
         row.story_id = start_story(session, row.id, found.article.outlet, found.now)
-        articles.save_matches(session, row.id, found.matches)
+        articles.save_matches(session, row.id, found.matches, new=True)
     with stage("dedupe"):
         index.add(row.id, row.story_id, found.fp)
     for match in found.matched:
@@ -146,7 +146,7 @@ def _store_duplicate(
         row.story_id = decision.story_id
         if decision.story_id is not None:
             join_story(session, decision.story_id, found.article.outlet, found.now)
-        articles.save_matches(session, row.id, found.matches)
+        articles.save_matches(session, row.id, found.matches, new=True)
     with stage("dedupe"):
         index.add(row.id, row.story_id, found.fp)
     return DetectOutcome(row.id, "duplicate")
