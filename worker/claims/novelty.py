@@ -377,15 +377,15 @@ class ClaimJudge:
             for _, n in pending
             if n.claim_id and n.claim_id > 0 and n.similarity >= REWRITE_NEAR_AT
         ]
-        if len(near) < REWRITE_MIN:
-            return {}, None
+        known_enough = max(REWRITE_MIN, REWRITE_SHARE * len(pending))
+        near_enough = max(REWRITE_MIN, REWRITE_NEAREST_SHARE * len(pending))
+        if len(known) < known_enough and len(near) < near_enough:
+            return {}, None  # neither sign can show, whatever the sources: spare the query
         source_of = _sources(session, [*known, *near])
-        counted = Counter(source_of[i] for i in known if i in source_of).most_common(1)
-        if counted and counted[0][1] >= max(REWRITE_MIN, REWRITE_SHARE * len(pending)):
-            return source_of, counted[0][0]
-        counted = Counter(source_of[i] for i in near if i in source_of).most_common(1)
-        if counted and counted[0][1] >= max(REWRITE_MIN, REWRITE_NEAREST_SHARE * len(pending)):
-            return source_of, counted[0][0]
+        for ids, enough in ((known, known_enough), (near, near_enough)):
+            counted = Counter(source_of[i] for i in ids if i in source_of).most_common(1)
+            if counted and counted[0][1] >= enough:
+                return source_of, counted[0][0]
         return source_of, None
 
     def _nearest(
