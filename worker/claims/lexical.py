@@ -49,7 +49,7 @@ NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
 # figures as words, hedged figures): known claims stored with an older signature are re-read
 # from their text.
-SIGNATURE_VERSION = 8
+SIGNATURE_VERSION = 9
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution". Each word stands for its inflections (prefix match).
@@ -203,6 +203,8 @@ _SYNONYMS = (
     ("tool", "weapon", "instrument"),
     ("smear", "slander", "vilify", "defame"),
     ("hodgepodge", "jumble", "mishmash"),
+    ("distort", "twist", "misrepresent"),
+    ("interfere", "meddle"),
     ("company", "firm"),
     # Rewording that wire copy and rewrites use for the same act or the same people.
     ("suspend", "halt", "freeze", "stop", "pause"),

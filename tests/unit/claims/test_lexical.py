@@ -131,6 +131,7 @@ def test_nothing_after_a_verb_negates_the_verb() -> None:
         ("Police locked up the activists.", "Police detained the activists."),
         ("The group hit out at the ban.", "The group condemned the ban."),
         ("Scholars signed the letter.", "Researchers signed the letter."),
+        ("It twisted the law and meddled.", "It distorted the law and interfered."),
     ],
 )
 def test_words_news_rewording_swaps_are_one_word(one: str, other: str) -> None:
