@@ -3,6 +3,7 @@
     python benchmarks/claims_scale.py --sizes 10000,100000,1000000 [--json FILE]
     python benchmarks/claims_scale.py --smoke        # CI: 2,000 known claims, seconds
     python benchmarks/claims_scale.py --sizes 10000 --shared-size 1000000   # a worker's memory
+    python benchmarks/claims_scale.py --sizes 10000 --recall-sizes 100000,1000000  # its misses
 
 Every claim judged new becomes a known claim of its profile, and each worker process holds
 its profiles' known claims in memory (worker/claims/novelty.py): a monitor that stores a
@@ -43,7 +44,7 @@ from benchmarks.dedupe_scale import corpus_sentences, rss_mb
 from worker.claims.extract import claims_of
 from worker.claims.figures import Figures, figures_of, spelled_out
 from worker.claims.lexical import Features, features_of
-from worker.claims.novelty import ClaimJudge, _ProfileIndex
+from worker.claims.novelty import CANDIDATES, KNOWN_AT, ClaimJudge, _ProfileIndex
 from worker.evaluate.profiles import load_set
 from worker.records import Claim
 from worker.store import migrate
@@ -144,6 +145,39 @@ def measure(sizes: list[int], workdir: Path, n_patterns: int = PATTERNS) -> list
         row["stage_ms_per_article_mean"] = round(statistics.fmean(best_stage), 3)
         row["process_peak_mb"] = round(rss_mb(), 1)  # every size's index held
         print(json.dumps(row), flush=True)
+    return rows
+
+
+def candidate_recall(sizes: list[int], n_patterns: int = PATTERNS) -> list[dict[str, Any]]:
+    """What the search's shortcut past COMMON_DF costs in matches: for each size, the probe
+    claims whose best known claim by exact weighted containment (every known claim sharing
+    a word scored on every word) holds KNOWN_AT of their words, and how many of them the
+    default search (the rarer words select, only the RESCORED best are scored on all words)
+    ranks under KNOWN_AT; and the CPU of each search. The ranking alone, not the judge's
+    further tests."""
+    real = patterns(n_patterns)
+    counts = Counter(t for f in real for t in f.tokens)
+    vocabulary, weights = list(counts), list(counts.values())
+    probes = [features_of(claim.text) for claim in probe_claims()]
+    rows = []
+    for size in sizes:
+        index = _filled_judge(size, real, vocabulary, weights)._indexes[PROFILE].lexical
+        for f in probes:  # warm the word and weight memos, which the first search would pay
+            index.ranked(f, CANDIDATES)
+        searches = {}
+        for name, exact in (("default", False), ("exact", True)):
+            gc.collect()
+            cpu = time.process_time()
+            searches[name] = [index.ranked(f, CANDIDATES, exact=exact) for f in probes]
+            searches[name + "_ms"] = (time.process_time() - cpu) * 1000 / len(probes)
+        best = [[r[0][1] if r else 0.0 for r in searches[n]] for n in ("exact", "default")]
+        held = [i for i, score in enumerate(best[0]) if score >= KNOWN_AT]
+        row = {"known_claims": size, "probes": len(probes), "exact_best_held": len(held),
+               "lost_by_default": sum(best[1][i] < KNOWN_AT for i in held),
+               "exact_ms_per_claim": round(searches["exact_ms"], 3),
+               "default_ms_per_claim": round(searches["default_ms"], 3)}  # fmt: skip
+        print(json.dumps(row), flush=True)
+        rows.append(row)
     return rows
 
 
@@ -298,6 +332,8 @@ def main() -> int:
     parser.add_argument("--sync-sizes", default="", help="also time a restart's first load")
     shared_help = "also a worker's main and pool processes' memory at this size"
     parser.add_argument("--shared-size", type=int, default=0, help=shared_help)
+    recall_help = "also how many best matches the rescoring shortcut misses at these sizes"
+    parser.add_argument("--recall-sizes", default="", help=recall_help)
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     args = parser.parse_args()
     sizes = [2000] if args.smoke else [int(s) for s in args.sizes.split(",")]
@@ -306,6 +342,9 @@ def main() -> int:
         if args.sync_sizes:
             sync = [int(n) for n in args.sync_sizes.split(",")]
             results += measure_sync(sync, Path(tmp))
+        recall = [2000] if args.smoke else [int(n) for n in args.recall_sizes.split(",") if n]
+        if recall:
+            results += candidate_recall(recall, 2000 if args.smoke else PATTERNS)
         shared_size = args.shared_size or (2000 if args.smoke else 0)
         if shared_size:
             results += measure_shared(shared_size, Path(tmp))
