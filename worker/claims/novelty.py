@@ -75,9 +75,9 @@ REWRITE_KNOWN_AT = 0.3
 # REWRITE_NEAR_AT or more) among one earlier article's. On sets A to I that held for 8 of
 # their 9 rewrites of an earlier article (0.64 to 0.91; the ninth rewrites two at once) and
 # for no other article (at most 0.53, a wire agency's follow-up to its own story); added
-# on 2026-12-04 for set I's rewrite. In embedding
-# mode a rewrite's line is also judged against that article's at REWRITE_COSINE_AT, lower
-# than EMBEDDING_KNOWN_AT because the text is already known to restate that article.
+# on 2026-12-04 for set I's rewrite. In embedding mode a rewrite's line is also judged
+# against that article's at REWRITE_COSINE_AT, lower than EMBEDDING_KNOWN_AT because the
+# text is already known to restate that article.
 REWRITE_NEAREST_SHARE = 0.6
 REWRITE_NEAR_AT = 0.2
 REWRITE_COSINE_AT = 0.55
