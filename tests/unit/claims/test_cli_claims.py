@@ -91,3 +91,4 @@ def test_eval_claims_prints_precision_and_recall_per_mode(tmp_path: Path) -> Non
     assert precision >= 0.75  # set A measured 0.93 / 0.97; a floor that catches a broken judge
     assert recall >= 0.85
     assert "embedding" in out
+    assert "the held-out sets together (lexical mode)" in out  # the estimate the README quotes

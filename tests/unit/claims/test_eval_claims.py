@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from worker.evaluate.claims import HELD_OUT, SETS, _overlaps
+from worker.evaluate.claims import HELD_OUT, SETS, _overlaps, pooled
+from worker.evaluate.report import EvalReport, Score
 
 
 def test_a_claim_cut_from_a_line_covers_it() -> None:
@@ -26,3 +27,12 @@ def test_a_heading_is_not_inside_a_claim_that_names_it() -> None:
 def test_every_held_out_set_is_scored() -> None:
     assert {set_dir for _, set_dir in SETS} >= HELD_OUT
     assert all(any(path.glob("*.txt")) for path in HELD_OUT)
+
+
+def test_the_held_out_sets_are_pooled_by_their_counts() -> None:
+    one = EvalReport("J", 10, (Score("new (lexical)", 5, 2, 1, 2), Score("  01", 1, 0, 0, 0)))
+    two = EvalReport("K", 20, (Score("new (lexical)", 7, 3, 0, 10),))
+    together = pooled([one, two], "J and K")
+    assert together.items == 30
+    assert together.scores == (Score("new (lexical)", 12, 5, 1, 12),)
+    assert round(together.scores[0].precision, 3) == round(12 / 17, 3)
