@@ -77,6 +77,12 @@ def patterns(limit: int) -> list[Features]:
     return found
 
 
+def vocabulary_of(real: list[Features]) -> tuple[list[str], list[int]]:
+    """The words of the real claims and how many claims hold each: what synthetic() draws."""
+    counts = Counter(t for f in real for t in f.tokens)
+    return list(counts), list(counts.values())
+
+
 def synthetic(rng: random.Random, real: list[Features], vocabulary: list[str],
               weights: list[int], n: int, start: int) -> list[Features]:  # fmt: skip
     """`n` claims recombined from `real` (see the module docstring)."""
@@ -108,8 +114,7 @@ def measure(sizes: list[int], workdir: Path, n_patterns: int = PATTERNS) -> list
     the probes judged against each in turn, PASSES times over (a VM that slows down for a
     while then slows every size alike, not the last one measured)."""
     real = patterns(n_patterns)
-    counts = Counter(t for f in real for t in f.tokens)
-    vocabulary, weights = list(counts), list(counts.values())
+    vocabulary, weights = vocabulary_of(real)
     probes = probe_claims()
     url = f"sqlite:///{workdir / 'claims.db'}"
     migrate.upgrade(url)
@@ -156,8 +161,7 @@ def candidate_recall(sizes: list[int], n_patterns: int = PATTERNS) -> list[dict[
     ranks under KNOWN_AT; and the CPU of each search. The ranking alone, not the judge's
     further tests."""
     real = patterns(n_patterns)
-    counts = Counter(t for f in real for t in f.tokens)
-    vocabulary, weights = list(counts), list(counts.values())
+    vocabulary, weights = vocabulary_of(real)
     probes = [features_of(claim.text) for claim in probe_claims()]
     rows = []
     for size in sizes:
@@ -216,8 +220,7 @@ def fill_database(db: Database, size: int, filled: int = 0, seed: int = 11,
     """Known claims `filled` to `size` of `profile`, as synthetic() makes them, into `db`."""
     rng = random.Random(seed + filled)
     real = patterns(5000)
-    counts = Counter(t for f in real for t in f.tokens)
-    vocabulary, weights = list(counts), list(counts.values())
+    vocabulary, weights = vocabulary_of(real)
     table = KnownClaim.__table__
     now = datetime.now(UTC)
     while filled < size:

@@ -45,16 +45,6 @@ _MONTH = (
 )
 _DAY_BEFORE_MONTH = re.compile(r"\s*(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"\b", re.IGNORECASE)
 _MONTH_BEFORE_DAY = re.compile(_MONTH + r"\s+$", re.IGNORECASE)
-_NUMBER_WORD = (
-    r"one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
-    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
-    r"eighty|ninety|hundred|thousand"
-)
-# "fifty-page": a number word hyphened to a noun (not "forty-eight", one number).
-_NUMBER_WORD_COMPOUND = re.compile(
-    r"\b(" + _NUMBER_WORD + r")-(?!(?:one|two|three|four|five|six|seven|eight|nine)\b)(?=[a-z])",
-    re.IGNORECASE,
-)
 # fmt: off
 _SMALL = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
           "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
@@ -62,6 +52,15 @@ _SMALL = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine"
 # fmt: on
 _SMALL_VALUE = {word: n for n, word in enumerate(_SMALL, start=1)}
 _SMALL_NUMBER = r"(\d+|" + "|".join(_SMALL) + r")"
+_NUMBER_WORD = "|".join(
+    (*_SMALL, "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred",
+     "thousand")
+)  # fmt: skip
+# "fifty-page": a number word hyphened to a noun (not "forty-eight", one number).
+_NUMBER_WORD_COMPOUND = re.compile(
+    r"\b(" + _NUMBER_WORD + r")-(?!(?:one|two|three|four|five|six|seven|eight|nine)\b)(?=[a-z])",
+    re.IGNORECASE,
+)
 
 
 def _value(word: str) -> int:
