@@ -120,7 +120,9 @@ def claims_of(text: str, outlet: str | None = None) -> list[Claim]:
 def is_claim(text: str) -> bool:
     """True for a sentence that asserts something (not a heading, caption or question)."""
     words = text.split()
-    if len(words) < MIN_WORDS or _FURNITURE.search(text) or _CAPTION.search(text):
+    # A caption's words inside a quote are what someone said ("used to polish the image
+    # of a place"), not a picture credit.
+    if len(words) < MIN_WORDS or _FURNITURE.search(text) or _CAPTION.search(_outside_quotes(text)):
         return False
     if _title_case(text):
         return False

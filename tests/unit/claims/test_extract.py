@@ -46,6 +46,13 @@ def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
     assert not is_claim(line)
 
 
+def test_a_word_of_captions_inside_a_quote_does_not_make_a_caption() -> None:
+    assert is_claim(
+        'The letter urged the museum not to "let ancient objects be used to polish the image'
+        ' of a place where a people is being erased."'
+    )
+
+
 def test_a_caption_line_ending_on_a_photo_tag_is_not_a_claim() -> None:
     text = (
         "A security fence outside a facility in the region. (File photo)\n"
