@@ -14,8 +14,10 @@ tests/eval/claims/set-f (set F, written blind after that, scored, its mistakes r
 mistakes read on 2026-12-03 once set H stood in for it) and tests/eval/claims/set-h (set H,
 written blind on 2026-12-03, scored, its mistakes read once set I stood in for it) and
 tests/eval/claims/set-i (set I, written blind on 2026-12-03, scored, its mistakes read on
-2026-12-04 once set J stood in for it) and tests/eval/claims/set-j, set-k and set-l (sets J,
-K and L, written blind on 2026-12-04, never tuned on).
+2026-12-04 once set J stood in for it) and tests/eval/claims/set-j (set J, written blind on
+2026-12-04, scored, its mistakes read once K and L stood in for it) and
+tests/eval/claims/set-k and set-l (sets K and L, written blind later on 2026-12-04, never
+tuned on).
 The articles are judged in file order with the real code: a fresh database, the seeds
 loaded as known (`load_seed_claims`), then each article's text through
 `ClaimJudge.judge_and_record`, so what one article says is known to the next. A labelled
@@ -47,9 +49,9 @@ SET_DIR = EVAL_DIR / "articles"
 # were read once set F, written blind in the next session, could take its place; set F's
 # were read once set G, written blind on 2026-12-03, could take its, and G's once set H,
 # written blind in the session after, could take G's, H's once set I could take its, and I's
-# once set J, written blind on 2026-12-04, could take I's. Sets J, K and L (K and L written
-# blind later that day, after the day's changes) are the honest estimate: never tune on
-# them. J's mistakes may be read once K and L stand in for it (then drop it from HELD_OUT).
+# once set J, written blind on 2026-12-04, could take I's, and J's once sets K and L,
+# written blind later that day after the day's changes, could stand in for it. K and L are
+# the honest estimate: never tune on them.
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -60,13 +62,13 @@ SETS = (
     ("set G, scored, then read", EVAL_DIR / "set-g"),
     ("set H, scored, then read", EVAL_DIR / "set-h"),
     ("set I, scored, then read", EVAL_DIR / "set-i"),
-    ("set J, never tuned on", EVAL_DIR / "set-j"),
+    ("set J, scored, then read", EVAL_DIR / "set-j"),
     ("set K, never tuned on", EVAL_DIR / "set-k"),
     ("set L, never tuned on", EVAL_DIR / "set-l"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
-HELD_OUT = frozenset({EVAL_DIR / "set-j", EVAL_DIR / "set-k", EVAL_DIR / "set-l"})
+HELD_OUT = frozenset({EVAL_DIR / "set-k", EVAL_DIR / "set-l"})
 PROFILE = "xinjiang"  # every article of the set is on it; novelty is judged per profile
 MODES = ("lexical", "embedding")
 COUNTS = ("tp", "fp", "fn", "tn")
