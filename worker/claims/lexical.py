@@ -47,18 +47,22 @@ _NEGATED = re.compile(
 _NEGATED_SKIP = frozenset({"one", "single", "any", "more", "longer"})
 NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
-# figures as words, hedged figures): known claims stored with an older signature are re-read
-# from their text.
-SIGNATURE_VERSION = 9
+# figures as words, hedged figures, the stance words): known claims stored with an older
+# signature are re-read from their text.
+SIGNATURE_VERSION = 10
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
-# "the council rejected the resolution". Each word stands for its inflections (prefix match).
+# "the council rejected the resolution"; nor a step further for the step before it ("the
+# firm terminated the licences" after "suspended" them, "cancelled" after "postponed").
+# Each word stands for its inflections (prefix match).
 _OPPOSITES = (
     ("adopt", "reject"), ("approv", "reject"), ("pass", "reject"), ("pass", "fail"),
     ("support", "oppos"), ("welcom", "condemn"), ("welcom", "denounc"), ("favour", "against"),
     ("favor", "against"), ("increas", "decreas"), ("rise", "fall"), ("rose", "fell"),
     ("releas", "detain"), ("allow", "ban"), ("accept", "reject"), ("confirm", "deny"),
     ("confirm", "denied"), ("won", "lost"), ("open", "clos"), ("lift", "impos"),
+    ("suspend", "terminat"), ("suspend", "cancel"), ("suspend", "revok"), ("postpon", "cancel"),
+    ("suspend", "scrap"), ("postpon", "scrap"), ("freez", "terminat"),
 )  # fmt: skip
 _STANCE = re.compile(r"\b(" + "|".join(sorted({s for pair in _OPPOSITES for s in pair})) + ")")
 _DIGITS = re.compile(r"^\d")

@@ -124,6 +124,21 @@ def test_nothing_after_a_verb_negates_the_verb() -> None:
 
 
 @pytest.mark.parametrize(
+    ("later", "earlier"),
+    [
+        ("The firm terminated the licences.", "The firm suspended the licences."),
+        ("The museum cancelled the exhibition.", "The museum postponed the exhibition."),
+        ("The bank scrapped the loan.", "The bank suspended the loan."),
+    ],
+)
+def test_a_step_further_in_status_is_another_claim(later: str, earlier: str) -> None:
+    assert not compatible(features_of(later), features_of(earlier))
+    # A text that tells both steps holds the later one.
+    both = features_of("The firm suspended the licences in May and terminated them in June.")
+    assert compatible(features_of("The firm terminated the licences."), both)
+
+
+@pytest.mark.parametrize(
     ("one", "other"),
     [
         ("The lender halted payments.", "The lender suspended payments."),
