@@ -177,7 +177,7 @@ def _judge_claims(
     with stage("claims"):
         verdicts = svc.claims.judge_and_record(
             session, text, profiles, article_id=article_id, outlet=found.article.outlet,
-            seen_at=found.now, prejudged=found.prejudged,
+            seen_at=found.now, prejudged=found.prejudged, published=found.article.published,
         )  # fmt: skip
     for verdict in verdicts:
         counter = metrics.CLAIMS.labels(verdict.profile, "new" if verdict.is_new else "known")

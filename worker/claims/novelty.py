@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, cast
 
@@ -49,7 +49,7 @@ from worker.claims.lexical import (
     quote_held,
 )
 from worker.records import Claim, ClaimVerdict
-from worker.store.models import ArticleClaim, KnownClaim
+from worker.store.models import Article, ArticleClaim, KnownClaim
 
 # Share of a claim's weighted content words that a known claim must hold for the two to say
 # the same thing; set on the labelled set in tests/eval/claims (see docs/claims.md).
@@ -81,6 +81,13 @@ REWRITE_KNOWN_AT = 0.3
 REWRITE_NEAREST_SHARE = 0.6
 REWRITE_NEAR_AT = 0.2
 REWRITE_COSINE_AT = 0.55
+# A content farm spins a story while it is fresh: every rewrite of sets A to J came one to
+# seven days after the article it restates. A follow-up months later restates the first
+# story as background, and its lines are closest to that story's too (set J's wire story on
+# the contract's end, five months after the first: 68% of its lines, so read as a rewrite,
+# which made its new termination known). An article published more than this before the
+# text is not taken for the one it rewrites.
+REWRITE_WITHIN = timedelta(days=14)
 CANDIDATES = 25  # lexical candidates examined per claim, best containment first
 # Known claims are loaded by id; transactions commit out of id order, so each sync looks this
 # far back for ids it has not seen yet (a few hundred: workers x claims per article).
@@ -105,9 +112,19 @@ _TEXTS = select(_KNOWN.c.id, _KNOWN.c.text).where(_KNOWN.c.id.in_(bindparam("ids
 _SPEAKERS = select(_KNOWN.c.id, _KNOWN.c.speakers).where(
     _KNOWN.c.id.in_(bindparam("ids", expanding=True))
 )
-_SOURCES = select(
-    _KNOWN.c.id, _KNOWN.c.first_article_id, _KNOWN.c.first_outlet, _KNOWN.c.first_seen_at
-).where(_KNOWN.c.id.in_(bindparam("ids", expanding=True)), _KNOWN.c.origin != "seed")
+_ARTICLES = cast(Table, Article.__table__)
+_SOURCES = (
+    select(
+        _KNOWN.c.id,
+        _KNOWN.c.first_article_id,
+        _KNOWN.c.first_outlet,
+        _KNOWN.c.first_seen_at,
+        # When the source came out: its publication date where known, else when first seen.
+        func.coalesce(_ARTICLES.c.published_at, _KNOWN.c.first_seen_at).label("dated"),
+    )
+    .select_from(_KNOWN.outerjoin(_ARTICLES, _ARTICLES.c.id == _KNOWN.c.first_article_id))
+    .where(_KNOWN.c.id.in_(bindparam("ids", expanding=True)), _KNOWN.c.origin != "seed")
+)
 _INSERT_KNOWN = insert(_KNOWN).returning(_KNOWN.c.id, sort_by_parameter_order=True)
 _BY_CLAIM = _KNOWN.c.id == bindparam("claim_id")
 # Incremented in SQL, not in Python: concurrent workers never lose a repeat.
@@ -218,8 +235,12 @@ class ClaimJudge:
         seen_at: datetime,
         origin: str = "article",
         prejudged: Prejudged | None = None,
+        published: datetime | None = None,
     ) -> list[ClaimVerdict]:
         """Judge the claims of `text` for each profile; store them and what is new.
+
+        `published` (else `seen_at`) dates the text against the articles it may rewrite
+        (REWRITE_WITHIN).
 
         With `prejudged` (this text's first pass) only the known claims that arrived since
         are judged against; the verdicts are those a judgement from scratch would give,
@@ -227,18 +248,19 @@ class ClaimJudge:
         arrived in between (the union test sees those of one pass at a time)."""
         base = _next_sentence_index(session, article_id)
         seen = _Seen(article_id, outlet, seen_at, origin)
+        dated = published or seen_at
         verdicts: list[ClaimVerdict] = []
         if prejudged is not None and prejudged.covers(text, outlet, profiles):
             for profile in profiles:
                 pending = self._second_pass(session, profile, prejudged.by_profile[profile])
-                pending = self._as_rewrite(session, profile, pending)
+                pending = self._as_rewrite(session, profile, pending, dated)
                 verdicts.extend(_settle(session, profile, _shift(pending, base), seen))
             return verdicts
         judged = self._prepare([_shifted(c, base) for c in claims_of(text, outlet)])
         for profile in profiles:
             pending = self._pending(self._synced(session, profile), judged, seen)
             if origin != "seed":  # the seeds are all known, whatever they restate
-                pending = self._as_rewrite(session, profile, pending)
+                pending = self._as_rewrite(session, profile, pending, dated)
             verdicts.extend(_settle(session, profile, pending, seen))
         return verdicts
 
@@ -265,7 +287,7 @@ class ClaimJudge:
         verdicts: list[ClaimVerdict] = []
         for profile in profiles:
             pending = self._pending(self._synced(session, profile), judged, None)
-            pending = self._as_rewrite(session, profile, pending)
+            pending = self._as_rewrite(session, profile, pending, None)
             verdicts.extend(_settle(session, profile, pending, None))
         return verdicts
 
@@ -315,7 +337,9 @@ class ClaimJudge:
             pending.append((item, nearest))
         return pending
 
-    def _as_rewrite(self, session: Session, profile: str, pending: _Pending) -> _Pending:
+    def _as_rewrite(
+        self, session: Session, profile: str, pending: _Pending, dated: datetime | None
+    ) -> _Pending:
         """The verdicts, with those of a rewrite of one earlier article judged against it.
 
         A content farm's spin of a wire story, or a blog's paraphrase of it, restates every
@@ -326,8 +350,10 @@ class ClaimJudge:
         earlier article (not the seeds), each claim still judged new is judged again against
         that article's claims alone, at REWRITE_KNOWN_AT, with the same tests of figures,
         polarity, outcome and quotes: a rewrite that adds a figure or turns a vote around
-        still brings a new claim."""
-        source_of, source = self._rewritten(session, pending)
+        still brings a new claim. Only an article dated within REWRITE_WITHIN before the
+        text (`dated`; None for any) is taken for its source."""
+        since = dated - REWRITE_WITHIN if dated is not None else None
+        source_of, source = self._rewritten(session, pending, since)
         if source is None:
             return pending
         index = self._indexes[profile]
@@ -340,7 +366,7 @@ class ClaimJudge:
         # under EMBEDDING_KNOWN_AT for half of them.
         cosines = {i: index.cosine(item.vector) for i, item in still_new if item.vector is not None}
         ids = [c for ranked in (*candidates.values(), *cosines.values()) for c, _ in ranked]
-        source_of.update(_sources(session, ids))
+        source_of.update(_sources(session, ids, since))
 
         def in_source(ranked: Sequence[tuple[int, float]]) -> list[tuple[int, float]]:
             return [(c, score) for c, score in ranked if source_of.get(c) == source]
@@ -359,7 +385,7 @@ class ClaimJudge:
         return again
 
     def _rewritten(
-        self, session: Session, pending: _Pending
+        self, session: Session, pending: _Pending, since: datetime | None
     ) -> tuple[dict[int, object], object | None]:
         """The earlier article `pending` rewrites, if any, and the sources of its claims'
         nearest known claims.
@@ -381,7 +407,7 @@ class ClaimJudge:
         near_enough = max(REWRITE_MIN, REWRITE_NEAREST_SHARE * len(pending))
         if len(known) < known_enough and len(near) < near_enough:
             return {}, None  # neither sign can show, whatever the sources: spare the query
-        source_of = _sources(session, [*known, *near])
+        source_of = _sources(session, [*known, *near], since)
         for ids, enough in ((known, known_enough), (near, near_enough)):
             counted = Counter(source_of[i] for i in ids if i in source_of).most_common(1)
             if counted and counted[0][1] >= enough:
@@ -507,17 +533,26 @@ def _restated(
     return None
 
 
-def _sources(session: Session, claim_ids: Sequence[int]) -> dict[int, object]:
+def _sources(
+    session: Session, claim_ids: Sequence[int], since: datetime | None
+) -> dict[int, object]:
     """The article each of these known claims was first seen in, as a value that tells
     articles apart (its id, or its outlet and time where no article row was kept); none for
-    the seeds' claims."""
+    the seeds' claims, nor for those of an article dated before `since`."""
     wanted = sorted({i for i in claim_ids if i > 0})
     if not wanted:
         return {}
+    after = _naive_utc(since) if since is not None else None
     return {
         row.id: row.first_article_id or (row.first_outlet, row.first_seen_at)
         for row in session.execute(_SOURCES, {"ids": wanted})
+        if after is None or _naive_utc(row.dated) >= after
     }
+
+
+def _naive_utc(moment: datetime) -> datetime:
+    """`moment` in UTC without its zone: SQLite gives back stored times without one."""
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def _shift(pending: _Pending, base: int) -> _Pending:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -397,3 +397,40 @@ def test_a_heavy_rewrite_is_read_as_one_by_where_its_lines_are_closest(
     assert sum(not new for new in verdicts.values()) == 5
     # ... but not the line with the new venue.
     assert verdicts[NEW_IN_THE_REWRITE[0]]
+
+
+def test_a_restatement_months_later_is_a_follow_up_not_a_rewrite(
+    sqlite_db: Database, judge: ClaimJudge
+) -> None:
+    assert all(recorded(sqlite_db, judge, WIRE_STORY, "Wire", 1).values())
+    later = NOW + novelty.REWRITE_WITHIN + timedelta(days=60)
+    with sqlite_db.session_scope() as session:
+        verdicts = judge.judge_and_record(session, REWRITE, ["xinjiang"], article_id=None,
+                                          outlet="Wire", seen_at=later)  # fmt: skip
+    # The same text as the rewrite above, but the story it restates is months old: its
+    # closely restated lines are known, the loose one is judged on its own words.
+    new = {v.claim.text: v.is_new for v in verdicts}
+    assert new[LOOSELY_RESTATED]
+    assert sum(not is_new for is_new in new.values()) == 3
+
+
+@pytest.mark.parametrize(("days_apart", "read_as_rewrite"), [(1, True), (90, False)])
+def test_a_rewrite_is_dated_by_publication_not_by_when_it_was_fetched(
+    db: Database, judge: ClaimJudge, days_apart: int, read_as_rewrite: bool
+) -> None:
+    # A first poll of a feed's back issues fetches a story and its follow-up together: their
+    # publication dates, not the fetch times, tell whether one can be a rewrite of the other.
+    published = NOW - timedelta(days=120)
+    with db.session_scope() as session:
+        session.add(ArticleRow(id=3, url="http://x/w", canonical_url="http://x/w", title="t",
+                               text=WIRE_STORY, text_hash="h", outlet="Wire", source="page",
+                               published_at=published))  # fmt: skip
+    with db.session_scope() as session:
+        judge.judge_and_record(session, WIRE_STORY, ["xinjiang"], article_id=3, outlet="Wire",
+                               seen_at=NOW, published=published)  # fmt: skip
+        verdicts = judge.judge_and_record(
+            session, REWRITE, ["xinjiang"], article_id=None, outlet="Content farm",
+            seen_at=NOW, published=published + timedelta(days=days_apart),
+        )  # fmt: skip
+    new = {v.claim.text: v.is_new for v in verdicts}
+    assert new[LOOSELY_RESTATED] is not read_as_rewrite
