@@ -49,7 +49,7 @@ NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
 # figures as words, hedged figures, the stance words): known claims stored with an older
 # signature are re-read from their text.
-SIGNATURE_VERSION = 10
+SIGNATURE_VERSION = 11
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution"; nor a step further for the step before it ("the
@@ -185,7 +185,7 @@ _SYNONYMS = (
     ("condemn", "denounce", "criticise", "criticize", "slam", "decry", "blast", "castigate"),
     ("publish", "release", "issue", "unveil"),
     ("close", "shut"),
-    ("reject", "refuse", "defeat", "decline", "dismiss"),
+    ("reject", "refuse", "defeat", "decline", "dismiss", "deny"),  # "denied the accusations"
     ("table", "propose", "submit", "sponsor"),  # not "propos": its skeleton is purpose's
     ("imprison", "jail", "incarcerate"),
     ("nation", "country"),

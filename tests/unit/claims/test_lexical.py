@@ -147,6 +147,7 @@ def test_a_step_further_in_status_is_another_claim(later: str, earlier: str) -> 
         ("The group hit out at the ban.", "The group condemned the ban."),
         ("Scholars signed the letter.", "Researchers signed the letter."),
         ("It twisted the law and meddled.", "It distorted the law and interfered."),
+        ("China denied the accusations.", "China rejected the accusations."),
     ],
 )
 def test_words_news_rewording_swaps_are_one_word(one: str, other: str) -> None:
