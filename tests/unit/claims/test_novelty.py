@@ -178,6 +178,24 @@ def test_an_article_that_repeats_itself_says_each_thing_once(
     assert [v.is_new for v in verdicts] == [True, True, True, False]
 
 
+def test_a_line_that_adds_to_its_own_lede_is_new(sqlite_db: Database, judge: ClaimJudge) -> None:
+    lede = (
+        'The Pemberton Museum of Asian Art said it had postponed "Oasis Kingdoms", a show of '
+        "112 objects lent by three institutions in Xinjiang.\n"
+    )
+    adds = (
+        '"Oasis Kingdoms" was to run until January and was the Pemberton Museum\'s biggest show '
+        "of objects lent by institutions abroad.\n"
+    )
+    assert [v.is_new for v in record(sqlite_db, judge, lede + adds)] == [True, True]
+    # Against another article's line (for another profile), the same words are a repeat.
+    record(sqlite_db, judge, lede, profiles=["hrc-follow-up"])
+    with sqlite_db.session_scope() as session:
+        (verdict,) = judge.judge(session, claims_of(adds), ["hrc-follow-up"])
+    assert not verdict.is_new
+    assert novelty.KNOWN_AT <= verdict.similarity < novelty.OWN_KNOWN_AT
+
+
 def test_each_profile_has_its_own_known_claims(known: Database, judge: ClaimJudge) -> None:
     verdicts = record(known, judge, BASE, profiles=["xinjiang", "hrc-follow-up"])
     by_profile = {
