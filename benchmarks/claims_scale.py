@@ -3,7 +3,7 @@
     python benchmarks/claims_scale.py --sizes 10000,100000,1000000 [--json FILE]
     python benchmarks/claims_scale.py --smoke        # CI: 2,000 known claims, seconds
     python benchmarks/claims_scale.py --sizes 10000 --shared-size 1000000   # a worker's memory
-    python benchmarks/claims_scale.py --sizes 10000 --recall-sizes 100000,1000000  # its misses
+    python benchmarks/claims_scale.py --sizes 10000 --verdict-sizes 0,100000,1000000  # quality
 
 Every claim judged new becomes a known claim of its profile, and each worker process holds
 its profiles' known claims in memory (worker/claims/novelty.py): a monitor that stores a
@@ -22,6 +22,7 @@ PASSES times, its fastest time kept.
 from __future__ import annotations
 
 import argparse
+import copy
 import gc
 import json
 import math
@@ -43,8 +44,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a check
 from benchmarks.dedupe_scale import corpus_sentences, rss_mb
 from worker.claims.extract import claims_of
 from worker.claims.figures import Figures, figures_of, spelled_out
-from worker.claims.lexical import Features, features_of
-from worker.claims.novelty import CANDIDATES, KNOWN_AT, ClaimJudge, _ProfileIndex
+from worker.claims.lexical import COMMON_DF, Features, LexicalIndex, features_of
+from worker.claims.novelty import ClaimJudge, _ProfileIndex
+from worker.config import load_settings
+from worker.evaluate import claims as evaluate_claims
+from worker.evaluate.claims import HELD_OUT, SETS
 from worker.evaluate.profiles import load_set
 from worker.records import Claim
 from worker.store import migrate
@@ -58,6 +62,8 @@ SWAP = 0.33
 # mean moved by 10-30% from run to run (more than the growth from 10k to 1M it measures),
 # while a claim's best time is what the code costs (timeit's rule).
 PASSES = 3
+FILLER_IDS = 10**9  # synthetic known claims beside a database's own: ids it never reaches
+EVERY_WORD_SELECTS = 10**12  # a common_df no word reaches: the exact search
 
 
 def current_rss_mb() -> float:
@@ -153,35 +159,42 @@ def measure(sizes: list[int], workdir: Path, n_patterns: int = PATTERNS) -> list
     return rows
 
 
-def candidate_recall(sizes: list[int], n_patterns: int = PATTERNS) -> list[dict[str, Any]]:
-    """What the search's shortcut past COMMON_DF costs in matches: for each size, the probe
-    claims whose best known claim by exact weighted containment (every known claim sharing
-    a word scored on every word) holds KNOWN_AT of their words, and how many of them the
-    default search (the rarer words select, only the RESCORED best are scored on all words)
-    ranks under KNOWN_AT; and the CPU of each search. The ranking alone, not the judge's
-    further tests."""
+def verdicts_at_scale(sizes: list[int], n_patterns: int = PATTERNS) -> list[dict[str, Any]]:
+    """Whether the judge's verdicts hold as known claims grow: precision and recall of "new"
+    on the labelled claims sets that are tuned on (worker/evaluate/claims.py), each judged
+    as `newswatch eval claims` judges it but with the profile's index already holding `size`
+    synthetic known claims on other subjects (size 0: the eval itself), by the default search
+    and by the exact one (no word common enough to leave the selection: every known claim
+    sharing a word scored on every word). A search that lost true matches would lower
+    precision; words made common by the filler, or chance matches on them, move both.
+    Lexical mode; the pooled counts of all those sets."""
+    settings = load_settings()
     real = patterns(n_patterns)
     vocabulary, weights = vocabulary_of(real)
-    probes = [features_of(claim.text) for claim in probe_claims()]
+    tuned = [(name, d) for name, d in SETS if d not in HELD_OUT]
     rows = []
     for size in sizes:
-        index = _filled_judge(size, real, vocabulary, weights)._indexes[PROFILE].lexical
-        for f in probes:  # warm the word and weight memos, which the first search would pay
-            index.ranked(f, CANDIDATES)
-        searches = {}
-        for name, exact in (("default", False), ("exact", True)):
-            gc.collect()
+        for search, common_df in (("default", COMMON_DF), ("exact", EVERY_WORD_SELECTS)):
+            filler = _filled_judge(size, real, vocabulary, weights, FILLER_IDS, common_df)
+            index = filler._indexes[PROFILE]
+            index.last_id = 0  # the database's own claims are read as the eval adds them
+            counts = Counter[str]()
             cpu = time.process_time()
-            searches[name] = [index.ranked(f, CANDIDATES, exact=exact) for f in probes]
-            searches[name + "_ms"] = (time.process_time() - cpu) * 1000 / len(probes)
-        best = [[r[0][1] if r else 0.0 for r in searches[n]] for n in ("exact", "default")]
-        held = [i for i, score in enumerate(best[0]) if score >= KNOWN_AT]
-        row = {"known_claims": size, "probes": len(probes), "exact_best_held": len(held),
-               "lost_by_default": sum(best[1][i] < KNOWN_AT for i in held),
-               "exact_ms_per_claim": round(searches["exact_ms"], 3),
-               "default_ms_per_claim": round(searches["default_ms"], 3)}  # fmt: skip
-        print(json.dumps(row), flush=True)
-        rows.append(row)
+            for name, set_dir in tuned:
+                judge = ClaimJudge("lexical")
+                judge._indexes[PROFILE] = copy.deepcopy(index)
+                score = evaluate_claims.run(settings, "lexical", set_dir=set_dir, name=name,
+                                            judge=judge).scores[0]  # fmt: skip
+                counts.update({"tp": score.tp, "fp": score.fp, "fn": score.fn})
+            tp, fp, fn = counts["tp"], counts["fp"], counts["fn"]
+            row = {"filler_known_claims": size, "search": search, "sets": len(tuned),
+                   "tp": tp, "fp": fp, "fn": fn, "precision": round(tp / max(tp + fp, 1), 3),
+                   "recall": round(tp / max(tp + fn, 1), 3),
+                   "cpu_s": round(time.process_time() - cpu, 1)}  # fmt: skip
+            print(json.dumps(row), flush=True)
+            rows.append(row)
+            del filler, index
+            gc.collect()
     return rows
 
 
@@ -197,20 +210,21 @@ def _stage_ms(judge: ClaimJudge, session: Any, text: str) -> float:
     return (time.process_time() - cpu) * 1000
 
 
-def _filled_judge(size: int, real: list[Features], vocabulary: list[str],
-                  weights: list[int]) -> ClaimJudge:  # fmt: skip
+def _filled_judge(size: int, real: list[Features], vocabulary: list[str], weights: list[int],
+                  first_id: int = 1, common_df: int = COMMON_DF) -> ClaimJudge:  # fmt: skip
     """A lexical judge whose profile holds `size` synthetic known claims (the same claims
-    for every size: a smaller index holds the first ones of a larger)."""
+    for every size: a smaller index holds the first ones of a larger), numbered from
+    `first_id`, searched with `common_df`."""
     rng = random.Random(7)
     judge = ClaimJudge("lexical")
-    index = judge._indexes.setdefault(PROFILE, _ProfileIndex())
+    index = judge._indexes.setdefault(PROFILE, _ProfileIndex(LexicalIndex(common_df)))
     index.last_id = 10**9  # filled here, not from the database: nothing to sync
     filled = 0
     while filled < size:
         chunk = min(5_000, size - filled)  # small: its garbage is not the index
         for offset, features in enumerate(synthetic(rng, real, vocabulary, weights,
                                                     chunk, filled)):  # fmt: skip
-            index.add(filled + offset + 1, features, None)
+            index.add(first_id + filled + offset, features, None)
         filled += chunk
     return judge
 
@@ -335,8 +349,8 @@ def main() -> int:
     parser.add_argument("--sync-sizes", default="", help="also time a restart's first load")
     shared_help = "also a worker's main and pool processes' memory at this size"
     parser.add_argument("--shared-size", type=int, default=0, help=shared_help)
-    recall_help = "also how many best matches the rescoring shortcut misses at these sizes"
-    parser.add_argument("--recall-sizes", default="", help=recall_help)
+    verdict_help = "also the eval's precision and recall with this many more known claims"
+    parser.add_argument("--verdict-sizes", default="", help=verdict_help)
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     args = parser.parse_args()
     sizes = [2000] if args.smoke else [int(s) for s in args.sizes.split(",")]
@@ -345,9 +359,11 @@ def main() -> int:
         if args.sync_sizes:
             sync = [int(n) for n in args.sync_sizes.split(",")]
             results += measure_sync(sync, Path(tmp))
-        recall = [2000] if args.smoke else [int(n) for n in args.recall_sizes.split(",") if n]
-        if recall:
-            results += candidate_recall(recall, 2000 if args.smoke else PATTERNS)
+        verdict_sizes = [int(n) for n in args.verdict_sizes.split(",") if n]
+        if args.smoke:
+            verdict_sizes = [2000]
+        if verdict_sizes:
+            results += verdicts_at_scale(verdict_sizes, 2000 if args.smoke else PATTERNS)
         shared_size = args.shared_size or (2000 if args.smoke else 0)
         if shared_size:
             results += measure_shared(shared_size, Path(tmp))

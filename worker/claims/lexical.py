@@ -317,10 +317,10 @@ class LexicalIndex:
     select up to RESCORED of them, which are then scored on all words. A known claim that
     shares only very common words with a claim holds too little of it to say the same thing;
     but one that shares few of its rarer words and many of its common ones can, and then may
-    not be among the RESCORED, or not selected at all. Measured on synthetic known claims
-    (claims_scale.py --recall-sizes, 2026-12-04, docs/performance.md): of the probe claims
-    whose best exact match holds KNOWN_AT, this search ranks it under KNOWN_AT for about a
-    tenth at 100k and a third at 1M; the exact search costs four to five times as much.
+    not be among the RESCORED, or not selected at all. What that does to verdicts is
+    measured by claims_scale.py --verdict-sizes (docs/performance.md): the labelled sets
+    judged with a million more known claims in the index, by this search and by the exact
+    one (a common_df no word reaches: every claim sharing a word scored on every word).
 
     Claims are added to Python structures and packed into arrays in bulk once they are many
     (PACK_AT): the first rows are packed, the rest are not, and a word's rows are the packed
@@ -448,15 +448,12 @@ class LexicalIndex:
         features: Features,
         limit: int,
         weigh: Callable[[str], float] | None = None,
-        exact: bool = False,
     ) -> list[tuple[int, float]]:
         """Known claims by weighted containment of `features`' words in theirs, best first.
 
         `weigh` gives word weights from another index (a small overlay of claims just added
         is weighed by the rarity of words in the whole profile). Past COMMON_DF the search
-        takes a shortcut (see the class) that misses some best matches at scale; `exact`
-        scores every known claim that shares a word, as the plain loop would, at several
-        times the cost (benchmarks/claims_scale.py --recall-sizes measures both)."""
+        takes a shortcut (see the class)."""
         if not len(self):
             return []
         weigh = weigh or self.weight
@@ -466,7 +463,7 @@ class LexicalIndex:
         held = [t for t in weights if df[t]]
         if not total or not held:
             return []
-        selecting = held if exact else [t for t in held if df[t] <= self._common_df]
+        selecting = [t for t in held if df[t] <= self._common_df]
         if len(selecting) == len(held) and sum(df[t] for t in held) <= PYTHON_SCORED:
             return self._best_in_python(held, weights, total, limit)
         if len(selecting) == len(held):

@@ -32,11 +32,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from worker.claims.extract import MIN_WORDS
 from worker.config import Settings
 from worker.evaluate.report import EvalReport, Score
 from worker.records import ClaimVerdict
+
+if TYPE_CHECKING:  # judge_in_order imports it when it judges
+    from worker.claims.novelty import ClaimJudge
 
 EVAL_DIR = Path(__file__).resolve().parents[2] / "tests" / "eval" / "claims"
 SET_DIR = EVAL_DIR / "articles"
@@ -149,11 +153,17 @@ def _unlisted(report: EvalReport) -> EvalReport:
 
 
 def run(
-    settings: Settings, mode: str, *, set_dir: Path = SET_DIR, name: str = "set A, tuned on"
+    settings: Settings,
+    mode: str,
+    *,
+    set_dir: Path = SET_DIR,
+    name: str = "set A, tuned on",
+    judge: ClaimJudge | None = None,
 ) -> EvalReport:
-    """Score "new" decisions of `mode` on a labelled set."""
+    """Score "new" decisions of `mode` on a labelled set (with `judge`, one whose indexes
+    already hold known claims of their own: benchmarks/claims_scale.py --verdict-sizes)."""
     articles = load_set(set_dir)
-    verdicts = judge_in_order(Path(settings.seeds_dir), articles, mode)
+    verdicts = judge_in_order(Path(settings.seeds_dir), articles, mode, judge)
     overall = Score(f"new ({mode})")
     per_article: list[Score] = []
     errors: list[str] = []
@@ -173,7 +183,10 @@ def run(
 
 
 def judge_in_order(
-    seeds_dir: Path, articles: Sequence[LabelledArticle], mode: str
+    seeds_dir: Path,
+    articles: Sequence[LabelledArticle],
+    mode: str,
+    judge: ClaimJudge | None = None,
 ) -> list[list[ClaimVerdict]]:
     """Each article's verdicts, judged in order on a fresh database seeded from `seeds_dir`."""
     from worker.claims.novelty import ClaimJudge, load_seed_claims
@@ -184,7 +197,7 @@ def judge_in_order(
         url = f"sqlite:///{tmp}/eval.db"
         migrate.upgrade(url)
         db = Database.from_url(url)
-        judge = ClaimJudge(mode)
+        judge = judge or ClaimJudge(mode)
         try:
             with db.session_scope() as session:
                 load_seed_claims(session, seeds_dir, [PROFILE], judge=judge)
