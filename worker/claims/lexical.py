@@ -472,7 +472,9 @@ class LexicalIndex:
         if not selecting:  # nothing but common words: the two rarest select
             selecting = sorted(held, key=lambda t: df[t])[:2]
         found, partial = self._summed(selecting, weights)
-        top = _top_stable(partial, RESCORED)
+        # Ties go to the latest claims: a text restates this week's news more often than an
+        # old story's, and with few words selecting, thousands of candidates tie.
+        top = len(partial) - 1 - _top_stable(partial[::-1], RESCORED)
         found, partial = found[top], partial[top]
         rest = self._held_weights(found, [t for t in held if t not in selecting], weights)
         return self._best(found, partial + rest, total, limit)

@@ -333,6 +333,22 @@ def test_claims_packed_in_bulk_keep_their_figures() -> None:
     assert (index.features(1).tokens, index.features(1).atoms) == (stated.tokens, stated.atoms)
 
 
+def test_past_the_common_cap_ties_among_candidates_go_to_the_latest_claims() -> None:
+    # Every word of the new claim is common: its two rarest ("report", "camps") select, and
+    # more than RESCORED old claims hold both, tying on them. The claim that says the same,
+    # with the commoner "china" and "said" too, came last.
+    index = LexicalIndex(common_df=50)
+    for claim_id in range(1, 2 * lexical.RESCORED):
+        index.add(claim_id, features({"report", "camps", f"old{claim_id}"}))
+    for claim_id in range(1_000, 1_000 + 3 * lexical.RESCORED):
+        index.add(claim_id, features({"china", "said", f"other{claim_id}"}))
+    index.add(10_000, features({"china", "said", "report", "camps"}))
+    new = features({"china", "said", "report", "camps"})
+    assert all(index._df(t) > 50 for t in new.tokens)
+    (best, score), *_ = index.ranked(new, 5)
+    assert (best, score) == (10_000, 1.0)
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     scores=st.lists(st.sampled_from([0.0, 0.5, 1.0, 1.5, 2.0, 3.25]), max_size=300),
