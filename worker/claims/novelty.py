@@ -249,8 +249,8 @@ class ClaimJudge:
     ) -> list[ClaimVerdict]:
         """Judge the claims of `text` for each profile; store them and what is new.
 
-        `published` (else `seen_at`) dates the text against the articles it may rewrite
-        (REWRITE_WITHIN).
+        `published` (else `seen_at`, and never after it) dates the text against the
+        articles it may rewrite (REWRITE_WITHIN).
 
         With `prejudged` (this text's first pass) only the known claims that arrived since
         are judged against; the verdicts are those a judgement from scratch would give,
@@ -258,7 +258,8 @@ class ClaimJudge:
         arrived in between (the union test sees those of one pass at a time)."""
         base = _next_sentence_index(session, article_id)
         seen = _Seen(article_id, outlet, seen_at, origin)
-        dated = published or seen_at
+        # A page is not published after it is seen: a date in the future is a wrong one.
+        dated = min(_naive_utc(published), _naive_utc(seen_at)) if published else seen_at
         verdicts: list[ClaimVerdict] = []
         if prejudged is not None and prejudged.covers(text, outlet, profiles):
             for profile in profiles:

@@ -452,3 +452,17 @@ def test_a_rewrite_is_dated_by_publication_not_by_when_it_was_fetched(
         )  # fmt: skip
     new = {v.claim.text: v.is_new for v in verdicts}
     assert new[LOOSELY_RESTATED] is not read_as_rewrite
+
+
+def test_a_publication_date_after_the_text_was_seen_is_not_believed(
+    sqlite_db: Database, judge: ClaimJudge
+) -> None:
+    assert all(recorded(sqlite_db, judge, WIRE_STORY, "Wire", 1).values())
+    seen = NOW.replace(day=2)
+    wrong = (seen + timedelta(days=400)).replace(tzinfo=None)  # naive, as pages' dates come
+    with sqlite_db.session_scope() as session:
+        verdicts = judge.judge_and_record(session, REWRITE, ["xinjiang"], article_id=None,
+                                          outlet="Content farm", seen_at=seen,
+                                          published=wrong)  # fmt: skip
+    # Dated by when it was seen, a day after the wire story: read as its rewrite.
+    assert not {v.claim.text: v.is_new for v in verdicts}[LOOSELY_RESTATED]
