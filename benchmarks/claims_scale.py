@@ -86,7 +86,8 @@ def patterns(limit: int) -> list[Features]:
 def vocabulary_of(real: list[Features]) -> tuple[list[str], list[int]]:
     """The words of the real claims and how many claims hold each: what synthetic() draws."""
     counts = Counter(t for f in real for t in f.tokens)
-    return list(counts), list(counts.values())
+    words = sorted(counts)  # in a fixed order: rng.choices draws by position
+    return words, [counts[w] for w in words]
 
 
 def synthetic(rng: random.Random, real: list[Features], vocabulary: list[str],
@@ -96,7 +97,9 @@ def synthetic(rng: random.Random, real: list[Features], vocabulary: list[str],
     drawn = rng.choices(vocabulary, weights=weights, k=n * 8)
     for i in range(n):
         base = real[rng.randrange(len(real))]
-        tokens = {t for t in base.tokens if rng.random() > SWAP}
+        # sorted: a set's order changes with the hash seed, and with it which words the
+        # draws drop (the filler differed from run to run)
+        tokens = {t for t in sorted(base.tokens) if rng.random() > SWAP}
         tokens.update(drawn[i * 8 : i * 8 + max(1, round(len(base.tokens) * SWAP))])
         figure = float(rng.randrange(10**6))
         tokens.update({f"nm{start + i}", f"#{figure:.3g}"})
