@@ -447,7 +447,8 @@ class ClaimJudge:
             lexical = index.lexical.ranked(item.features, CANDIDATES, weigh=shared.lexical.weight)
             at = OWN_KNOWN_AT if index is own else KNOWN_AT
             best = _better(best, index, item, lexical, at, elsewhere)
-            pooled += [(score, index.lexical, i) for i, score in lexical]
+            if index is not own:  # the text's own lines count only as repeats (OWN_KNOWN_AT)
+                pooled += [(score, index.lexical, i) for i, score in lexical]
             if item.vector is not None:
                 # A high cosine alone is not enough: it also needs some shared wording,
                 # else sentences on one event with different content pass for one claim.

@@ -196,6 +196,20 @@ def test_a_line_that_adds_to_its_own_lede_is_new(sqlite_db: Database, judge: Cla
     assert novelty.KNOWN_AT <= verdict.similarity < novelty.OWN_KNOWN_AT
 
 
+def test_a_line_that_joins_two_of_its_own_article_s_lines_is_new(
+    sqlite_db: Database, judge: ClaimJudge
+) -> None:
+    text = (
+        "The Pemberton Museum postponed its exhibition of 112 objects from Xinjiang museums.\n"
+        "The exhibition had been due to open in Philadelphia on 14 October with a gala.\n"
+        "The exhibition of 112 objects from Xinjiang museums was due to open in Philadelphia "
+        "on 14 October.\n"
+    )
+    # The third line holds most of the first two between them: against another article's
+    # lines that makes it known (the union test), not against its own article's.
+    assert [v.is_new for v in record(sqlite_db, judge, text)] == [True, True, True]
+
+
 def test_each_profile_has_its_own_known_claims(known: Database, judge: ClaimJudge) -> None:
     verdicts = record(known, judge, BASE, profiles=["xinjiang", "hrc-follow-up"])
     by_profile = {
