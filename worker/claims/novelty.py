@@ -433,7 +433,8 @@ class ClaimJudge:
         own: _ProfileIndex | None = None,
     ) -> _Nearest:
         """The known claim of `indexes` nearest to `item`, words weighed by `shared`; one of
-        `own` (the text's own earlier claims) says the same only at OWN_KNOWN_AT."""
+        `own` (the text's own earlier claims) says the same only as a repeat, at OWN_KNOWN_AT
+        of its words (not by a cosine, nor with another line in the union test)."""
         best = _Nearest(None, 0.0, same=False)
         # Candidates as (score, index, id): their features are built only if the union test
         # gets that far, which few claims do (building 50 per claim was a tenth of the stage).
@@ -447,8 +448,9 @@ class ClaimJudge:
             lexical = index.lexical.ranked(item.features, CANDIDATES, weigh=shared.lexical.weight)
             at = OWN_KNOWN_AT if index is own else KNOWN_AT
             best = _better(best, index, item, lexical, at, elsewhere)
-            if index is not own:  # the text's own lines count only as repeats (OWN_KNOWN_AT)
-                pooled += [(score, index.lexical, i) for i, score in lexical]
+            if index is own:  # the text's own lines count only as repeats (OWN_KNOWN_AT)
+                continue
+            pooled += [(score, index.lexical, i) for i, score in lexical]
             if item.vector is not None:
                 # A high cosine alone is not enough: it also needs some shared wording,
                 # else sentences on one event with different content pass for one claim.

@@ -27,6 +27,7 @@ covers was judged not new.
 
 from __future__ import annotations
 
+import functools
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ from worker.evaluate.report import EvalReport, Score
 from worker.records import ClaimVerdict
 
 if TYPE_CHECKING:  # judge_in_order imports it when it judges
+    from worker.claims.embedding import Encoder
     from worker.claims.novelty import ClaimJudge
 
 EVAL_DIR = Path(__file__).resolve().parents[2] / "tests" / "eval" / "claims"
@@ -232,7 +234,7 @@ def judge_in_order(
         url = f"sqlite:///{tmp}/eval.db"
         migrate.upgrade(url)
         db = Database.from_url(url)
-        judge = judge or ClaimJudge(mode)
+        judge = judge or ClaimJudge(mode, _encoder() if mode == "embedding" else None)
         try:
             with db.session_scope() as session:
                 load_seed_claims(session, seeds_dir, [PROFILE], judge=judge)
@@ -246,6 +248,14 @@ def judge_in_order(
             return out
         finally:
             db.dispose()
+
+
+@functools.cache
+def _encoder() -> Encoder:
+    """One model for every set judged (loading it took a second or two each time)."""
+    from worker.claims.embedding import MiniLMEncoder
+
+    return MiniLMEncoder()
 
 
 def _overlaps(line: str, claim: str) -> bool:
