@@ -40,7 +40,7 @@ from worker.config import Settings
 from worker.evaluate.report import EvalReport, Score
 from worker.records import ClaimVerdict
 
-if TYPE_CHECKING:  # judge_in_order imports it when it judges
+if TYPE_CHECKING:  # imported where they are used: judge_in_order, _encoder
     from worker.claims.embedding import Encoder
     from worker.claims.novelty import ClaimJudge
 
