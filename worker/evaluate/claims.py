@@ -148,9 +148,9 @@ def after_others(settings: Settings, mode: str) -> EvalReport:
     """The sets tuned on, each judged after every other one's articles, pooled.
 
     Each set alone is judged on a fresh profile: a few hundred known claims, of one or two
-    stories. A running monitor's profile has followed other stories first, and word weights
-    come from its known claims: the story's own names are rare there, and the words news
-    uses for every story ("called the decision interference") common. The labels say new
+    stories. A running monitor's profile has followed other stories first: their lines use
+    the same formulas ("called the decision interference"), and word weights come from its
+    known claims, where a story's own names are rare and such words common. The labels say new
     against the set's own earlier articles, so a line taken for a repeat of another story's
     is a mistake here, as it is in use (a few lines may restate background another set
     invented too)."""
