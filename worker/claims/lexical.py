@@ -279,9 +279,10 @@ COMMON_DF = 1_000
 RESCORED = 100  # candidates selected by the rarer words, then scored on every word
 # Scores are added up over every row of the index while it has at most this many rows per
 # posting, plus a base (see _summed): the measured break-even of a bincount over all rows
-# against sorting the rows found.
-FULL_BINCOUNT_PER_POSTING = 32
-FULL_BINCOUNT_BASE = 16_384
+# against sorting the rows found (2026-12-04: 4; it was 32 against np.unique, which cost
+# three to five times the stable sort it now is).
+FULL_BINCOUNT_PER_POSTING = 4
+FULL_BINCOUNT_BASE = 2_048
 # Up to this many postings in all, a claim is scored in plain Python: numpy's fixed cost per
 # call (about 15 us) is more than the loop's, and most lookups are in the small index of
 # claims an article has just added.
@@ -575,16 +576,23 @@ class LexicalIndex:
         """The rows holding any of `tokens`, and each one's sum of their weights (summed in
         postings order, so the same floats whatever the index's size).
 
-        Over all rows while the index is small next to the postings (FULL_BINCOUNT_*): sorting
-        the rows found (np.unique) cost three times as much as that. Over the rows found
-        past it: a bincount as long as the index was a millisecond a claim at 1M."""
+        Over all rows while the index is small next to the postings (FULL_BINCOUNT_*). Past
+        it, over the rows found, sorted: a bincount as long as the index was a millisecond a
+        claim at 1M, and np.unique three to five times this stable sort (which keeps each
+        row's weights in postings order, so the sums are the same floats)."""
         postings = [self._rows(t) for t in tokens]
         rows = np.concatenate(postings)
         added = np.repeat([weights[t] for t in tokens], [len(r) for r in postings])
         size = len(self)
         if size > FULL_BINCOUNT_PER_POSTING * len(rows) + FULL_BINCOUNT_BASE:
-            found, where = np.unique(rows, return_inverse=True)
-            return found, np.bincount(where, weights=added, minlength=len(found))
+            order = np.argsort(rows, kind="stable")
+            ordered = rows[order]
+            first = np.empty(len(ordered), dtype=bool)  # where each row's run begins
+            first[0] = True
+            np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+            found = ordered[first]
+            group = np.cumsum(first) - 1
+            return found, np.bincount(group, weights=added[order], minlength=len(found))
         held = np.zeros(size, dtype=bool)
         held[rows] = True
         found = np.flatnonzero(held)
