@@ -48,7 +48,6 @@ from worker.claims.lexical import COMMON_DF, Features, LexicalIndex, features_of
 from worker.claims.novelty import ClaimJudge, _ProfileIndex
 from worker.config import load_settings
 from worker.evaluate import claims as evaluate_claims
-from worker.evaluate.claims import HELD_OUT, SETS
 from worker.evaluate.profiles import load_set
 from worker.records import Claim
 from worker.store import migrate
@@ -174,7 +173,7 @@ def verdicts_at_scale(sizes: list[int], n_patterns: int = PATTERNS) -> list[dict
     settings = load_settings()
     real = patterns(n_patterns)
     vocabulary, weights = vocabulary_of(real)
-    tuned = [(name, d) for name, d in SETS if d not in HELD_OUT]
+    tuned = evaluate_claims.TUNED
     rows = []
     for size in sizes:
         for search, common_df in (("default", COMMON_DF), ("exact", EVERY_WORD_SELECTS)):

@@ -129,7 +129,8 @@ _SOURCES = (
         _KNOWN.c.first_article_id,
         _KNOWN.c.first_outlet,
         _KNOWN.c.first_seen_at,
-        # When the source came out: its publication date where known, else when first seen.
+        # When the source came out: its publication date where known, else when first seen
+        # (aware, as every UTCDateTime column reads back).
         func.coalesce(_ARTICLES.c.published_at, _KNOWN.c.first_seen_at).label("dated"),
     )
     .select_from(_KNOWN.outerjoin(_ARTICLES, _ARTICLES.c.id == _KNOWN.c.first_article_id))
@@ -259,7 +260,7 @@ class ClaimJudge:
         base = _next_sentence_index(session, article_id)
         seen = _Seen(article_id, outlet, seen_at, origin)
         # A page is not published after it is seen: a date in the future is a wrong one.
-        dated = min(_naive_utc(published), _naive_utc(seen_at)) if published else seen_at
+        dated = min(published, seen_at) if published else seen_at
         verdicts: list[ClaimVerdict] = []
         if prejudged is not None and prejudged.covers(text, outlet, profiles):
             for profile in profiles:
@@ -321,8 +322,9 @@ class ClaimJudge:
             nearest = self._nearest((shared, added), shared, item, own=added)
             pending.append((item, nearest))
             if _stored(nearest, seen):
-                # Until stored, a new claim goes by a stand-in id, unique in this judgement.
-                added.add(-1 - i, item.features, item.vector)
+                # Until stored, a new claim goes by a stand-in id, unique in this judgement;
+                # no vector: the text's own lines are matched in words only (_nearest).
+                added.add(-1 - i, item.features, None)
         return pending
 
     def _second_pass(self, session: Session, profile: str, first: _FirstPass) -> _Pending:
@@ -562,17 +564,11 @@ def _sources(
     wanted = sorted({i for i in claim_ids if i > 0})
     if not wanted:
         return {}
-    after = _naive_utc(since) if since is not None else None
     return {
         row.id: row.first_article_id or (row.first_outlet, row.first_seen_at)
         for row in session.execute(_SOURCES, {"ids": wanted})
-        if after is None or _naive_utc(row.dated) >= after
+        if since is None or row.dated >= since
     }
-
-
-def _naive_utc(moment: datetime) -> datetime:
-    """`moment` in UTC without its zone: SQLite gives back stored times without one."""
-    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def _shift(pending: _Pending, base: int) -> _Pending:

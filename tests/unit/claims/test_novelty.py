@@ -473,7 +473,7 @@ def test_a_publication_date_after_the_text_was_seen_is_not_believed(
 ) -> None:
     assert all(recorded(sqlite_db, judge, WIRE_STORY, "Wire", 1).values())
     seen = NOW.replace(day=2)
-    wrong = (seen + timedelta(days=400)).replace(tzinfo=None)  # naive, as pages' dates come
+    wrong = seen + timedelta(days=400)
     with sqlite_db.session_scope() as session:
         verdicts = judge.judge_and_record(session, REWRITE, ["xinjiang"], article_id=None,
                                           outlet="Content farm", seen_at=seen,
