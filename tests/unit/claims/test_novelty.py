@@ -274,6 +274,40 @@ def test_embedding_mode_stores_vectors_and_judges_with_them(sqlite_db: Database)
     assert not any(v.is_new for v in record(sqlite_db, fresh, BASE))
 
 
+class TableEncoder:
+    """A stand-in encoder at the edge: each text's vector set by the test (unit length)."""
+
+    def __init__(self, vectors: dict[str, list[float]]) -> None:
+        self.vectors = vectors
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray[Any, np.dtype[np.float32]]:
+        rows = np.array([self.vectors.get(t, [0.0, 0.0, 1.0]) for t in texts], dtype=np.float32)
+        return rows / np.linalg.norm(rows, axis=1, keepdims=True)
+
+
+@pytest.mark.parametrize(
+    ("cosine", "new_text", "is_new"),
+    [
+        # Other words, few shared ("schools", "extremism"): known only when the vectors
+        # say it is the same thing.
+        (0.95, "China insists the camps were vocational schools for tackling extremism.", False),
+        (0.5, "China insists the camps were vocational schools for tackling extremism.", True),
+        # No word shared: a high cosine alone is not enough.
+        (0.99, "Officials in Urumqi later described every site as a trade college.", True),
+    ],
+)
+def test_embedding_mode_blends_cosine_and_shared_words(
+    sqlite_db: Database, cosine: float, new_text: str, is_new: bool
+) -> None:
+    known_text = "Beijing has denied the claims, saying the schools counter extremism."
+    angle = float(np.arccos(cosine))
+    turned = [float(np.cos(angle)), float(np.sin(angle)), 0.0]
+    encoder = TableEncoder({known_text: [1.0, 0.0, 0.0], new_text: turned})
+    judge = ClaimJudge("embedding", encoder=encoder)
+    record(sqlite_db, judge, known_text)
+    assert [v.is_new for v in record(sqlite_db, judge, new_text)] == [is_new]
+
+
 def test_every_seed_claim_is_known_even_one_close_to_another_seed(
     sqlite_db: Database, judge: ClaimJudge
 ) -> None:
