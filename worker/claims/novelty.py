@@ -666,22 +666,47 @@ def _covering(
 def load_seed_claims(
     session: Session, seeds_dir: Path, profiles: Sequence[str], judge: ClaimJudge | None = None
 ) -> int:
-    """Make every claim of seeds/*.txt known for each profile that has no seed claims yet."""
-    from worker.extract import article_from_text
-
+    """Make every claim of seeds/*.txt known for each profile that has no seed claims yet,
+    and, for those that have, the seed claims they lack; how many known claims were added."""
     judge = judge or ClaimJudge()
     have = set(session.scalars(select(KnownClaim.profile).where(KnownClaim.origin == "seed")
                                .distinct()))  # fmt: skip
     todo = [p for p in profiles if p not in have]
-    if not todo:
-        return 0
+    seeded = [p for p in profiles if p in have]
     before = session.scalar(select(func.count()).select_from(KnownClaim)) or 0
-    for path in sorted(seeds_dir.glob("*.txt")):
-        article = article_from_text(path.read_text(encoding="utf-8"), path.name)
-        judge.judge_and_record(session, article.text, todo, article_id=None, outlet=path.name,
-                               seen_at=_seed_time(path), origin="seed")  # fmt: skip
+    for path, text in _seed_texts(seeds_dir):
+        if todo:
+            judge.judge_and_record(session, text, todo, article_id=None, outlet=path.name,
+                                   seen_at=_seed_time(path), origin="seed")  # fmt: skip
+        if seeded:
+            _add_missing_seed_claims(session, judge, path, text, seeded)
     after = session.scalar(select(func.count()).select_from(KnownClaim)) or 0
     return after - before
+
+
+def _seed_texts(seeds_dir: Path) -> Iterator[tuple[Path, str]]:
+    from worker.extract import article_from_text
+
+    for path in sorted(seeds_dir.glob("*.txt")):
+        yield path, article_from_text(path.read_text(encoding="utf-8"), path.name).text
+
+
+def _add_missing_seed_claims(
+    session: Session, judge: ClaimJudge, path: Path, text: str, profiles: Sequence[str]
+) -> None:
+    """The claims of a seed that profiles seeded before lack: those an extraction of an
+    earlier release did not find (a sentence that lost its full stop, until 2026-12-04),
+    or a seed file added since. Without them, the seeds fed back would raise new claims."""
+    claims = claims_of(text, path.name)
+    rows = session.execute(select(KnownClaim.profile, KnownClaim.text).where(
+        KnownClaim.origin == "seed", KnownClaim.profile.in_(profiles),
+        KnownClaim.text.in_([c.text for c in claims])))  # fmt: skip
+    stored = {(row.profile, row.text) for row in rows}
+    seen = _Seen(None, path.name, _seed_time(path), "seed")
+    for profile in profiles:
+        missing = [c for c in claims if (profile, c.text) not in stored]
+        judged = judge._prepare(missing)
+        _insert_known(session, [_known_row(profile, item, seen) for item in judged])
 
 
 @dataclass(frozen=True, slots=True)

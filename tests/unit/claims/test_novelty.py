@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from worker.claims import novelty
 from worker.claims.extract import claims_of
@@ -156,6 +156,29 @@ def test_seed_loading_is_once_per_profile(sqlite_db: Database, judge: ClaimJudge
     assert first > 0
     assert again == 0
     assert later_profile == first  # a profile added later gets the seeds too
+
+
+def test_seed_claims_a_profile_lacks_are_added_at_the_next_load(
+    sqlite_db: Database, judge: ClaimJudge
+) -> None:
+    # As a store seeded by an earlier release, whose extraction missed some seed sentences.
+    texts = select(KnownClaim.text).where(KnownClaim.origin == "seed")
+    with sqlite_db.session_scope() as session:
+        load_seed_claims(session, SEEDS, ["xinjiang"], judge=judge)
+        every = set(session.scalars(texts))
+    lost = sorted(every)[:3]
+    with sqlite_db.session_scope() as session:
+        session.execute(delete(KnownClaim).where(KnownClaim.text.in_(lost)))
+    with sqlite_db.session_scope() as session:
+        again = load_seed_claims(session, SEEDS, ["xinjiang"], judge=judge)
+        assert set(session.scalars(texts)) == every
+    assert again >= 3  # one row a seed that says it
+    fresh = ClaimJudge()  # nothing of the seeds is new again
+    for path in sorted(SEEDS.glob("*.txt")):
+        article = article_from_text(path.read_text(encoding="utf-8"), path.name)
+        with sqlite_db.session_scope() as session:
+            verdicts = fresh.judge(session, claims_of(article.text), ["xinjiang"])
+        assert not [v.claim.text for v in verdicts if v.is_new], path.name
 
 
 def test_repeats_are_counted_with_their_speakers(db: Database, judge: ClaimJudge) -> None:
