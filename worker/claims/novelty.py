@@ -383,7 +383,7 @@ class ClaimJudge:
         # In embedding mode the vectors say it too: a rewrite's line is close to the line
         # it rewrites (cosine 0.55 or more for 85 of the 98 restated lines of the eight
         # one-source rewrites of sets A to I, at most 0.53 for their new lines), though
-        # though half of them are under the cosine 0.7 the old rule asked for.
+        # half of them are under the cosine 0.7 the first-pass rule asked for until 2026-12-04.
         cosines = {i: index.cosine(item.vector) for i, item in still_new if item.vector is not None}
         ids = [c for ranked in (*candidates.values(), *cosines.values()) for c, _ in ranked]
         source_of.update(_sources(session, ids, since))
@@ -468,7 +468,7 @@ class ClaimJudge:
                     for i, s in index.cosine(item.vector)
                     if _shared(index, i, item) + BLEND_COSINE * s >= BLEND_KNOWN_AT
                 ]
-                best = _better(best, index, item, near, -1.0, elsewhere)
+                best = _better(best, index, item, near, -1.0, elsewhere)  # all passed the blend
         if best.same or best.claim_id is None:
             return best
         return _against_union(best, item, pooled, shared.lexical.weight, elsewhere)
