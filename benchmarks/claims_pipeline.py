@@ -1,0 +1,142 @@
+"""The claims evaluation sets through the real pipeline: feeds in over HTTP, webhooks out.
+
+    python benchmarks/claims_pipeline.py [--sets set-b,set-k,...] [--json FILE]
+    python benchmarks/claims_pipeline.py --smoke        # CI: set B, seconds
+
+`newswatch eval claims` hands each labelled article's text to the claims judge, for one
+profile (`xinjiang`), as if every article matched it. A user, and any outside scoring,
+sees instead what the pipeline sends: each article is a page listed in a feed, polled
+(`poll_once`, once an article, in the set's order), extracted, matched against the shipped
+profiles, deduplicated and judged per profile, and its claims arrive in the webhook
+payloads (docs/alerts.md). An article no profile matches, or one stored as a copy of an
+earlier one, sends none. A labelled line counts as judged new when a payload claim
+overlapping it says `is_new`; two readings are scored, since novelty is per profile:
+`xinjiang` (that profile's payloads only) and `any` (a claim new in any profile's payload).
+
+Prints no labelled line, only counts, so the held-out sets stay unread.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, uninstalled
+
+from tests.support.corpus import article_html, rss, write_config
+from tests.support.loopback import LoopbackServer, Request, Response
+from worker.config import load_settings
+from worker.evaluate import claims as evaluation
+from worker.runner import poll_once
+
+READINGS = ("xinjiang", "any")
+HOUR_OF_DAY = timedelta(hours=9)  # the sets give a day; a feed entry needs a time
+
+
+@dataclass
+class Counts:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    silent: int = 0  # articles with no payload in this reading
+
+    def add(self, predicted: bool, actual: bool) -> None:
+        self.tp += predicted and actual
+        self.fp += predicted and not actual
+        self.fn += actual and not predicted
+
+    def summary(self) -> str:
+        precision = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+        recall = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+        return (f"P {precision:.3f}  R {recall:.3f}  (tp {self.tp}, fp {self.fp}, fn {self.fn};"
+                f" {self.silent} articles without a payload)")  # fmt: skip
+
+
+def payloads_of(set_dir: Path) -> tuple[list[evaluation.LabelledArticle], list[list[Any]]]:
+    """The set's articles and, for each, the webhook payloads the pipeline sent for it."""
+    articles = evaluation.load_set(set_dir)
+    server = LoopbackServer()
+    received: list[dict[str, Any]] = []
+
+    def hook(request: Request) -> Response:
+        received.append(json.loads(request.body))
+        return Response(200, b"ok")
+
+    server.route("/hooks/eval", hook)
+    paths = [f"/news/{number:02d}.html" for number in range(len(articles))]
+    try:
+        with tempfile.TemporaryDirectory(prefix="newswatch-claims-pipeline-") as tmp:
+            channel = {"name": "eval", "type": "webhook", "url": server.url("/hooks/eval")}
+            config = write_config(Path(tmp), server, [("set", "/feed.xml")],
+                                  alerts={"channels": [channel]})  # fmt: skip
+            entries = []
+            for number, (article, path) in enumerate(zip(articles, paths, strict=True)):
+                title = article.name.split("_", 1)[-1].replace("_", " ")
+                server.static(path, article_html(title, article.text),
+                              headers={"Content-Type": "text/html; charset=utf-8"})  # fmt: skip
+                entries.append((f"entry-{number}", server.url(path), title,
+                                article.published + HOUR_OF_DAY))  # fmt: skip
+                server.conditional("/feed.xml", rss("Set", entries), etag=f'"v{number}"',
+                                   content_type="application/rss+xml")  # fmt: skip
+                poll_once(load_settings(str(config)))
+        by_url: dict[str, list[Any]] = defaultdict(list)
+        for payload in received:
+            by_url[payload["article"]["url"]].append(payload)
+        return articles, [by_url.get(server.url(path), []) for path in paths]
+    finally:
+        server.close()
+
+
+def score(articles: Sequence[evaluation.LabelledArticle], payloads: Sequence[list[Any]],
+          reading: str) -> Counts:  # fmt: skip
+    counts = Counts()
+    for article, sent in zip(articles, payloads, strict=True):
+        wanted = [p for p in sent if reading == "any" or p["profile"] == reading]
+        counts.silent += not wanted
+        claims = [claim for p in wanted for claim in p["claims"]]
+        for line in article.lines:
+            covering = [c for c in claims if evaluation._overlaps(line.text, c["text"])]
+            counts.add(any(c["is_new"] for c in covering), line.label == "new")
+    return counts
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    every = ",".join(d.name for _, d in evaluation.SETS)
+    parser.add_argument("--sets", default=every, help="set folders (default: all)")
+    parser.add_argument("--smoke", action="store_true", help="CI: set B only")
+    parser.add_argument("--json", type=Path, help="also write the results to this file")
+    args = parser.parse_args()
+    names = ["set-b"] if args.smoke else args.sets.split(",")
+    held_out = {d.name for d in evaluation.HELD_OUT}
+    pooled: dict[str, dict[str, Counts]] = {"tuned": {}, "held out": {}}
+    results: dict[str, Any] = {}
+    for name in names:
+        articles, payloads = payloads_of(evaluation.EVAL_DIR / name)
+        group = "held out" if name in held_out else "tuned"
+        for reading in READINGS:
+            counts = score(articles, payloads, reading)
+            total = pooled[group].setdefault(reading, Counts())
+            for field in ("tp", "fp", "fn", "silent"):
+                setattr(total, field, getattr(total, field) + getattr(counts, field))
+            results[f"{name}/{reading}"] = asdict(counts)
+            print(f"{name:9} {reading:9} {counts.summary()} of {len(articles)}", flush=True)
+    for group, by_reading in pooled.items():
+        for reading, counts in by_reading.items():
+            results[f"{group}/{reading}"] = asdict(counts)
+            print(f"{group + ', pooled':18} {reading:9} {counts.summary()}")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    return 0 if results else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
