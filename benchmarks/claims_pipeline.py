@@ -24,7 +24,6 @@ import sys
 import tempfile
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -35,29 +34,16 @@ from tests.support.corpus import article_html, rss, write_config
 from tests.support.loopback import LoopbackServer, Request, Response
 from worker.config import load_settings
 from worker.evaluate import claims as evaluation
+from worker.evaluate.report import Score
 from worker.runner import poll_once
 
 READINGS = ("xinjiang", "any")
 HOUR_OF_DAY = timedelta(hours=9)  # the sets give a day; a feed entry needs a time
 
 
-@dataclass
-class Counts:
-    tp: int = 0
-    fp: int = 0
-    fn: int = 0
-    silent: int = 0  # articles with no payload in this reading
-
-    def add(self, predicted: bool, actual: bool) -> None:
-        self.tp += predicted and actual
-        self.fp += predicted and not actual
-        self.fn += actual and not predicted
-
-    def summary(self) -> str:
-        precision = self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
-        recall = self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
-        return (f"P {precision:.3f}  R {recall:.3f}  (tp {self.tp}, fp {self.fp}, fn {self.fn};"
-                f" {self.silent} articles without a payload)")  # fmt: skip
+def summary(score: Score, silent: int) -> str:
+    return (f"P {score.precision:.3f}  R {score.recall:.3f}  (tp {score.tp}, fp {score.fp},"
+            f" fn {score.fn}; {silent} articles without a payload)")  # fmt: skip
 
 
 def payloads_of(set_dir: Path) -> tuple[list[evaluation.LabelledArticle], list[list[Any]]]:
@@ -96,16 +82,25 @@ def payloads_of(set_dir: Path) -> tuple[list[evaluation.LabelledArticle], list[l
 
 
 def score(articles: Sequence[evaluation.LabelledArticle], payloads: Sequence[list[Any]],
-          reading: str) -> Counts:  # fmt: skip
-    counts = Counts()
+          reading: str) -> tuple[Score, int]:  # fmt: skip
+    """Lines judged from the payloads of one reading; and how many articles had none."""
+    counts, silent = Score(reading), 0
     for article, sent in zip(articles, payloads, strict=True):
         wanted = [p for p in sent if reading == "any" or p["profile"] == reading]
-        counts.silent += not wanted
+        silent += not wanted
         claims = [claim for p in wanted for claim in p["claims"]]
         for line in article.lines:
-            covering = [c for c in claims if evaluation._overlaps(line.text, c["text"])]
-            counts.add(any(c["is_new"] for c in covering), line.label == "new")
-    return counts
+            covering = [c for c in claims if evaluation.overlaps(line.text, c["text"])]
+            counts = counts.add(any(c["is_new"] for c in covering), line.label == "new")
+    return counts, silent
+
+
+def _plus(a: Score, b: Score) -> Score:
+    return Score(a.name, a.tp + b.tp, a.fp + b.fp, a.fn + b.fn, a.tn + b.tn)
+
+
+def _as_json(score: Score, silent: int) -> dict[str, int]:
+    return {"tp": score.tp, "fp": score.fp, "fn": score.fn, "silent": silent}
 
 
 def main() -> int:
@@ -117,22 +112,20 @@ def main() -> int:
     args = parser.parse_args()
     names = ["set-b"] if args.smoke else args.sets.split(",")
     held_out = {d.name for d in evaluation.HELD_OUT}
-    pooled: dict[str, dict[str, Counts]] = {"tuned": {}, "held out": {}}
+    pooled: dict[tuple[str, str], tuple[Score, int]] = {}
     results: dict[str, Any] = {}
     for name in names:
         articles, payloads = payloads_of(evaluation.EVAL_DIR / name)
         group = "held out" if name in held_out else "tuned"
         for reading in READINGS:
-            counts = score(articles, payloads, reading)
-            total = pooled[group].setdefault(reading, Counts())
-            for field in ("tp", "fp", "fn", "silent"):
-                setattr(total, field, getattr(total, field) + getattr(counts, field))
-            results[f"{name}/{reading}"] = asdict(counts)
-            print(f"{name:9} {reading:9} {counts.summary()} of {len(articles)}", flush=True)
-    for group, by_reading in pooled.items():
-        for reading, counts in by_reading.items():
-            results[f"{group}/{reading}"] = asdict(counts)
-            print(f"{group + ', pooled':18} {reading:9} {counts.summary()}")
+            counts, silent = score(articles, payloads, reading)
+            total, none = pooled.get((group, reading), (Score(reading), 0))
+            pooled[group, reading] = (_plus(total, counts), none + silent)
+            results[f"{name}/{reading}"] = _as_json(counts, silent)
+            print(f"{name:9} {reading:9} {summary(counts, silent)} of {len(articles)}", flush=True)
+    for (group, reading), (counts, silent) in pooled.items():
+        results[f"{group}/{reading}"] = _as_json(counts, silent)
+        print(f"{group + ', pooled':18} {reading:9} {summary(counts, silent)}")
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     return 0 if results else 1

@@ -219,7 +219,7 @@ def _scored(
     for article, found in zip(articles, verdicts, strict=True):
         score = Score(f"  {article.name[:26]}")
         for line in article.lines:
-            covering = [v for v in found if _overlaps(line.text, v.claim.text)]
+            covering = [v for v in found if overlaps(line.text, v.claim.text)]
             predicted = any(v.is_new for v in covering)
             actual = line.label == "new"
             overall, score = overall.add(predicted, actual), score.add(predicted, actual)
@@ -270,7 +270,7 @@ def _encoder() -> Encoder:
     return MiniLMEncoder()
 
 
-def _overlaps(line: str, claim: str) -> bool:
+def overlaps(line: str, claim: str) -> bool:
     """True when `claim` was cut from `line`, or `line` lies inside `claim` (a sentence the
     segmenter joined to its neighbour). A line shorter than any claim (a heading such as
     "European Parliament" or "Sport") is not inside a claim that merely names it."""

@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
-from worker.evaluate.claims import HELD_OUT, SETS, _overlaps, pooled
+from worker.evaluate.claims import HELD_OUT, SETS, overlaps, pooled
 from worker.evaluate.report import EvalReport, Score
 
 
 def test_a_claim_cut_from_a_line_covers_it() -> None:
     line = "GENEVA (Example Wire) - The council voted 19 to 17, a diplomat said."
-    assert _overlaps(line, "The council voted 19 to 17, a diplomat said.")
-    assert not _overlaps(line, "The council voted 19 to 18, a diplomat said.")
+    assert overlaps(line, "The council voted 19 to 17, a diplomat said.")
+    assert not overlaps(line, "The council voted 19 to 18, a diplomat said.")
 
 
 def test_a_sentence_joined_to_its_neighbour_is_inside_the_claim() -> None:
     line = "The report was published on Wednesday night in Geneva."
     claim = f"{line} It found that detentions may amount to crimes against humanity."
-    assert _overlaps(line, claim)
+    assert overlaps(line, claim)
 
 
 def test_a_heading_is_not_inside_a_claim_that_names_it() -> None:
     claim = "Sun also rejected the European Parliament's resolution as interference."
-    assert not _overlaps("European Parliament", claim)
-    assert not _overlaps("Sport", "Kunlun Sportswear said it would not renew the contract.")
+    assert not overlaps("European Parliament", claim)
+    assert not overlaps("Sport", "Kunlun Sportswear said it would not renew the contract.")
 
 
 def test_every_held_out_set_is_scored() -> None:
