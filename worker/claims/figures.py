@@ -16,10 +16,11 @@ million" does. So are spans that only place a claim in time ("sixteen months sin
 report", "three years ago"): a later article dates the same fact from another day.
 
 News writing states one figure in several forms, and `spelled_out` brings them to one:
-fractions are percentages, and rough ones ("roughly a third of its supply" for 35 per
-cent); a fortnight is 14 days and a decade 10 years; "fifty-page" is "50 page" (text2num
-leaves a number word joined to a noun alone); ordinals ("a third resolution", "3rd") are not
-figures.
+fractions and ratios are percentages, and rough ones ("roughly a third of its supply" for
+35 per cent, "one in every eight tonnes" for 12 per cent, "two-fifths of" for 41 per
+cent); money in headline scales is written out ("£2.3m" is 2.3 million); a fortnight is 14
+days and a decade 10 years; "fifty-page" is "50 page" (text2num leaves a number word joined
+to a noun alone); ordinals ("a third resolution", "3rd") are not figures.
 
 Each figure keeps the word it counts ("212 suppliers"; for a share, what it is a share of:
 "35% of the polysilicon"), so that a figure restated in another sentence than the one that
@@ -70,16 +71,34 @@ def _value(word: str) -> int:
 # Spelled fractions and durations as the figures they stand for; fractions are rough by
 # nature, so they carry "about" (see HEDGES). "four and a half million" is 4.5 million (a
 # rewrite's way to say "A$4.5 million"; text2num read 4 and a million), "two dozen" is 24.
+_DENOMINATORS = {"half": 2, "third": 3, "quarter": 4, "fifth": 5, "sixth": 6, "seventh": 7,
+                 "eighth": 8, "ninth": 9, "tenth": 10}  # fmt: skip
+_FRACTION = (
+    r"\b(a|one|two|three|four|five|six|seven|eight|nine)[- ]("
+    + "|".join(d for d in _DENOMINATORS if d != "half")
+    + r")s?\s+of\b"
+)
+
+
+def _share(numerator: int, denominator: int) -> str:
+    """A fraction as the rough percentage news copy gives for it elsewhere."""
+    return f"about {100 * numerator / denominator:.3g}%"
+
+
+def _fraction(match: re.Match[str]) -> str:
+    """ "two-fifths of" -> "about 40% of", "a tenth of" -> "about 10% of"."""
+    count = 1 if match.group(1).lower() in ("a", "one") else _value(match.group(1))
+    # Matched as the pattern matched it: the regex engine reads a dotless "ı" as an "i".
+    part = next(d for d in _DENOMINATORS if re.fullmatch(d, match.group(2), re.IGNORECASE))
+    return _share(count, _DENOMINATORS[part]) + " of"
+
+
 _SPELLED: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), figure)
     for pattern, figure in (
         (r"\b" + _SMALL_NUMBER + r" and a half\b", lambda m: f"{_value(m.group(1))}.5"),
         (r"\b" + _SMALL_NUMBER + r" dozen\b", lambda m: str(12 * _value(m.group(1)))),
-        (r"\b(?:a|one) third of\b", "about 33.3% of"),
-        (r"\btwo[- ]thirds of\b", "about 66.7% of"),
-        (r"\b(?:a|one) quarter of\b", "about 25% of"),
-        (r"\bthree[- ]quarters of\b", "about 75% of"),
-        (r"\b(?:a|one) fifth of\b", "about 20% of"),
+        (_FRACTION, _fraction),
         (r"\bhalf of\b", "about 50% of"),
         (r"\bhalf a (million|billion)\b", r"0.5 \1"),
         (r"\ba fortnight\b", "14 days"),
@@ -88,9 +107,43 @@ _SPELLED: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ..
     )
 )
 # Each _SPELLED pattern holds one of these words: a text with none of them needs none of the
-# twelve substitutions, which were half the cost of spelled_out (most claims have none).
-_SPELLED_WORDS = ("third", "quarter", "fifth", "half", "fortnight", "decade", "dozen")
+# substitutions, which were half the cost of spelled_out (most claims have none).
+_SPELLED_WORDS = (*_DENOMINATORS, "fortnight", "decade", "dozen")
 _SPELLED_WORD = re.compile("|".join(_SPELLED_WORDS), re.IGNORECASE)
+# "one in eight", "one in every five", "nine out of ten": a share, as "12.5%" or "20 per
+# cent" would give it. Only a one-figure count of a round whole: "19 out of 47 members" keeps
+# its two figures (a tally is news as it stands), and "one in 2019" is a year.
+_RATIO = re.compile(
+    r"\b(one|two|three|four|five|six|seven|eight|nine|[1-9])\s+(?:in|out\s+of)\s+(?:every\s+)?"
+    r"(two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|a\s+hundred|"
+    r"[2-9]|10|20|100|1,?000)\b(?!,\d)",
+    re.IGNORECASE,
+)
+_RATIO_WHOLES = {"twenty": 20, "hundred": 100, "a hundred": 100}
+
+
+def _ratio(match: re.Match[str]) -> str:
+    count = _value(match.group(1))
+    whole_word = " ".join(match.group(2).lower().split()).replace(",", "")
+    whole = _RATIO_WHOLES.get(whole_word) or _value(whole_word)
+    return _share(count, whole) if count < whole else match.group(0)
+
+
+# "£2.3m", "$4bn", "€150k", "1.2bn": money in the abbreviated scales of headlines and rewrites,
+# written out so that text2num and the scale rule read "2.3 million" as 2,300,000. A bare
+# "m" or "k" is a scale only after a currency sign ("a 2.3m wall" is metres).
+_SCALE_ABBREVIATION = re.compile(
+    r"(?:(?<=[£$€¥])(\d+(?:\.\d+)?)\s?(m|mn|bn|b|k)|\b(\d+(?:\.\d+)?)\s?(bn|mn))\b",
+    re.IGNORECASE,
+)
+_SCALE_WORDS = {"m": "million", "mn": "million", "bn": "billion", "b": "billion", "k": "thousand"}
+
+
+def _scale_written(match: re.Match[str]) -> str:
+    number, scale = (match.group(1), match.group(2)) if match.group(1) else match.group(3, 4)
+    return f"{number} {_SCALE_WORDS[scale.lower()]}"
+
+
 # "tens of thousands of students", "hundreds of people", "1000's of families": an order of
 # magnitude, not a figure. text2num made them "10 of 1000" (two figures that no restatement
 # such as "46,000 students" states), so before it they become one word that stands for any
@@ -167,6 +220,9 @@ def spelled_out(text: str) -> str:
     if _may_be_spelled(text):
         for pattern, figure in _SPELLED:
             text = pattern.sub(figure, text)
+    if " in " in text or " out of " in text:
+        text = _RATIO.sub(_ratio, text)
+    text = _SCALE_ABBREVIATION.sub(_scale_written, text)
     text = _VAGUE.sub(_VAGUE_WORD, text)
     if "-" in text:  # a compound needs its hyphen; the pattern costs more than alpha2digit
         text = _NUMBER_WORD_COMPOUND.sub(r"\1 ", text)

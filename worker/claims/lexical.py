@@ -47,9 +47,9 @@ _NEGATED = re.compile(
 _NEGATED_SKIP = frozenset({"one", "single", "any", "more", "longer"})
 NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
-# figures as words, hedged figures, the stance words): known claims stored with an older
-# signature are re-read from their text.
-SIGNATURE_VERSION = 11
+# figures as words, hedged figures, the stance words, figures' written forms): known claims
+# stored with an older signature are re-read from their text.
+SIGNATURE_VERSION = 12
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution"; nor a step further for the step before it ("the

@@ -103,6 +103,13 @@ def test_a_hedge_does_not_hide_a_changed_figure(new: str, known: str) -> None:
         ("four and a half million dollars in exports", "A$4.5 million in exports"),
         ("Two dozen pupils", "the 24 pupils"),
         ("two and a half years in detention", "2.5 years in detention"),
+        ("close to a tenth of the world's output", "nearly 10 per cent of world output"),
+        ("roughly two-fifths of the ingot", "about 41 per cent of the ingot"),
+        ("about one in every eight tonnes it used", "roughly 12 per cent of what it used"),
+        ("nine out of ten workers", "90 per cent of the workers"),
+        ("roughly £2.3m in Chinese money", "about £2.3 million from Chinese sources"),
+        ("a $1.2bn loan", "a loan of 1.2 billion dollars"),
+        ("a €150k grant", "a grant of 150,000 euros"),
     ],
 )
 def test_one_figure_in_its_other_written_forms(new: str, known: str) -> None:
@@ -123,6 +130,23 @@ def test_one_figure_in_its_other_written_forms(new: str, known: str) -> None:
 )
 def test_spans_that_date_a_claim_and_ordinals_are_no_figures(text: str) -> None:
     assert figures_of(text).quantities == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("19 out of 47 members voted for it", (19.0, 47.0)),  # a tally, not a share
+        ("one in eight said so", (12.5,)),
+        ("the second one in 2019", ()),  # a year, not one in 2,019
+        ("a 2.3m wall", (2.3,)),  # metres: "m" is a scale only after a currency sign
+    ],
+)
+def test_ratios_and_abbreviated_scales(text: str, expected: tuple[float, ...]) -> None:
+    assert figures_of(text).quantities == expected
+
+
+def test_a_ratio_is_a_rough_share_and_still_changes() -> None:
+    assert unmatched(figures_of("one in eight workers"), figures_of("15 per cent of workers"))
 
 
 def test_a_figure_keeps_the_word_it_counts() -> None:
