@@ -14,7 +14,7 @@ def reports_for(settings: Settings, names: Iterable[str]) -> Iterator[EvalReport
         if name == "profiles":
             from worker.evaluate import profiles
 
-            yield profiles.run(settings)
+            yield from profiles.run_all(settings)
         elif name == "dedupe":
             from worker.evaluate import dedupe
 

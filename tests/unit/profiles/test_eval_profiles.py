@@ -46,3 +46,12 @@ def test_a_profile_that_matches_everything_is_caught() -> None:
 def test_eval_paths_exist() -> None:
     assert (ROOT / "tests" / "eval" / "profiles" / "seeds.yaml").is_file()
     assert Path(ROOT / "seeds").is_dir()
+
+
+def test_the_blind_set_is_reported_after_the_tuned_one() -> None:
+    from worker.evaluate.profiles import run_all
+
+    reports = list(run_all(Settings(profiles_dir=str(ROOT / "config" / "profiles"))))
+    assert [r.title for r in reports] == ["profiles", "profiles, set Q (written blind)"]
+    assert reports[1].items == 40  # no seeds: the set lists none
+    assert {s.name for s in reports[1].scores} == {"xinjiang", "ohchr-assessment", "hrc-follow-up"}
