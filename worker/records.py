@@ -94,6 +94,9 @@ class MatchResult:
     score: float
     matched: bool
     hits: tuple[TermHit, ...] = ()
+    # The included profile (a narrower topic inside this one) whose match this match is,
+    # when the profile's own terms fell short; None when it matched on its own, or did not.
+    through: str | None = None
 
     def explanation(self) -> list[dict[str, object]]:
         """The hits as JSON-ready dicts: what alerts show under `matched`."""

@@ -22,7 +22,10 @@ def list_profiles(state: CliState) -> None:
     from worker.profiles.load import load_profiles
 
     for p in load_profiles(Path(state.settings.profiles_dir)):
-        click.echo(f"{p.name}  (min_score {p.min_score:g}, title_boost {p.title_boost:g})")
+        settings = f"min_score {p.min_score:g}, title_boost {p.title_boost:g}"
+        if p.includes:
+            settings += f", includes {', '.join(p.includes)}"
+        click.echo(f"{p.name}  ({settings})")
         if p.description:
             click.echo(f"    {p.description}")
 
@@ -58,18 +61,20 @@ def test_profile(state: CliState, profile: str, file_or_url: str) -> None:
     from worker.profiles.load import load_profiles
     from worker.profiles.match import Matcher
 
-    chosen = [p for p in load_profiles(Path(state.settings.profiles_dir)) if p.name == profile]
+    every = load_profiles(Path(state.settings.profiles_dir))
+    chosen = [p for p in every if p.name == profile]
     if not chosen:
         raise click.BadParameter(f"no profile named {profile!r}", param_hint="PROFILE")
-    matcher = Matcher(chosen)
+    matcher = Matcher(every)  # all of them: the profile may match through one it includes
     article = _article(file_or_url, state)
-    result = matcher.match(article)[0]
+    result = next(r for r in matcher.match(article) if r.profile == profile)
     click.echo(f"profile: {profile}\ntitle:   {article.title}")
     click.echo(f"score:   {result.score:g} (min_score {chosen[0].min_score:g})")
-    click.echo(f"matched: {'yes' if result.matched else 'no'}")
+    through = f", through {result.through}" if result.through else ""
+    click.echo(f"matched: {'yes' if result.matched else 'no'}{through}")
     failed = [gate for gate, ok in matcher.gates(article, profile).items() if not ok]
     if failed:
-        click.echo(f"not met: {', '.join(failed)}")
+        click.echo(f"not met{' on its own' if result.through else ''}: {', '.join(failed)}")
     click.echo(f"  {'where':<6} {'count':>5}  term")
     for hit in result.hits:
         click.echo(f"  {hit.where:<6} {hit.count:>5}  {hit.term}")

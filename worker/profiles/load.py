@@ -7,7 +7,7 @@ because the person who fixes it is editing that file.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +19,7 @@ from worker.profiles.query import And, Node, Not, Or, is_positional, parse, rend
 
 _KEYS = frozenset(
     {"name", "description", "seeds", "query", "min_score", "title_boost", "terms"}
-    | {"term_cap", "min_sentences", "focus", "min_focus"}
+    | {"term_cap", "min_sentences", "focus", "min_focus", "includes"}
 )
 _NAME = r"^[a-z0-9][a-z0-9-]{0,63}$"  # it becomes a metric label and an alert field
 
@@ -41,7 +41,9 @@ class Profile:
     `min_score`, and the scoring hits fall in at least `min_sentences` sentences (the title
     counts as one), and each `focus` expression is in the title or at least `min_focus`
     times in the body: an aside about the topic in an article on something else does not
-    match. A term
+    match. It also matches an article that one of the profiles it `includes` matches: a
+    narrower topic inside this one (the UN assessment of Xinjiang inside Xinjiang), whose
+    articles may name this topic's subject only in that narrower frame. A term
     adds `weight` per body occurrence up to `term_cap`, plus
     `weight * title_boost` once when it is in the title.
     """
@@ -58,6 +60,7 @@ class Profile:
     min_sentences: int = 2  # one sentence is what a teaser or an aside looks like
     focus: tuple[WeightedTerm, ...] = ()
     min_focus: int = 2  # named once, a subject is an aside; twice, the article is about it
+    includes: tuple[str, ...] = ()  # profiles whose matches are this profile's too
     source: str = ""
 
 
@@ -70,7 +73,23 @@ def load_profiles(profiles_dir: Path) -> tuple[Profile, ...]:
     for name in names:
         if names.count(name) > 1:
             raise ConfigError("profiles_dir", f"two profiles are named {name!r}")
+    check_includes(profiles)
     return tuple(sorted(profiles, key=lambda p: p.name))
+
+
+def check_includes(profiles: Sequence[Profile]) -> None:
+    """ConfigError unless every profile a profile `includes` exists, is another profile, and
+    includes none itself: one level, so no chain or cycle needs resolving."""
+    by_name = {p.name: p for p in profiles}
+    for profile in profiles:
+        for name in profile.includes:
+            where = f"{profile.source or profile.name}:includes"
+            if name == profile.name:
+                raise ConfigError(where, "a profile cannot include itself")
+            if name not in by_name:
+                raise ConfigError(where, f"no profile named {name!r}")
+            if by_name[name].includes:
+                raise ConfigError(where, f"{name!r} includes profiles itself (one level only)")
 
 
 def load_profile(path: Path) -> Profile:
@@ -103,6 +122,7 @@ def profile_from_mapping(data: Mapping[str, Any], *, source: str = "<profile>") 
         min_sentences=int(_number(data, "min_sentences", 2, source, minimum=1)),
         focus=_focus(data.get("focus"), source),
         min_focus=int(_number(data, "min_focus", 2, source, minimum=1)),
+        includes=_names(data.get("includes"), source),
         source=source,
     )
 
@@ -185,6 +205,14 @@ def _text(data: Mapping[str, Any], key: str, source: str, *, required: bool = Fa
     if not isinstance(value, str) or (required and not value.strip()):
         raise ConfigError(f"{source}:{key}", "must be a non-empty string")
     return value
+
+
+def _names(raw: object, source: str) -> tuple[str, ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(n, str) for n in raw):
+        raise ConfigError(f"{source}:includes", "must be a list of profile names")
+    return tuple(raw)
 
 
 def _seeds(raw: object, source: str) -> tuple[str, ...]:

@@ -47,7 +47,7 @@ class Matcher:
     def match(self, article: Article) -> list[MatchResult]:
         """One MatchResult per profile, in profile order."""
         doc = self._index(article.title, "\n".join(content_lines(article.text)))
-        return [_score(profile, doc) for profile in self.profiles]
+        return _with_included(self.profiles, [_score(profile, doc) for profile in self.profiles])
 
     def gates(self, article: Article, name: str) -> dict[str, bool]:
         """Which of the named profile's conditions hold: why an article did or did not match."""
@@ -201,6 +201,23 @@ def _score(profile: Profile, doc: _Doc) -> MatchResult:
         and doc.holds(profile.query)
     )
     return MatchResult(profile.name, round(score, 3), matched, tuple(hits))
+
+
+def _with_included(profiles: Sequence[Profile], results: list[MatchResult]) -> list[MatchResult]:
+    """The results, with a profile that did not match on its own matched through the best
+    scored of the profiles it includes that did: its own score stays (its alerts' channels
+    filter on it), and the included profile's evidence is added to its own."""
+    by_name = {result.profile: result for result in results}
+    return [_through(profile, own, by_name) for profile, own in zip(profiles, results, strict=True)]
+
+
+def _through(profile: Profile, own: MatchResult, by_name: dict[str, MatchResult]) -> MatchResult:
+    inner = [by_name[n] for n in profile.includes if n in by_name and by_name[n].matched]
+    if own.matched or not inner:
+        return own
+    best = max(inner, key=lambda r: r.score)
+    hits = own.hits + tuple(h for h in best.hits if h not in own.hits)
+    return MatchResult(profile.name, own.score, True, hits, through=best.profile)
 
 
 def _sentences(profile: Profile, doc: _Doc) -> int:

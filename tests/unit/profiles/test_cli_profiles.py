@@ -46,6 +46,18 @@ def test_test_says_which_condition_failed(tmp_path: Path) -> None:
     assert "title: Xinjiang tomato processors" in out.replace("title:   ", "title: ")
 
 
+def test_test_says_when_a_profile_matched_through_one_it_includes(tmp_path: Path) -> None:
+    # Lobbying around the report's release: on the assessment, and so on Xinjiang, though
+    # it names no abuse the xinjiang profile's terms score (set Q, written blind).
+    lobbying = (
+        ROOT / "tests" / "eval" / "profiles-q" / "articles" / "016_lobbying_emails_release.txt"
+    )
+    code, out = invoke(tmp_path, "test", "xinjiang", str(lobbying))
+    assert code == 0, out
+    assert "matched: yes, through ohchr-assessment" in out
+    assert "not met on its own: min_score" in out
+
+
 def test_test_reads_html(tmp_path: Path) -> None:
     page = tmp_path / "a.html"
     body = "".join(f"<p>{p}</p>" for p in SEED.read_text(encoding="utf-8").split("\n\n"))

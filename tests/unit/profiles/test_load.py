@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -108,3 +109,27 @@ def test_two_profiles_with_one_name_are_refused(tmp_path: Path) -> None:
 def test_missing_directory_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="profiles_dir"):
         load_profiles(tmp_path / "nope")
+
+
+@pytest.mark.parametrize(
+    ("includes", "message"),
+    [
+        ("[nowhere]", "no profile named 'nowhere'"),
+        ("[a]", "a profile cannot include itself"),
+        ("[b]", "'b' includes profiles itself"),
+        ("nowhere", "must be a list of profile names"),
+    ],
+)
+def test_includes_must_name_other_profiles_one_level_deep(
+    tmp_path: Path, includes: str, message: str
+) -> None:
+    write(tmp_path, GOOD.replace("ports", "a") + f"includes: {includes}\n", "a.yaml")
+    write(tmp_path, GOOD.replace("ports", "b") + "includes: [c]\n", "b.yaml")
+    write(tmp_path, GOOD.replace("ports", "c"), "c.yaml")
+    with pytest.raises(ConfigError, match=re.escape(f"'a.yaml:includes': {message}")):
+        load_profiles(tmp_path)
+
+
+def test_the_shipped_xinjiang_profile_includes_the_narrower_two() -> None:
+    by_name = {p.name: p for p in load_profiles(ROOT / "config" / "profiles")}
+    assert by_name["xinjiang"].includes == ("ohchr-assessment", "hrc-follow-up")

@@ -102,6 +102,25 @@ def test_one_result_per_profile_in_order_from_one_pass() -> None:
     assert all(r.matched for r in results)
 
 
+def test_a_profile_matches_what_a_profile_it_includes_matches() -> None:
+    broad = profile("Xinjiang AND camps", name="broad", min_score=5.0, includes=["narrow"])
+    narrow = profile("Xinjiang AND assessment", name="narrow")
+    other = profile("hydrogen", name="other")
+    matcher = Matcher([broad, narrow, other])
+    text = "The assessment on Xinjiang was released. Diplomats read the assessment."
+    by_name = {r.profile: r for r in matcher.match(article(text))}
+    assert by_name["narrow"].matched and by_name["narrow"].through is None
+    assert by_name["broad"].matched and by_name["broad"].through == "narrow"
+    own = Matcher([broad]).match(article(text))[0]
+    assert not own.matched
+    assert by_name["broad"].score == own.score  # its own score: channels filter on it
+    assert TermHit("assessment", "body", 2) in by_name["broad"].hits  # the evidence
+    assert not by_name["other"].matched
+    # Nothing the included profile does not match is matched through it.
+    alone = {r.profile: r for r in matcher.match(article("Hydrogen in Xinjiang. Camps."))}
+    assert not alone["broad"].matched and alone["broad"].through is None
+
+
 def test_gates_say_why_an_article_did_not_match() -> None:
     matcher = Matcher([profile("camps", min_score=5.0)])
     gates = matcher.gates(article("Camps."), "p")
