@@ -112,7 +112,7 @@ def profile_from_mapping(data: Mapping[str, Any], *, source: str = "<profile>") 
     return Profile(
         name=name,
         description=_text(data, "description", source).strip(),
-        seeds=_seeds(data.get("seeds"), source),
+        seeds=_strings(data.get("seeds"), source, "seeds", "file paths"),
         query_text=query_text.strip(),
         query=query,
         terms=terms,
@@ -122,7 +122,7 @@ def profile_from_mapping(data: Mapping[str, Any], *, source: str = "<profile>") 
         min_sentences=int(_number(data, "min_sentences", 2, source, minimum=1)),
         focus=_focus(data.get("focus"), source),
         min_focus=int(_number(data, "min_focus", 2, source, minimum=1)),
-        includes=_names(data.get("includes"), source),
+        includes=_strings(data.get("includes"), source, "includes", "profile names"),
         source=source,
     )
 
@@ -207,19 +207,12 @@ def _text(data: Mapping[str, Any], key: str, source: str, *, required: bool = Fa
     return value
 
 
-def _names(raw: object, source: str) -> tuple[str, ...]:
+def _strings(raw: object, source: str, key: str, what: str) -> tuple[str, ...]:
+    """A list of strings (`key` absent: none); else a ConfigError saying it is `what`."""
     if raw is None:
         return ()
-    if not isinstance(raw, list) or not all(isinstance(n, str) for n in raw):
-        raise ConfigError(f"{source}:includes", "must be a list of profile names")
-    return tuple(raw)
-
-
-def _seeds(raw: object, source: str) -> tuple[str, ...]:
-    if raw is None:
-        return ()
-    if not isinstance(raw, list) or not all(isinstance(s, str) for s in raw):
-        raise ConfigError(f"{source}:seeds", "must be a list of file paths")
+    if not isinstance(raw, list) or not all(isinstance(item, str) for item in raw):
+        raise ConfigError(f"{source}:{key}", f"must be a list of {what}")
     return tuple(raw)
 
 
