@@ -83,6 +83,7 @@ def build_payload(
         "created_at": iso(created_at),
         "score": round(match.score, _DIGITS),
         "matched": match.explanation(),
+        "through": match.through,
         "article": _article(article, article_id, first_seen, revision),
         "story": _story(story, article.outlet),
         "claims": [_claim(v) for v in select_claims(own)],

@@ -267,3 +267,13 @@ def test_a_chat_channel_without_url_is_a_config_error(client: httpx.Client) -> N
 def test_clip() -> None:
     assert clip("abcdef", 4) == "abc…"
     assert clip("abc", 4) == "abc"
+
+
+def test_a_match_through_an_included_profile_says_so_in_chat() -> None:
+    from worker.alerts.channels.render import summarize
+
+    payload = make_payload(7)
+    assert "through" not in summarize(payload).why
+    payload["through"] = "ohchr-assessment"
+    why = summarize(payload).why
+    assert why.startswith("matched harbour (title ×1) (through ohchr-assessment); score")

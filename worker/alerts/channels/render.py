@@ -55,7 +55,8 @@ def summarize(payload: Mapping[str, Any]) -> Summary:
 def _why(payload: Mapping[str, Any]) -> str:
     terms = [f"{h['term']} ({h['where']} ×{h['count']})" for h in payload.get("matched", [])]
     matched = ", ".join(terms) if terms else "the profile query"
-    return f"matched {matched}; score {payload.get('score')}"
+    through = f" (through {payload['through']})" if payload.get("through") else ""
+    return f"matched {matched}{through}; score {payload.get('score')}"
 
 
 def _story(story: Mapping[str, Any]) -> str:
