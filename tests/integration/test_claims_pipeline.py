@@ -133,3 +133,26 @@ def test_an_update_that_adds_a_new_claim_alerts_again(
     assert again[0]["article"]["revision"] >= 1  # the update it alerts on
     new = [c["text"] for c in again[0]["claims"] if c["is_new"]]
     assert new == [next(t for t in new if "vote again in March" in t)]
+
+
+def test_an_article_on_the_assessment_alone_reaches_xinjiang_through_it(
+    tmp_path: Path, server: LoopbackServer
+) -> None:
+    # Set Q's story on the lobbying before the report's release names no abuse the xinjiang
+    # profile scores; ohchr-assessment matches it, and xinjiang includes that profile.
+    source = Path(__file__).resolve().parents[1] / "eval/profiles-q/articles"
+    _, header, text = (source / "016_lobbying_emails_release.txt").read_text().split("---\n", 2)
+    title = header.split("title:", 1)[1].splitlines()[0].strip()
+    page = article_html(title, text.strip())
+    server.static("/news/emails.html", page, headers={"Content-Type": "text/html; charset=utf-8"})
+    when = datetime(2023, 3, 1, 9, 0, tzinfo=UTC)
+    entry = ("emails", server.url("/news/emails.html"), title, when)
+    server.static("/emails.xml", rss("Emails", [entry]),
+                  headers={"Content-Type": "application/rss+xml"})  # fmt: skip
+    payloads = receive(server)
+    poll_once(load_settings(str(config(tmp_path, server, [("emails", "/emails.xml")]))))
+    through = {p["profile"]: p["through"] for p in payloads}
+    assert through == {"ohchr-assessment": None, "xinjiang": "ohchr-assessment"}, through
+    xinjiang = next(p for p in payloads if p["profile"] == "xinjiang")
+    assert xinjiang["score"] < 5.5  # its own score, under its own bar
+    assert any(h["term"] == "assessment" for h in xinjiang["matched"])  # the evidence
