@@ -62,3 +62,12 @@ def test_webhook_payload_contract_is_documented() -> None:
                   "nearest_known", "similarity", "X-Newswatch-Signature"):  # fmt: skip
         assert field in doc, f"{field} is not documented in docs/alerts.md"
     assert "docs/alerts.md" in README
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    block = re.search(r"## The two commands.*?```sh\n(.*?)```", README, re.DOTALL)
+    assert block is not None, "the README opens with the two commands"
+    run_command, test_command = block.group(1).strip().splitlines()
+    assert run_command == "make run"
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
+    assert ci[-1] == test_command == "make check"
