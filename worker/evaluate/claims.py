@@ -146,7 +146,7 @@ def run_all(settings: Settings) -> Iterator[EvalReport]:
             report = run(settings, mode, set_dir=set_dir, name=name)
             if set_dir in HELD_OUT:
                 held_out[mode].append(report)
-                report = _unlisted(report)
+                report = report.unlisted(" (worker/evaluate/claims.py HELD_OUT)")
             yield report
     for mode, reports in held_out.items():
         if reports:
@@ -182,13 +182,6 @@ def pooled(reports: Sequence[EvalReport], title: str) -> EvalReport:
     overall = [report.scores[0] for report in reports]
     score = Score(overall[0].name, *(sum(getattr(s, n) for s in overall) for n in COUNTS))
     return EvalReport(title, sum(report.items for report in reports), (score,))
-
-
-def _unlisted(report: EvalReport) -> EvalReport:
-    """The report without its mistakes (see HELD_OUT)."""
-    note = (f"{len(report.errors)} mistakes not listed: this set is the held-out estimate "
-            "(worker/evaluate/claims.py HELD_OUT)")  # fmt: skip
-    return EvalReport(report.title, report.items, report.scores, (note,))
 
 
 def run(

@@ -53,6 +53,13 @@ class EvalReport:
     scores: tuple[Score, ...]
     errors: tuple[str, ...] = field(default_factory=tuple)
 
+    def unlisted(self, where: str = "") -> EvalReport:
+        """This report with its mistakes counted, not listed: a held-out set's, so that
+        reading them stays a decision (once read, a set no longer estimates how the code does
+        on text it was not shaped by). `where` names the list of held-out sets."""
+        note = f"{len(self.errors)} mistakes not listed: this set is the held-out estimate"
+        return EvalReport(self.title, self.items, self.scores, (note + where,))
+
     def format(self, *, show_errors: bool = True) -> str:
         """A plain-text table, one line a score, then the mistakes."""
         lines = [f"{self.title} ({self.items} labelled items)"]
