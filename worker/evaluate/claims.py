@@ -31,6 +31,7 @@ covers was judged not new.
 from __future__ import annotations
 
 import functools
+import operator
 import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -91,7 +92,6 @@ HELD_OUT = frozenset(EVAL_DIR / f"set-{name}" for name in ("k", "l", "n", "o", "
 TUNED = tuple((name, set_dir) for name, set_dir in SETS if set_dir not in HELD_OUT)
 PROFILE = "xinjiang"  # every article of the set is on it; novelty is judged per profile
 MODES = ("lexical", "embedding")
-COUNTS = ("tp", "fp", "fn", "tn")
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,8 +179,7 @@ def after_others(settings: Settings, mode: str) -> EvalReport:
 
 def pooled(reports: Sequence[EvalReport], title: str) -> EvalReport:
     """One report whose score is the sum of the reports' overall scores (their first)."""
-    overall = [report.scores[0] for report in reports]
-    score = Score(overall[0].name, *(sum(getattr(s, n) for s in overall) for n in COUNTS))
+    score = functools.reduce(operator.add, (report.scores[0] for report in reports))
     return EvalReport(title, sum(report.items for report in reports), (score,))
 
 

@@ -118,8 +118,7 @@ def pooled(reports: Sequence[EvalReport], title: str) -> EvalReport:
     totals: dict[str, Score] = {}
     for report in reports:
         for s in report.scores:
-            t = totals.get(s.name, Score(s.name))
-            totals[s.name] = Score(s.name, t.tp + s.tp, t.fp + s.fp, t.fn + s.fn, t.tn + s.tn)
+            totals[s.name] = totals.get(s.name, Score(s.name)) + s
     return EvalReport(title, sum(report.items for report in reports), tuple(totals.values()))
 
 

@@ -33,6 +33,11 @@ class Score:
         p, r = self.precision, self.recall
         return 2 * p * r / (p + r) if p + r else 0.0
 
+    def __add__(self, other: Score) -> Score:
+        """The counts of both, under this one's name: a pooled score."""
+        return Score(self.name, self.tp + other.tp, self.fp + other.fp,
+                     self.fn + other.fn, self.tn + other.tn)  # fmt: skip
+
     def add(self, predicted: bool, actual: bool) -> Score:
         """A new Score with one more decision counted."""
         return Score(
