@@ -9,7 +9,8 @@ saw only the profiles' descriptions and the seeds, never the queries or the othe
 was scored once, then its mistakes were read for that day's changes; S, written blind by a
 fourth author the same day, was scored once and then read for the next; R, written after Q's
 changes, is the estimate of how the profiles do on articles they were not shaped by, so its
-mistakes are not listed (reading them stays a decision, as for the claims sets). The
+mistakes are not listed (reading them stays a decision, as for the claims sets), nor are
+those of U, written blind by a fifth author after S was read. The
 authors draw the assessment's topic differently (the first set counts the High
 Commissioner's follow-ups that name it as on it, the blind authors do not), so the target
 is held on the sets read pooled, not on the first alone.
@@ -44,6 +45,7 @@ BLIND_SETS = (
         False,
     ),
     ("profiles, set R (written blind, never tuned on)", ROOT / "tests/eval/profiles-r", True),
+    ("profiles, set U (written blind, never tuned on)", ROOT / "tests/eval/profiles-u", True),
 )
 
 
