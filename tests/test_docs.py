@@ -65,9 +65,10 @@ def test_webhook_payload_contract_is_documented() -> None:
 
 
 def test_ci_runs_the_readme_test_command() -> None:
-    block = re.search(r"## The two commands.*?```sh\n(.*?)```", README, re.DOTALL)
-    assert block is not None, "the README opens with the two commands"
-    run_command, test_command = block.group(1).strip().splitlines()
-    assert run_command == "make run"
+    section = README.split("## The two commands", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"```sh\n(.*?)```", section, re.DOTALL)
+    # One block a command, so that neither can be read as the other's second line.
+    assert [b.strip() for b in blocks] == ["make run", "make check"], blocks
+    test_command = blocks[1].strip()
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").strip().splitlines()
     assert ci[-1] == test_command == "make check"
