@@ -98,13 +98,14 @@ def run(settings: Settings, *, eval_dir: Path = EVAL_DIR) -> EvalReport:
 def run_all(settings: Settings) -> Iterator[EvalReport]:
     """The set tuned on, the blind sets read, those pooled, then the held-out ones (without
     their mistakes)."""
-    read = [run(settings)]
+    matcher = Matcher(load_profiles(Path(settings.profiles_dir)))  # loaded once, for every set
+    read = [evaluate(matcher, load_set())]
     yield read[0]
     held_out_reports = []
     for title, eval_dir, held_out in BLIND_SETS:
         if not any((eval_dir / "articles").glob("*.txt")):
             continue
-        report = replace(run(settings, eval_dir=eval_dir), title=title)
+        report = replace(evaluate(matcher, load_set(eval_dir)), title=title)
         if held_out:
             held_out_reports.append(report.unlisted())
         else:
