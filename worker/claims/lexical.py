@@ -171,6 +171,11 @@ _FRAME = """monday tuesday wednesday thursday friday saturday sunday today yeste
 _FRAME_WORDS = frozenset(_FRAME.split())
 
 
+def token_of(word: str) -> str:
+    """The token a (lower-case) word becomes in a claim's features."""
+    return _token(word)
+
+
 @functools.lru_cache(maxsize=200_000)
 def _token(word: str) -> str:
     # Snowball is pure Python (about 0.1 ms a word); news vocabulary repeats, so cache.
@@ -498,6 +503,10 @@ class LexicalIndex:
             frozenset(stances),
             atoms=frozenset(atoms),
         )
+
+    def holds(self, token: str) -> bool:
+        """Whether any known claim holds `token`."""
+        return self._df(token) > 0
 
     def _df(self, token: str) -> int:
         """How many known claims hold `token`."""

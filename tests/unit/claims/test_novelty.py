@@ -488,6 +488,39 @@ def test_a_heavy_rewrite_is_read_as_one_by_where_its_lines_are_closest(
     assert verdicts[NEW_IN_THE_REWRITE[0]]
 
 
+# Restatements in words of their own: neither holds REWRITE_KNOWN_AT of a wire line's words.
+REWORDED_AWAY = (
+    "Corporate backers of the event had been getting ready to walk away from it.",
+    "The organisers tied the decision to the findings of investigators into compelled work.",
+)
+NAMING_SOMETHING_NEW = (
+    "Tallinn, in Estonia, is now expected to take the event over.",
+    "The league first staged the race in 1987.",
+)
+
+
+def test_a_rewrite_s_line_that_names_nothing_new_restates_its_source(
+    sqlite_db: Database, judge: ClaimJudge
+) -> None:
+    assert all(recorded(sqlite_db, judge, WIRE_STORY, "Wire", 1).values())
+    text = f"{REWRITE.strip()} {' '.join(REWORDED_AWAY + NAMING_SOMETHING_NEW)}\n"
+    verdicts = recorded(sqlite_db, judge, text, "Content farm", 2)
+    # Read as a rewrite of the wire story, its lines with no name, figure or year that a
+    # known claim lacks are more of its restatements, however far their words stray ...
+    assert [verdicts[line] for line in REWORDED_AWAY] == [False, False]
+    # ... but a new place or a new year is news, as are the rewrite's new venue and figure.
+    assert [verdicts[line] for line in NAMING_SOMETHING_NEW] == [True, True]
+    assert [verdicts[line] for line in NEW_IN_THE_REWRITE] == [True, True]
+
+
+def test_a_line_naming_nothing_new_is_new_outside_a_rewrite(
+    sqlite_db: Database, judge: ClaimJudge
+) -> None:
+    assert all(recorded(sqlite_db, judge, WIRE_STORY, "Wire", 1).values())
+    verdicts = recorded(sqlite_db, judge, "\n".join(REWORDED_AWAY) + "\n", "Blog", 2)
+    assert verdicts == dict.fromkeys(REWORDED_AWAY, True)
+
+
 def test_a_restatement_months_later_is_a_follow_up_not_a_rewrite(
     sqlite_db: Database, judge: ClaimJudge
 ) -> None:
