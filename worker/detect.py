@@ -27,7 +27,7 @@ from worker.dedupe.decide import (
 )
 from worker.dedupe.fingerprint import Fingerprint
 from worker.dedupe.index import DedupeIndex
-from worker.records import Article, ClaimVerdict, MatchResult, StoryRef
+from worker.records import Article, ClaimVerdict, MatchResult, RewriteOf, StoryRef
 from worker.services import Services
 from worker.store import articles
 from worker.store.db import after_commit
@@ -123,15 +123,46 @@ def _store_original(
         row = articles.insert_article(session, found.article, feed_id=found.feed_id,
                                       now=found.now, dedupe_kind="original",
                                       duplicate_of=None, similarity=None)  # fmt: skip
-        row.story_id = start_story(session, row.id, found.article.outlet, found.now)
         articles.save_matches(session, row.id, found.matches, new=True)
+    verdicts = _judge_claims(session, svc, found, row.id, found.article.text)
+    rewrite = _rewrite_saying_nothing_new(verdicts)
+    if rewrite is not None and _exists(session, rewrite.article_id):
+        return _store_rewrite(session, index, found, row, rewrite)
+    with stage("store"):
+        row.story_id = start_story(session, row.id, found.article.outlet, found.now)
     with stage("dedupe"):
         index.add(row.id, row.story_id, found.fp)
     for match in found.matched:
         after_commit(session, metrics.MATCHES.labels(match.profile).inc)
-    verdicts = _judge_claims(session, svc, found, row.id, found.article.text)
     _raise_alerts(session, svc, found, row, verdicts, only_new_claims=False)
     return DetectOutcome(row.id, "stored" if found.matched else "off_topic")
+
+
+def _rewrite_saying_nothing_new(verdicts: Sequence[ClaimVerdict]) -> RewriteOf | None:
+    """The earlier article these verdicts read their text as a rewrite of, when no claim of
+    it is new for any profile: a content farm's spin in words of its own, which the
+    sentence sketches of dedupe miss (docs/dedupe.md). One that brings a new claim stays an
+    original, and alerts with it."""
+    if not verdicts or any(v.is_new or v.rewrite_of is None for v in verdicts):
+        return None
+    return max((v.rewrite_of for v in verdicts if v.rewrite_of), key=lambda r: r.share)
+
+
+def _store_rewrite(
+    session: Session, index: DedupeIndex, found: Detection, row: ArticleRow, rewrite: RewriteOf
+) -> DetectOutcome:
+    """The stored row of a rewrite saying nothing new becomes a copy of the article it
+    restates: it joins that story and, as every copy, never alerts."""
+    original = session.get(ArticleRow, rewrite.article_id)
+    story_id = original.story_id if original is not None else None
+    with stage("store"):
+        row.dedupe_kind, row.duplicate_of_id = "duplicate", rewrite.article_id
+        row.dedupe_similarity, row.story_id = rewrite.share, story_id
+        if story_id is not None:
+            join_story(session, story_id, found.article.outlet, found.now)
+    with stage("dedupe"):
+        index.add(row.id, row.story_id, found.fp)
+    return DetectOutcome(row.id, "duplicate")
 
 
 def _store_duplicate(

@@ -115,6 +115,15 @@ class Claim:
 
 
 @dataclass(frozen=True, slots=True)
+class RewriteOf:
+    """The earlier stored article a text was read as a rewrite of (worker/claims/novelty.py),
+    and the share of the text's claims that restate that article's."""
+
+    article_id: int
+    share: float
+
+
+@dataclass(frozen=True, slots=True)
 class ClaimVerdict:
     """Whether a claim is new for a profile, and the nearest known claim that says so."""
 
@@ -124,6 +133,7 @@ class ClaimVerdict:
     nearest_known: str | None
     similarity: float
     nearest_known_id: int | None = None
+    rewrite_of: RewriteOf | None = None  # for every claim of a text read as a rewrite
 
 
 @dataclass(frozen=True, slots=True)

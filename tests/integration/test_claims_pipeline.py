@@ -7,9 +7,11 @@ development must, and its payload must say which claims are new and why (nearest
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from sqlalchemy import select
 
 from tests.support.corpus import article_html, rss, serve_seed_feed, write_config
 from tests.support.loopback import LoopbackServer, Response
@@ -156,3 +158,66 @@ def test_an_article_on_the_assessment_alone_reaches_xinjiang_through_it(
     xinjiang = next(p for p in payloads if p["profile"] == "xinjiang")
     assert xinjiang["score"] < 5.5  # its own score, under its own bar
     assert any(h["term"] == "assessment" for h in xinjiang["matched"])  # the evidence
+
+
+# Set C's blog post restates the documentation centre's release of two days before in words
+# of its own (sentence overlap 0.0: no dedupe sketch sees it), and adds nothing.
+ADDED = "Global Affairs Canada said Marc Tessier would raise the list in Beijing in May."
+
+
+def poll_release_then(
+    tmp_path: Path, server: LoopbackServer, extra: str
+) -> tuple[list[dict[str, Any]], dict[str, Any]]:
+    """Set C's release, then a day later its blog rewrite plus `extra`; the payloads sent
+    and the two stored rows as (dedupe kind, duplicate of, story, similarity, story size)."""
+    from worker.evaluate.claims import EVAL_DIR, load_set
+    from worker.store.db import Database
+    from worker.store.models import Article, Story
+
+    release, rewrite = load_set(EVAL_DIR / "set-c")[2:4]
+    assert "paraphrase_of_03" in rewrite.name
+    payloads = receive(server)
+    html = {"Content-Type": "text/html; charset=utf-8"}
+    settings = load_settings(str(config(tmp_path, server, [("news", "/news.xml")])))
+    entries = []
+    for day, (name, text) in enumerate([("release", release.text), ("blog", rewrite.text + extra)]):
+        server.static(f"/news/{name}.html", article_html(f"Detainees still held ({name})", text),
+                      headers=html)  # fmt: skip
+        when = release.published.replace(tzinfo=UTC, hour=9) + timedelta(days=day + 1)
+        entries.append((name, server.url(f"/news/{name}.html"), f"Detainees ({name})", when))
+        server.static("/news.xml", rss("News", entries),
+                      headers={"Content-Type": "application/rss+xml"})  # fmt: skip
+        poll_once(settings)
+    database = Database.from_url(settings.database_url.get_secret_value())
+    try:
+        with database.session_scope() as session:
+            rows = {}
+            for a in session.scalars(select(Article)):
+                story = session.get(Story, a.story_id) if a.story_id else None
+                rows[a.url.rsplit("/", 1)[1]] = (a.id, a.dedupe_kind, a.duplicate_of_id,
+                                                 a.story_id, a.dedupe_similarity,
+                                                 story.size if story else 0)  # fmt: skip
+    finally:
+        database.dispose()
+    return payloads, rows
+
+
+def test_a_rewrite_saying_nothing_new_joins_its_source_as_a_copy(
+    tmp_path: Path, server: LoopbackServer
+) -> None:
+    payloads, rows = poll_release_then(tmp_path, server, "")
+    assert {p["article"]["url"].rsplit("/", 1)[1] for p in payloads} == {"release.html"}
+    source_id, _, _, story_id, _, _ = rows["release.html"]
+    _, kind, duplicate_of, blog_story, share, size = rows["blog.html"]
+    assert (kind, duplicate_of, blog_story, size) == ("duplicate", source_id, story_id, 2)
+    assert share is not None and 0.5 <= share <= 1  # the share of its claims it restates
+
+
+def test_a_rewrite_bringing_a_new_claim_alerts_with_it(
+    tmp_path: Path, server: LoopbackServer
+) -> None:
+    payloads, rows = poll_release_then(tmp_path, server, f"\n{ADDED}")
+    assert rows["blog.html"][1:3] == ("original", None)
+    blog = [p for p in payloads if p["article"]["url"].endswith("blog.html")]
+    assert blog and {p["kind"] for p in blog} == {"new_claim"}
+    assert all([c["text"] for c in p["claims"] if c["is_new"]] == [ADDED] for p in blog)

@@ -50,7 +50,7 @@ from worker.claims.lexical import (
     quote_held,
     token_of,
 )
-from worker.records import Claim, ClaimVerdict
+from worker.records import Claim, ClaimVerdict, RewriteOf
 from worker.store.models import Article, ArticleClaim, KnownClaim
 
 # Share of a claim's weighted content words that a known claim must hold for the two to say
@@ -281,15 +281,16 @@ class ClaimJudge:
         if prejudged is not None and prejudged.covers(text, outlet, profiles):
             for profile in profiles:
                 pending = self._second_pass(session, profile, prejudged.by_profile[profile])
-                pending = self._as_rewrite(session, profile, pending, dated)
-                verdicts.extend(_settle(session, profile, _shift(pending, base), seen))
+                pending, rewrite = self._as_rewrite(session, profile, pending, dated)
+                verdicts.extend(_settle(session, profile, _shift(pending, base), seen, rewrite))
             return verdicts
         judged = self._prepare([_shifted(c, base) for c in claims_of(text, outlet)])
         for profile in profiles:
             pending = self._pending(self._synced(session, profile), judged, seen)
+            rewrite = None
             if origin != "seed":  # the seeds are all known, whatever they restate
-                pending = self._as_rewrite(session, profile, pending, dated)
-            verdicts.extend(_settle(session, profile, pending, seen))
+                pending, rewrite = self._as_rewrite(session, profile, pending, dated)
+            verdicts.extend(_settle(session, profile, pending, seen, rewrite))
         return verdicts
 
     def prejudge(
@@ -315,8 +316,8 @@ class ClaimJudge:
         verdicts: list[ClaimVerdict] = []
         for profile in profiles:
             pending = self._pending(self._synced(session, profile), judged, None)
-            pending = self._as_rewrite(session, profile, pending, None)
-            verdicts.extend(_settle(session, profile, pending, None))
+            pending, rewrite = self._as_rewrite(session, profile, pending, None)
+            verdicts.extend(_settle(session, profile, pending, None, rewrite))
         return verdicts
 
     # --- internals ---------------------------------------------------------------------
@@ -368,8 +369,9 @@ class ClaimJudge:
 
     def _as_rewrite(
         self, session: Session, profile: str, pending: _Pending, dated: datetime | None
-    ) -> _Pending:
-        """The verdicts, with those of a rewrite of one earlier article judged against it.
+    ) -> tuple[_Pending, RewriteOf | None]:
+        """The verdicts, with those of a rewrite of one earlier article judged against it,
+        and that article where it is a stored one.
 
         A content farm's spin of a wire story, or a blog's paraphrase of it, restates every
         line in words of its own: synonyms, reordered clauses, reported speech for quotes,
@@ -385,7 +387,7 @@ class ClaimJudge:
         since = dated - REWRITE_WITHIN if dated is not None else None
         source_of, source = self._rewritten(session, pending, since)
         if source is None:
-            return pending
+            return pending, None
         index = self._indexes[profile]
         lexical = index.lexical
         still_new = [(i, item) for i, (item, n) in enumerate(pending) if not n.same]
@@ -422,7 +424,10 @@ class ClaimJudge:
                 if claim_id is not None and claim_id > 0:
                     nearest = known_now[-1 - i] = _Nearest(claim_id, score, same=True)
             again.append((item, nearest))
-        return again
+        if not isinstance(source, int):
+            return again, None  # an article seen before its row was kept: nothing to join
+        restating = sum(n.same and source_of.get(n.claim_id or 0) == source for _, n in again)
+        return again, RewriteOf(source, round(restating / len(again), 4))
 
     def _rewritten(
         self, session: Session, pending: _Pending, since: datetime | None
@@ -760,7 +765,11 @@ class _Seen:
 
 
 def _settle(
-    session: Session, profile: str, pending: _Pending, seen: _Seen | None
+    session: Session,
+    profile: str,
+    pending: _Pending,
+    seen: _Seen | None,
+    rewrite: RewriteOf | None = None,
 ) -> list[ClaimVerdict]:
     """Verdicts with the nearest known claims' texts; when `seen`, store them all at once:
     new claims become known, known ones count a repeat, and each is an article claim."""
@@ -779,6 +788,7 @@ def _settle(
             texts.get(n.claim_id or 0),
             n.similarity,
             real.get(n.claim_id or 0, n.claim_id),
+            rewrite,
         )
         for item, n in pending
     ]

@@ -556,6 +556,9 @@ def test_a_rewrite_is_dated_by_publication_not_by_when_it_was_fetched(
         )  # fmt: skip
     new = {v.claim.text: v.is_new for v in verdicts}
     assert new[LOOSELY_RESTATED] is not read_as_rewrite
+    # Every verdict of a rewrite names the stored article it restates (what dedupe joins).
+    sources = {v.rewrite_of.article_id if v.rewrite_of else None for v in verdicts}
+    assert sources == ({3} if read_as_rewrite else {None})
 
 
 def test_a_publication_date_after_the_text_was_seen_is_not_believed(
