@@ -34,6 +34,12 @@ class ClaimsReport:
             own = [v for v in self.verdicts if v.profile == profile]
             new = sum(v.is_new for v in own)
             out.append(f"\n[{profile}] {len(own)} claims, {new} new")
+            rewrite = next((v.rewrite_of for v in own if v.rewrite_of), None)
+            if rewrite is not None:
+                restating = f"{rewrite.share:.0%} of its claims restate that article's"
+                out.append(
+                    f"  read as a rewrite of stored article {rewrite.article_id} ({restating})"
+                )
             for v in own:
                 mark = "NEW  " if v.is_new else "known"
                 who = v.claim.speaker or "-"
@@ -49,6 +55,7 @@ class ClaimsReport:
             "profile": verdict.profile, "text": c.text, "speaker": c.speaker, "kind": c.kind,
             "figures": list(c.figures), "is_new": verdict.is_new,
             "nearest_known": verdict.nearest_known, "similarity": round(verdict.similarity, 3),
+            "rewrite_of": verdict.rewrite_of.article_id if verdict.rewrite_of else None,
         }  # fmt: skip
 
 

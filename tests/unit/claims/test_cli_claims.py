@@ -97,3 +97,19 @@ def test_eval_claims_prints_precision_and_recall_per_mode(tmp_path: Path) -> Non
     line = next(row for row in rows.splitlines() if row.strip().startswith("new (lexical)"))
     precision, recall = (float(x) for x in line.split()[2:4])
     assert 0.6 <= precision <= 1 and 0.6 <= recall <= 1  # 0.839 / 0.798 when written
+
+
+def test_claims_says_which_stored_article_a_text_rewrites() -> None:
+    from worker.claims.report import ClaimsReport
+    from worker.records import Article, Claim, ClaimVerdict, RewriteOf
+
+    article = Article(url="http://x/blog", canonical_url="http://x/blog", title="Blog",
+                      text="t", outlet="Blog", source="page")  # fmt: skip
+    rewrite = RewriteOf(article_id=42, share=0.8)
+    verdict = ClaimVerdict(Claim("Close to 2,400 remain held.", None, "figure", 0), "xinjiang",
+                           False, "2,381 remain in detention.", 0.5, 7, rewrite)  # fmt: skip
+    report = ClaimsReport(article, ("xinjiang",), True, (verdict,))
+    assert "read as a rewrite of stored article 42 (80% of its claims restate that article's)" in [
+        line.strip() for line in report.lines()
+    ]
+    assert report.as_dict(verdict)["rewrite_of"] == 42
