@@ -9,6 +9,9 @@ pipeline follows around it). A copy is recognised in the cheapest way that appli
 3. `sentences`: a large share of the shorter text's sentences have a close counterpart in
    a stored article (copies with other boilerplate, truncations, reworded copies).
 
+A rewrite in words of its own (a person's spin, not a machine's) passes all three; the
+detection transaction finds it later, by its claims (worker/detect.py, `_store_rewrite`).
+
 Distinct coverage of one event shares names, numbers and even verbatim quotes, but only a
 small share of its sentences: that is what the DUPLICATE_OVERLAP threshold separates.
 """
