@@ -128,9 +128,8 @@ def _store_original(
     rewrite = _rewrite_saying_nothing_new(verdicts)
     if rewrite is not None and _exists(session, rewrite.article_id):
         return _store_rewrite(session, index, found, row, rewrite)
-    with stage("store"):
+    with stage("dedupe"):  # the story too: one observation of each stage an article
         row.story_id = start_story(session, row.id, found.article.outlet, found.now)
-    with stage("dedupe"):
         index.add(row.id, row.story_id, found.fp)
     for match in found.matched:
         after_commit(session, metrics.MATCHES.labels(match.profile).inc)
@@ -155,12 +154,11 @@ def _store_rewrite(
     restates: it joins that story and, as every copy, never alerts."""
     original = session.get(ArticleRow, rewrite.article_id)
     story_id = original.story_id if original is not None else None
-    with stage("store"):
+    with stage("dedupe"):
         row.dedupe_kind, row.duplicate_of_id = "duplicate", rewrite.article_id
         row.dedupe_similarity, row.story_id = rewrite.share, story_id
         if story_id is not None:
             join_story(session, story_id, found.article.outlet, found.now)
-    with stage("dedupe"):
         index.add(row.id, row.story_id, found.fp)
     return DetectOutcome(row.id, "duplicate")
 
