@@ -16,7 +16,10 @@ from sqlalchemy import select
 from tests.support.corpus import article_html, rss, serve_seed_feed, write_config
 from tests.support.loopback import LoopbackServer, Response
 from worker.config import load_settings
+from worker.evaluate.claims import EVAL_DIR, load_set
 from worker.runner import poll_once
+from worker.store.db import Database
+from worker.store.models import Article, Story
 
 LATER = """The U.N. Human Rights Council on Thursday voted down a motion to hold a debate on the \
 U.N. human rights office's report on Xinjiang.
@@ -170,10 +173,6 @@ def poll_release_then(
 ) -> tuple[list[dict[str, Any]], dict[str, Any]]:
     """Set C's release, then a day later its blog rewrite plus `extra`; the payloads sent
     and the two stored rows as (dedupe kind, duplicate of, story, similarity, story size)."""
-    from worker.evaluate.claims import EVAL_DIR, load_set
-    from worker.store.db import Database
-    from worker.store.models import Article, Story
-
     release, rewrite = load_set(EVAL_DIR / "set-c")[2:4]
     assert "paraphrase_of_03" in rewrite.name
     payloads = receive(server)

@@ -408,19 +408,18 @@ class ClaimJudge:
         for i, (item, before) in enumerate(pending):
             # A repeat of a claim of this text that is now found known repeats what it does.
             nearest = known_now.get(before.claim_id or 0, before)
-            restated = _restated(
-                item, lexical, in_source(candidates.get(i, [])), REWRITE_KNOWN_AT
-            ) or _restated(item, lexical, in_source(cosines.get(i, [])), REWRITE_COSINE_AT)
+            in_article = in_source(candidates.get(i, []))
+            restated = _restated(item, lexical, in_article, REWRITE_KNOWN_AT) or _restated(
+                item, lexical, in_source(cosines.get(i, [])), REWRITE_COSINE_AT
+            )
             if restated is not None:
                 nearest = known_now[-1 - i] = restated
             elif not nearest.same and not _names_news(item, lexical):
                 # In a rewrite, a line that names nothing no known claim names is one more
                 # restatement, however reworded: it is known from its closest line.
-                closest = [
-                    *in_source(candidates.get(i, [])),
-                    (nearest.claim_id, nearest.similarity),
-                ]
-                claim_id, score = closest[0]
+                claim_id, score = (
+                    in_article[0] if in_article else (nearest.claim_id, nearest.similarity)
+                )
                 if claim_id is not None and claim_id > 0:
                     nearest = known_now[-1 - i] = _Nearest(claim_id, score, same=True)
             again.append((item, nearest))
