@@ -50,6 +50,7 @@ from worker.claims.lexical import (
     quote_held,
     token_of,
 )
+from worker.claims.record import restates_a_position
 from worker.records import Claim, ClaimVerdict, RewriteOf
 from worker.store.models import Article, ArticleClaim, KnownClaim
 
@@ -281,7 +282,7 @@ class ClaimJudge:
         if prejudged is not None and prejudged.covers(text, outlet, profiles):
             for profile in profiles:
                 pending = self._second_pass(session, profile, prejudged.by_profile[profile])
-                pending, rewrite = self._as_rewrite(session, profile, pending, dated)
+                pending, rewrite = self._in_context(session, profile, pending, dated)
                 verdicts.extend(_settle(session, profile, _shift(pending, base), seen, rewrite))
             return verdicts
         judged = self._prepare([_shifted(c, base) for c in claims_of(text, outlet)])
@@ -289,7 +290,7 @@ class ClaimJudge:
             pending = self._pending(self._synced(session, profile), judged, seen)
             rewrite = None
             if origin != "seed":  # the seeds are all known, whatever they restate
-                pending, rewrite = self._as_rewrite(session, profile, pending, dated)
+                pending, rewrite = self._in_context(session, profile, pending, dated)
             verdicts.extend(_settle(session, profile, pending, seen, rewrite))
         return verdicts
 
@@ -316,7 +317,7 @@ class ClaimJudge:
         verdicts: list[ClaimVerdict] = []
         for profile in profiles:
             pending = self._pending(self._synced(session, profile), judged, None)
-            pending, rewrite = self._as_rewrite(session, profile, pending, None)
+            pending, rewrite = self._in_context(session, profile, pending, None)
             verdicts.extend(_settle(session, profile, pending, None, rewrite))
         return verdicts
 
@@ -366,6 +367,14 @@ class ClaimJudge:
                     nearest = again
             pending.append((item, nearest))
         return pending
+
+    def _in_context(
+        self, session: Session, profile: str, pending: _Pending, dated: datetime | None
+    ) -> tuple[_Pending, RewriteOf | None]:
+        """The verdicts once the text is read whole: as a rewrite of one earlier article
+        (_as_rewrite), and each line that restates a position on record (_retold)."""
+        pending, rewrite = self._as_rewrite(session, profile, pending, dated)
+        return _retold(pending, self._indexes[profile].lexical), rewrite
 
     def _as_rewrite(
         self, session: Session, profile: str, pending: _Pending, dated: datetime | None
@@ -606,6 +615,27 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 _MONTHS_AND_DAYS = """january february march april may june july august september october
     november december monday tuesday wednesday thursday friday saturday sunday"""
 _CALENDAR = frozenset(_MONTHS_AND_DAYS.split())
+
+
+def _retold(pending: _Pending, lexical: LexicalIndex) -> _Pending:
+    """The verdicts, with each claim still new that restates a position on record (a
+    standing stance or a denial: record.restates_a_position) and names nothing new
+    (_names_news) judged known from its nearest known claim. Its words can be far from any
+    known claim's ("a patchwork of false information" for "a hodgepodge of
+    misinformation"), but a new denial of a new thing names that thing."""
+    retold: _Pending = []
+    for item, before in pending:
+        nearest = before
+        if (
+            not before.same
+            and before.claim_id is not None
+            and before.claim_id > 0
+            and restates_a_position(item.claim.text)
+            and not _names_news(item, lexical)
+        ):
+            nearest = _Nearest(before.claim_id, before.similarity, same=True)
+        retold.append((item, nearest))
+    return retold
 
 
 def _names_news(item: _Judged, lexical: LexicalIndex) -> bool:

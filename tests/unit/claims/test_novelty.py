@@ -147,6 +147,32 @@ def test_the_seeds_fed_back_bring_no_new_claim(sqlite_db: Database, judge: Claim
             assert new == [], f"{path.name} {profile}: {new[0].claim.text}"
 
 
+RESTATED_POSITIONS = (
+    # Far from any seed line in words, but a denial and a stance the seeds already hold.
+    "Beijing's foreign ministry has dismissed the UN document as a pack of lies.",
+    "Chinese officials keep insisting that the camps were schools that kept young people "
+    "from extremism.",
+)
+NEW_POSITIONS = (
+    # The same forms, with a name or a figure no seed line holds.
+    "Beijing has dismissed the sanctions announced by Lithuania as a pack of lies.",
+    "Chinese officials keep insisting that 4,200 camps were schools.",
+)
+
+
+def test_a_restated_position_is_known_unless_it_names_news(
+    sqlite_db: Database, judge: ClaimJudge
+) -> None:
+    with sqlite_db.session_scope() as session:
+        load_seed_claims(session, SEEDS, ["xinjiang"], judge=judge)
+    for sentence in RESTATED_POSITIONS:
+        verdict = judged(sqlite_db, judge, sentence)
+        assert not verdict.is_new, sentence
+        assert verdict.similarity < novelty.KNOWN_AT  # its words alone would not say so
+        assert verdict.nearest_known is not None
+    assert all(judged(sqlite_db, judge, sentence).is_new for sentence in NEW_POSITIONS)
+
+
 def test_seed_loading_is_once_per_profile(sqlite_db: Database, judge: ClaimJudge) -> None:
     with sqlite_db.session_scope() as session:
         first = load_seed_claims(session, SEEDS, ["xinjiang"], judge=judge)
@@ -266,7 +292,7 @@ def test_article_claims_are_stored_and_a_revision_numbers_on(
         session.add(ArticleRow(id=7, url="http://x/a", canonical_url="http://x/a", title="t",
                                text=BASE, text_hash="h", outlet="x", source="feed"))  # fmt: skip
     record(sqlite_db, judge, BASE, article_id=7)
-    record(sqlite_db, judge, "Beijing rejected the report as a politically motivated farce.",
+    record(sqlite_db, judge, "Forty-one states signed a joint statement urging a council debate.",
            article_id=7)  # fmt: skip
     with sqlite_db.session_scope() as session:
         rows = session.execute(select(ArticleClaim.sentence_index, ArticleClaim.is_new)
