@@ -14,6 +14,9 @@ long quote, most of the quote's words (lexical.quote_held); or when two known cl
 UNION_KNOWN_AT of its words between them. In `embedding` mode a known claim whose share of
 its words plus BLEND_COSINE times the two vectors' cosine similarity reaches BLEND_KNOWN_AT,
 under the same tests, also makes it known: that is what catches rewording with other words.
+The text read whole can make a claim known too: a line of a rewrite of one earlier article
+that names nothing new (_as_rewrite), and a line that restates a position on record, a
+standing stance or a denial, and names nothing new (_retold, record.py).
 
 The pipeline judges in two passes (`prejudge`, then `judge_and_record(prejudged=...)`): the
 first, with the claims' features and vectors, outside the detection transaction; the second,

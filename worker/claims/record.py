@@ -13,8 +13,8 @@ The claims judge (novelty.py) takes such a sentence, still judged new by every t
 words, for a restatement when it also names nothing and states no figure that no known
 claim does: a new denial of a new thing names that thing.
 
-Measured on 2026-12-06 (docs/claims.md, "Positions on record"), line-level precision /
-recall of "new":
+Measured on 2026-12-06 (docs/claims.md, "Session of 2026-12-06: set R, and positions on
+record"), line-level precision / recall of "new":
 
 | sets | lexical | embedding |
 |---|---|---|
@@ -25,8 +25,8 @@ Two more forms were measured with these and not kept: a recap of a document in a
 apposition that dates it ("The assessment, released in the last minutes of her term,
 found ...") and what somebody had said before, in the past perfect ("the office had warned
 that ..."). On the sets read they took 18 more false "new" away for one new line; on the
-held-out sets none more, for three new lines: a new report is introduced in the same
-apposition, and reported speech puts news in the past perfect.
+held-out sets none more, for three new lines (two in embedding mode): a new report is
+introduced in the same apposition, and reported speech puts news in the past perfect.
 """
 
 from __future__ import annotations
