@@ -134,6 +134,10 @@ class ClaimVerdict:
     similarity: float
     nearest_known_id: int | None = None
     rewrite_of: RewriteOf | None = None  # for every claim of a text read as a rewrite
+    # Why a known claim is known: "words" (its words, and in embedding mode its vector, match
+    # the nearest known claim's), "rewrite" (it restates the article the text rewrites) or
+    # "position" (it restates a position on record, naming nothing new); None when new.
+    known_by: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -86,7 +86,9 @@ def test_a_later_development_raises_new_claims_with_their_nearest_known(
     assert vote["is_new"]
     assert vote["nearest_known"]  # why it is new: the closest thing known, and how close
     assert 0 <= vote["similarity"] < 1
+    assert vote["known_by"] is None
     assert not finding["is_new"]  # the seeds already say it
+    assert finding["known_by"] == "words"  # and why: its words are a seed line's
 
 
 ATOM = """<?xml version="1.0" encoding="utf-8"?>

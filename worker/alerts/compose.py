@@ -131,6 +131,7 @@ def _claim(verdict: ClaimVerdict) -> dict[str, Any]:
         "is_new": verdict.is_new,
         "nearest_known": verdict.nearest_known,
         "similarity": round(verdict.similarity, _DIGITS),
+        "known_by": verdict.known_by,
     }
 
 

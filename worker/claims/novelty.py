@@ -221,6 +221,7 @@ class _Nearest:
     claim_id: int | None
     similarity: float
     same: bool
+    by: str = "words"  # what made it known, when `same` (ClaimVerdict.known_by)
 
 
 _Pending = list[tuple[_Judged, _Nearest]]
@@ -433,7 +434,7 @@ class ClaimJudge:
                     in_article[0] if in_article else (nearest.claim_id, nearest.similarity)
                 )
                 if claim_id is not None and claim_id > 0:
-                    nearest = known_now[-1 - i] = _Nearest(claim_id, score, same=True)
+                    nearest = known_now[-1 - i] = _Nearest(claim_id, score, True, "rewrite")
             again.append((item, nearest))
         if not isinstance(source, int):
             return again, None  # an article seen before its row was kept: nothing to join
@@ -594,7 +595,7 @@ def _restated(
             return None
         known = lexical.features(claim_id)
         if _says_same(item.features, known, lexical.weight, lexical.states_figure):
-            return _Nearest(claim_id, score, same=True)
+            return _Nearest(claim_id, score, True, "rewrite")
     return None
 
 
@@ -636,7 +637,7 @@ def _retold(pending: _Pending, lexical: LexicalIndex) -> _Pending:
             and restates_a_position(item.claim.text)
             and not _names_news(item, lexical)
         ):
-            nearest = _Nearest(before.claim_id, before.similarity, same=True)
+            nearest = _Nearest(before.claim_id, before.similarity, True, "position")
         retold.append((item, nearest))
     return retold
 
@@ -821,6 +822,7 @@ def _settle(
             n.similarity,
             real.get(n.claim_id or 0, n.claim_id),
             rewrite,
+            n.by if n.same else None,
         )
         for item, n in pending
     ]

@@ -15,6 +15,13 @@ from worker.records import Article, ClaimVerdict
 from worker.services import Services
 from worker.store.models import KnownClaim
 
+# Why a claim is known, where its nearest known claim's words alone would not say so (the
+# similarity shown can be low): the two rules that read the text whole (claims/novelty.py).
+_KNOWN_BY = {
+    "rewrite": "restates the article this text rewrites",
+    "position": "restates a position on record and names nothing new",
+}
+
 
 @dataclass(frozen=True, slots=True)
 class ClaimsReport:
@@ -44,6 +51,8 @@ class ClaimsReport:
                 mark = "NEW  " if v.is_new else "known"
                 who = v.claim.speaker or "-"
                 out.append(f"  {mark} {v.claim.kind:<9} {who[:28]:<28} {v.claim.text}")
+                if v.known_by in _KNOWN_BY:
+                    out.append(f"        known: {_KNOWN_BY[v.known_by]}")
                 if v.nearest_known:
                     out.append(f"        nearest ({v.similarity:.2f}): {v.nearest_known}")
         return out
@@ -56,6 +65,7 @@ class ClaimsReport:
             "figures": list(c.figures), "is_new": verdict.is_new,
             "nearest_known": verdict.nearest_known, "similarity": round(verdict.similarity, 3),
             "rewrite_of": verdict.rewrite_of.article_id if verdict.rewrite_of else None,
+            "known_by": verdict.known_by,
         }  # fmt: skip
 
 

@@ -57,9 +57,10 @@ def make_payload(
     )
     claims = [
         ClaimVerdict(Claim("Cranes idle since Monday.", None, "statement", 0), profile, False,
-                     "Cranes have been idle since Monday.", 0.92),
+                     "Cranes have been idle since Monday.", 0.92, known_by="words"),
         ClaimVerdict(Claim("400 jobs will go by 2027.", "the union", "figure", 3, ("400",)),
-                     profile, new_claim, "Jobs will go.", 0.31),
+                     profile, new_claim, "Jobs will go.", 0.31,
+                     known_by=None if new_claim else "words"),
         ClaimVerdict(Claim("Other profile claim.", None, "statement", 1), "other", True, None, 0.0),
     ]  # fmt: skip
     story = StoryRef(story_id, 2, ("example.org", "example.net")) if story_id else None

@@ -49,8 +49,10 @@ def test_claims_are_the_profiles_own_in_article_order_with_every_field() -> None
         "is_new": True,
         "nearest_known": "Jobs will go.",
         "similarity": 0.31,
+        "known_by": None,
     }
     assert claims[0]["is_new"] is False
+    assert claims[0]["known_by"] == "words"
 
 
 def test_kind_is_new_coverage_without_a_new_claim_for_the_profile() -> None:

@@ -107,9 +107,28 @@ def test_claims_says_which_stored_article_a_text_rewrites() -> None:
                       text="t", outlet="Blog", source="page")  # fmt: skip
     rewrite = RewriteOf(article_id=42, share=0.8)
     verdict = ClaimVerdict(Claim("Close to 2,400 remain held.", None, "figure", 0), "xinjiang",
-                           False, "2,381 remain in detention.", 0.5, 7, rewrite)  # fmt: skip
+                           False, "2,381 remain in detention.", 0.5, 7, rewrite,
+                           "rewrite")  # fmt: skip
     report = ClaimsReport(article, ("xinjiang",), True, (verdict,))
-    assert "read as a rewrite of stored article 42 (80% of its claims restate that article's)" in [
-        line.strip() for line in report.lines()
-    ]
+    lines = [line.strip() for line in report.lines()]
+    assert (
+        "read as a rewrite of stored article 42 (80% of its claims restate that article's)" in lines
+    )
+    assert "known: restates the article this text rewrites" in lines
     assert report.as_dict(verdict)["rewrite_of"] == 42
+    assert report.as_dict(verdict)["known_by"] == "rewrite"
+
+
+def test_claims_says_why_a_restated_position_is_known() -> None:
+    from worker.claims.report import ClaimsReport
+    from worker.records import Article, Claim, ClaimVerdict
+
+    article = Article(url="http://x/a", canonical_url="http://x/a", title="A", text="t",
+                      outlet="Wire", source="page")  # fmt: skip
+    verdict = ClaimVerdict(Claim("Beijing has long denied it.", "Beijing", "statement", 0),
+                           "xinjiang", False, "China denies the claims.", 0.3,
+                           known_by="position")  # fmt: skip
+    lines = [
+        line.strip() for line in ClaimsReport(article, ("xinjiang",), True, (verdict,)).lines()
+    ]
+    assert "known: restates a position on record and names nothing new" in lines

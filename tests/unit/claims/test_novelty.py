@@ -85,6 +85,7 @@ def test_repeats_are_known(known: Database, judge: ClaimJudge, sentence: str) ->
     verdict = judged(known, judge, sentence)
     assert not verdict.is_new, verdict
     assert verdict.nearest_known is not None
+    assert verdict.known_by == "words"
 
 
 @pytest.mark.parametrize(
@@ -108,6 +109,7 @@ def test_new_claims_are_new_and_show_their_nearest_known(
 ) -> None:
     verdict = judged(known, judge, sentence)
     assert verdict.is_new, verdict
+    assert verdict.known_by is None
 
 
 AUDIT = (
@@ -168,6 +170,7 @@ def test_a_restated_position_is_known_unless_it_names_news(
     for sentence in RESTATED_POSITIONS:
         verdict = judged(sqlite_db, judge, sentence)
         assert not verdict.is_new, sentence
+        assert verdict.known_by == "position"
         assert verdict.similarity < novelty.KNOWN_AT  # its words alone would not say so
         assert verdict.nearest_known is not None
     assert all(judged(sqlite_db, judge, sentence).is_new for sentence in NEW_POSITIONS)
@@ -582,6 +585,8 @@ def test_a_rewrite_is_dated_by_publication_not_by_when_it_was_fetched(
         )  # fmt: skip
     new = {v.claim.text: v.is_new for v in verdicts}
     assert new[LOOSELY_RESTATED] is not read_as_rewrite
+    by = {v.claim.text: v.known_by for v in verdicts}
+    assert by[LOOSELY_RESTATED] == ("rewrite" if read_as_rewrite else None)
     # Every verdict of a rewrite names the stored article it restates (what dedupe joins).
     sources = {v.rewrite_of.article_id if v.rewrite_of else None for v in verdicts}
     assert sources == ({3} if read_as_rewrite else {None})
