@@ -126,8 +126,10 @@ def _store_original(
         articles.save_matches(session, row.id, found.matches, new=True)
     verdicts = _judge_claims(session, svc, found, row.id, found.article.text)
     rewrite = _rewrite_saying_nothing_new(verdicts)
-    if rewrite is not None and _exists(session, rewrite.article_id):
-        return _store_rewrite(session, index, found, row, rewrite)
+    # Read as the rewrite of a row still there (see _exists): joins that row's story.
+    source = session.get(ArticleRow, rewrite.article_id) if rewrite is not None else None
+    if rewrite is not None and source is not None:
+        return _store_rewrite(session, index, found, row, rewrite, source.story_id)
     with stage("dedupe"):  # the story too: one observation of each stage an article
         row.story_id = start_story(session, row.id, found.article.outlet, found.now)
         index.add(row.id, row.story_id, found.fp)
@@ -148,12 +150,15 @@ def _rewrite_saying_nothing_new(verdicts: Sequence[ClaimVerdict]) -> RewriteOf |
 
 
 def _store_rewrite(
-    session: Session, index: DedupeIndex, found: Detection, row: ArticleRow, rewrite: RewriteOf
+    session: Session,
+    index: DedupeIndex,
+    found: Detection,
+    row: ArticleRow,
+    rewrite: RewriteOf,
+    story_id: int | None,
 ) -> DetectOutcome:
     """The stored row of a rewrite saying nothing new becomes a copy of the article it
-    restates: it joins that story and, as every copy, never alerts."""
-    original = session.get(ArticleRow, rewrite.article_id)
-    story_id = original.story_id if original is not None else None
+    restates: it joins that article's story (`story_id`) and, as every copy, never alerts."""
     with stage("dedupe"):
         row.dedupe_kind, row.duplicate_of_id = "duplicate", rewrite.article_id
         row.dedupe_similarity, row.story_id = rewrite.share, story_id
