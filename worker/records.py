@@ -114,6 +114,12 @@ class Claim:
     figures: tuple[str, ...] = ()
 
 
+# Why a known claim is known: "words" (its words, and in embedding mode its vector, match
+# the nearest known claim's), "rewrite" (it restates the article the text rewrites) or
+# "position" (it restates a position on record, naming nothing new).
+KnownBy = Literal["words", "rewrite", "position"]
+
+
 @dataclass(frozen=True, slots=True)
 class RewriteOf:
     """The earlier stored article a text was read as a rewrite of (worker/claims/novelty.py),
@@ -134,10 +140,7 @@ class ClaimVerdict:
     similarity: float
     nearest_known_id: int | None = None
     rewrite_of: RewriteOf | None = None  # for every claim of a text read as a rewrite
-    # Why a known claim is known: "words" (its words, and in embedding mode its vector, match
-    # the nearest known claim's), "rewrite" (it restates the article the text rewrites) or
-    # "position" (it restates a position on record, naming nothing new); None when new.
-    known_by: str | None = None
+    known_by: KnownBy | None = None  # None when new
 
 
 @dataclass(frozen=True, slots=True)

@@ -54,7 +54,7 @@ from worker.claims.lexical import (
     token_of,
 )
 from worker.claims.record import restates_a_position
-from worker.records import Claim, ClaimVerdict, RewriteOf
+from worker.records import Claim, ClaimVerdict, KnownBy, RewriteOf
 from worker.store.models import Article, ArticleClaim, KnownClaim
 
 # Share of a claim's weighted content words that a known claim must hold for the two to say
@@ -221,7 +221,7 @@ class _Nearest:
     claim_id: int | None
     similarity: float
     same: bool
-    by: str = "words"  # what made it known, when `same` (ClaimVerdict.known_by)
+    by: KnownBy = "words"  # what made it known, when `same` (ClaimVerdict.known_by)
 
 
 _Pending = list[tuple[_Judged, _Nearest]]
