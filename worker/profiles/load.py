@@ -19,7 +19,7 @@ from worker.profiles.query import And, Node, Not, Or, is_positional, parse, rend
 
 _KEYS = frozenset(
     {"name", "description", "seeds", "query", "min_score", "title_boost", "terms"}
-    | {"term_cap", "min_sentences", "focus", "min_focus", "includes"}
+    | {"term_cap", "min_sentences", "focus", "min_focus", "includes", "min_score_beside"}
 )
 _NAME = r"^[a-z0-9][a-z0-9-]{0,63}$"  # it becomes a metric label and an alert field
 
@@ -43,7 +43,10 @@ class Profile:
     times in the body: an aside about the topic in an article on something else does not
     match. It also matches an article that one of the profiles it `includes` matches: a
     narrower topic inside this one (the UN assessment of Xinjiang inside Xinjiang), whose
-    articles may name this topic's subject only in that narrower frame. A term
+    articles may name this topic's subject only in that narrower frame. Where another
+    profile matches an article on its own, `min_score_beside` may ask more of this one's
+    score: a neighbouring topic whose stories name this one as background (the Council's
+    follow-up recalling the assessment it follows). A term
     adds `weight` per body occurrence up to `term_cap`, plus
     `weight * title_boost` once when it is in the title.
     """
@@ -61,6 +64,8 @@ class Profile:
     focus: tuple[WeightedTerm, ...] = ()
     min_focus: int = 2  # named once, a subject is an aside; twice, the article is about it
     includes: tuple[str, ...] = ()  # profiles whose matches are this profile's too
+    # (profile, score): where that profile matches on its own, this one needs the score
+    min_score_beside: tuple[tuple[str, float], ...] = ()
     source: str = ""
 
 
@@ -74,6 +79,7 @@ def load_profiles(profiles_dir: Path) -> tuple[Profile, ...]:
         if names.count(name) > 1:
             raise ConfigError("profiles_dir", f"two profiles are named {name!r}")
     check_includes(profiles)
+    check_beside(profiles)
     return tuple(sorted(profiles, key=lambda p: p.name))
 
 
@@ -90,6 +96,18 @@ def check_includes(profiles: Sequence[Profile]) -> None:
                 raise ConfigError(where, f"no profile named {name!r}")
             if by_name[name].includes:
                 raise ConfigError(where, f"{name!r} includes profiles itself (one level only)")
+
+
+def check_beside(profiles: Sequence[Profile]) -> None:
+    """ConfigError unless every profile named in a `min_score_beside` is another profile."""
+    names = {p.name for p in profiles}
+    for profile in profiles:
+        for name, _ in profile.min_score_beside:
+            where = f"{profile.source or profile.name}:min_score_beside.{name}"
+            if name == profile.name:
+                raise ConfigError(where, "a profile cannot be beside itself")
+            if name not in names:
+                raise ConfigError(where, f"no profile named {name!r}")
 
 
 def load_profile(path: Path) -> Profile:
@@ -123,6 +141,7 @@ def profile_from_mapping(data: Mapping[str, Any], *, source: str = "<profile>") 
         focus=_focus(data.get("focus"), source),
         min_focus=int(_number(data, "min_focus", 2, source, minimum=1)),
         includes=_strings(data.get("includes"), source, "includes", "profile names"),
+        min_score_beside=_beside(data.get("min_score_beside"), source),
         source=source,
     )
 
@@ -181,6 +200,17 @@ def _focus(raw: object, source: str) -> tuple[WeightedTerm, ...]:
             raise ConfigError(f"{source}:focus", "must be a word, phrase or alias group")
         out.append(WeightedTerm(text.strip(), node, 0.0))
     return tuple(out)
+
+
+def _beside(raw: object, source: str) -> tuple[tuple[str, float], ...]:
+    if raw is None:
+        return ()
+    if not isinstance(raw, dict) or not raw:
+        raise ConfigError(f"{source}:min_score_beside", "must map profile names to scores")
+    for name, score in raw.items():
+        if isinstance(score, bool) or not isinstance(score, int | float) or score < 0:
+            raise ConfigError(f"{source}:min_score_beside.{name}", "must be a number >= 0")
+    return tuple((str(name), float(score)) for name, score in raw.items())
 
 
 def _positive_leaves(node: Node) -> list[Node]:

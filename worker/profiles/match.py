@@ -13,6 +13,7 @@ import re
 from bisect import bisect_left
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 
 from worker.profiles.boilerplate import content_lines
 from worker.profiles.load import Profile
@@ -47,19 +48,25 @@ class Matcher:
     def match(self, article: Article) -> list[MatchResult]:
         """One MatchResult per profile, in profile order."""
         doc = self._index(article.title, "\n".join(content_lines(article.text)))
-        return _with_included(self.profiles, [_score(profile, doc) for profile in self.profiles])
+        own = [_score(profile, doc) for profile in self.profiles]
+        return _with_included(self.profiles, _beside_applied(self.profiles, own))
 
     def gates(self, article: Article, name: str) -> dict[str, bool]:
         """Which of the named profile's conditions hold: why an article did or did not match."""
         profile = next(p for p in self.profiles if p.name == name)
         doc = self._index(article.title, "\n".join(content_lines(article.text)))
         result = _score(profile, doc)
-        return {
+        gates = {
             "query": doc.holds(profile.query),
             "focus": _in_focus(profile, doc),
             "min_score": result.score >= profile.min_score,
             "min_sentences": _sentences(profile, doc) >= profile.min_sentences,
         }
+        if profile.min_score_beside:
+            named = {name for name, _ in profile.min_score_beside}
+            others = {p.name: _score(p, doc) for p in self.profiles if p.name in named}
+            gates["min_score_beside"] = not _background(profile, result, others)
+        return gates
 
     def _keys_of(self, token: str) -> tuple[str, ...]:
         keys = self._keys.get(token)
@@ -201,6 +208,26 @@ def _score(profile: Profile, doc: _Doc) -> MatchResult:
         and doc.holds(profile.query)
     )
     return MatchResult(profile.name, round(score, 3), matched, tuple(hits))
+
+
+def _beside_applied(profiles: Sequence[Profile], own: list[MatchResult]) -> list[MatchResult]:
+    """The results, with a match undone where its profile is background to another that
+    matched on its own (`min_score_beside`); that profile's own result decides, so no
+    chain needs resolving."""
+    by_name = {result.profile: result for result in own}
+    return [
+        replace(result, matched=False) if _background(profile, result, by_name) else result
+        for profile, result in zip(profiles, own, strict=True)
+    ]
+
+
+def _background(profile: Profile, result: MatchResult, by_name: dict[str, MatchResult]) -> bool:
+    """True when `result` matched but falls short of the bar `profile` sets beside another
+    profile that matched on its own."""
+    return result.matched and any(
+        name in by_name and by_name[name].matched and result.score < bar
+        for name, bar in profile.min_score_beside
+    )
 
 
 def _with_included(profiles: Sequence[Profile], results: list[MatchResult]) -> list[MatchResult]:

@@ -130,6 +130,24 @@ def test_includes_must_name_other_profiles_one_level_deep(
         load_profiles(tmp_path)
 
 
+@pytest.mark.parametrize(
+    ("beside", "message"),
+    [
+        ("{nowhere: 5}", "'a.yaml:min_score_beside.nowhere': no profile named 'nowhere'"),
+        ("{a: 5}", "'a.yaml:min_score_beside.a': a profile cannot be beside itself"),
+        ("{b: high}", "'a.yaml:min_score_beside.b': must be a number >= 0"),
+        ("[b]", "'a.yaml:min_score_beside': must map profile names to scores"),
+    ],
+)
+def test_min_score_beside_names_other_profiles_with_scores(
+    tmp_path: Path, beside: str, message: str
+) -> None:
+    write(tmp_path, GOOD.replace("ports", "a") + f"min_score_beside: {beside}\n", "a.yaml")
+    write(tmp_path, GOOD.replace("ports", "b"), "b.yaml")
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_profiles(tmp_path)
+
+
 def test_the_shipped_xinjiang_profile_includes_the_narrower_two() -> None:
     by_name = {p.name: p for p in load_profiles(ROOT / "config" / "profiles")}
     assert by_name["xinjiang"].includes == ("ohchr-assessment", "hrc-follow-up")

@@ -121,6 +121,25 @@ def test_a_profile_matches_what_a_profile_it_includes_matches() -> None:
     assert not alone["broad"].matched and alone["broad"].through is None
 
 
+def test_a_profile_is_background_beside_one_that_matches_unless_it_scores_the_bar() -> None:
+    # The assessment named in a story on the Council's follow-up: background there, unless
+    # the story gives it as much as `min_score_beside` asks.
+    report = profile("assessment", name="report", min_score_beside={"council": 3})
+    council = profile("council AND vote", name="council")
+    matcher = Matcher([council, report])
+    follow_up = "The council vote failed. It recalled the assessment."
+    by_name = {r.profile: r for r in matcher.match(article(follow_up))}
+    assert by_name["council"].matched
+    assert not by_name["report"].matched and by_name["report"].score == 1.0
+    assert matcher.gates(article(follow_up), "report")["min_score_beside"] is False
+    # Enough of the assessment in the same story, or no follow-up beside it: it matches.
+    central = "The council vote failed. The assessment, the assessment, the assessment."
+    assert {r.profile: r for r in matcher.match(article(central))}["report"].matched
+    alone = {r.profile: r for r in matcher.match(article("It recalled the assessment."))}
+    assert alone["report"].matched and not alone["council"].matched
+    assert matcher.gates(article("It recalled the assessment."), "report")["min_score_beside"]
+
+
 def test_gates_say_why_an_article_did_not_match() -> None:
     matcher = Matcher([profile("camps", min_score=5.0)])
     gates = matcher.gates(article("Camps."), "p")
