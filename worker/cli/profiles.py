@@ -69,7 +69,8 @@ def test_profile(state: CliState, profile: str, file_or_url: str) -> None:
     article = _article(file_or_url, state)
     result = next(r for r in matcher.match(article) if r.profile == profile)
     click.echo(f"profile: {profile}\ntitle:   {article.title}")
-    click.echo(f"score:   {result.score:g} (min_score {chosen[0].min_score:g})")
+    beside = "".join(f"; {bar:g} where {name} matches" for name, bar in chosen[0].min_score_beside)
+    click.echo(f"score:   {result.score:g} (min_score {chosen[0].min_score:g}{beside})")
     through = f", through {result.through}" if result.through else ""
     click.echo(f"matched: {'yes' if result.matched else 'no'}{through}")
     failed = [gate for gate, ok in matcher.gates(article, profile).items() if not ok]

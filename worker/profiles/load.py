@@ -205,7 +205,7 @@ def _focus(raw: object, source: str) -> tuple[WeightedTerm, ...]:
 def _beside(raw: object, source: str) -> tuple[tuple[str, float], ...]:
     if raw is None:
         return ()
-    if not isinstance(raw, dict) or not raw:
+    if not isinstance(raw, dict):
         raise ConfigError(f"{source}:min_score_beside", "must map profile names to scores")
     for name, score in raw.items():
         if isinstance(score, bool) or not isinstance(score, int | float) or score < 0:
