@@ -3,17 +3,21 @@
 The set the profiles were written and tuned on lives in tests/eval/profiles/:
 `articles/*.txt` (a YAML front matter with title, outlet and labels, then the text) and
 `seeds.yaml` (the seed files by path, with titles and labels). Labels say what an analyst
-reading the text decided, not what the matcher says. Sets Q and R (tests/eval/profiles-q/
-and profiles-r/, the same format, no seeds) were written blind on 2026-12-05 by authors who
-saw only the profiles' descriptions and the seeds, never the queries or the other sets. Q
-was scored once, then its mistakes were read for that day's changes; S, written blind by a
-fourth author the same day, was scored once and then read for the next; R, written after Q's
-changes, is the estimate of how the profiles do on articles they were not shaped by, so its
-mistakes are not listed (reading them stays a decision, as for the claims sets), nor are
-those of U, written blind by a fifth author after S was read. The
-authors draw the assessment's topic differently (the first set counts the High
-Commissioner's follow-ups that name it as on it, the blind authors do not), so the target
-is held on the sets read pooled, not on the first alone.
+reading the text decided, not what the matcher says. Sets Q, R, S and U (tests/eval/
+profiles-q/ and so on, the same format, no seeds) were written blind on 2026-12-05 by authors
+who saw only the profiles' descriptions and the seeds, never the queries or the other sets;
+V (profiles-v/) on 2026-12-06. Q was scored once, then its mistakes were read for that
+day's changes; S, by a fourth author, was scored once and then read for the next; U, by a
+fifth, was scored while held out, then read on 2026-12-06. R, written after Q's changes,
+and V are the estimate of how the profiles do on articles they were not shaped by, so their
+mistakes are not listed (reading them stays a decision, as for the claims sets).
+
+The authors drew the assessment's edge differently: the first set's counted the Council's
+and the High Commissioner's follow-ups that recall the assessment as on it, the blind
+authors did not. A second blind reader of the first set (2026-12-06) agreed with its labels
+on every article but those 13 follow-ups, which it left off the assessment, as the blind
+authors do; their labels now say so, each file noting its first reading. The target is held
+on the sets read pooled, not on the first alone.
 """
 
 from __future__ import annotations
@@ -44,8 +48,13 @@ BLIND_SETS = (
         ROOT / "tests/eval/profiles-s",
         False,
     ),
+    (
+        "profiles, set U (written blind, scored, then read)",
+        ROOT / "tests/eval/profiles-u",
+        False,
+    ),
     ("profiles, set R (written blind, never tuned on)", ROOT / "tests/eval/profiles-r", True),
-    ("profiles, set U (written blind, never tuned on)", ROOT / "tests/eval/profiles-u", True),
+    ("profiles, set V (written blind, never tuned on)", ROOT / "tests/eval/profiles-v", True),
 )
 
 
