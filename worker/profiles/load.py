@@ -90,24 +90,28 @@ def check_includes(profiles: Sequence[Profile]) -> None:
     for profile in profiles:
         for name in profile.includes:
             where = f"{profile.source or profile.name}:includes"
-            if name == profile.name:
-                raise ConfigError(where, "a profile cannot include itself")
-            if name not in by_name:
-                raise ConfigError(where, f"no profile named {name!r}")
+            _check_other(where, name, profile, by_name, "a profile cannot include itself")
             if by_name[name].includes:
                 raise ConfigError(where, f"{name!r} includes profiles itself (one level only)")
 
 
 def check_beside(profiles: Sequence[Profile]) -> None:
     """ConfigError unless every profile named in a `min_score_beside` is another profile."""
-    names = {p.name for p in profiles}
+    by_name = {p.name: p for p in profiles}
     for profile in profiles:
         for name, _ in profile.min_score_beside:
             where = f"{profile.source or profile.name}:min_score_beside.{name}"
-            if name == profile.name:
-                raise ConfigError(where, "a profile cannot be beside itself")
-            if name not in names:
-                raise ConfigError(where, f"no profile named {name!r}")
+            _check_other(where, name, profile, by_name, "a profile cannot be beside itself")
+
+
+def _check_other(
+    where: str, name: str, profile: Profile, by_name: Mapping[str, Profile], itself: str
+) -> None:
+    """ConfigError at `where` unless `name` is a profile other than `profile`."""
+    if name == profile.name:
+        raise ConfigError(where, itself)
+    if name not in by_name:
+        raise ConfigError(where, f"no profile named {name!r}")
 
 
 def load_profile(path: Path) -> Profile:

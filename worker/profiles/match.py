@@ -44,12 +44,16 @@ class Matcher:
         self._stems = frozenset(stems)
         self._max_stem = max((len(s) for s in stems), default=0)
         self._keys: dict[str, tuple[str, ...]] = {}
+        # No shipped profile sets a bar beside another: then match() skips that pass.
+        self._any_beside = any(profile.min_score_beside for profile in self.profiles)
 
     def match(self, article: Article) -> list[MatchResult]:
         """One MatchResult per profile, in profile order."""
         doc = self._index(article.title, "\n".join(content_lines(article.text)))
         own = [_score(profile, doc) for profile in self.profiles]
-        return _with_included(self.profiles, _beside_applied(self.profiles, own))
+        if self._any_beside:
+            own = _beside_applied(self.profiles, own)
+        return _with_included(self.profiles, own)
 
     def gates(self, article: Article, name: str) -> dict[str, bool]:
         """Which of the named profile's conditions hold: why an article did or did not match."""
