@@ -20,6 +20,7 @@ from worker.profiles.query import And, Node, Not, Or, is_positional, parse, rend
 _KEYS = frozenset(
     {"name", "description", "seeds", "query", "min_score", "title_boost", "terms"}
     | {"term_cap", "min_sentences", "focus", "min_focus", "includes", "min_score_beside"}
+    | {"rivals"}
 )
 _NAME = r"^[a-z0-9][a-z0-9-]{0,63}$"  # it becomes a metric label and an alert field
 
@@ -46,7 +47,9 @@ class Profile:
     articles may name this topic's subject only in that narrower frame. Where another
     profile matches an article on its own, `min_score_beside` may ask more of this one's
     score: a neighbouring topic whose stories name this one as background (the Council's
-    follow-up recalling the assessment it follows). A term
+    follow-up recalling the assessment it follows). An article that names one of the
+    profile's `rivals` more often than its first `focus` is about the rival, which it only
+    compares with this topic (Tibet's boarding schools "as in Xinjiang"). A term
     adds `weight` per body occurrence up to `term_cap`, plus
     `weight * title_boost` once when it is in the title.
     """
@@ -63,6 +66,8 @@ class Profile:
     min_sentences: int = 2  # one sentence is what a teaser or an aside looks like
     focus: tuple[WeightedTerm, ...] = ()
     min_focus: int = 2  # named once, a subject is an aside; twice, the article is about it
+    # subjects an article may compare with this one: named more often, they are its subject
+    rivals: tuple[WeightedTerm, ...] = ()
     includes: tuple[str, ...] = ()  # profiles whose matches are this profile's too
     # (profile, score): where that profile matches on its own, this one needs the score
     min_score_beside: tuple[tuple[str, float], ...] = ()
@@ -142,7 +147,8 @@ def profile_from_mapping(data: Mapping[str, Any], *, source: str = "<profile>") 
         title_boost=_number(data, "title_boost", 2.0, source),
         term_cap=int(_number(data, "term_cap", 3, source, minimum=1)),
         min_sentences=int(_number(data, "min_sentences", 2, source, minimum=1)),
-        focus=_focus(data.get("focus"), source),
+        focus=_positional(data.get("focus"), source, "focus"),
+        rivals=_rivals(data.get("rivals"), data.get("focus"), source),
         min_focus=int(_number(data, "min_focus", 2, source, minimum=1)),
         includes=_strings(data.get("includes"), source, "includes", "profile names"),
         min_score_beside=_beside(data.get("min_score_beside"), source),
@@ -191,19 +197,27 @@ def _terms(raw: object, query: Node, source: str) -> tuple[WeightedTerm, ...]:
     return tuple(out)
 
 
-def _focus(raw: object, source: str) -> tuple[WeightedTerm, ...]:
+def _positional(raw: object, source: str, key: str) -> tuple[WeightedTerm, ...]:
+    """`focus` or `rivals`: an expression or a list of them, each one a subject to count."""
     if raw is None:
         return ()
     items = [raw] if isinstance(raw, str) else raw
     if not isinstance(items, list) or not all(isinstance(i, str) and i.strip() for i in items):
-        raise ConfigError(f"{source}:focus", "must be an expression or a list of them")
+        raise ConfigError(f"{source}:{key}", "must be an expression or a list of them")
     out = []
     for text in items:
-        node = _parse(text, source, "focus")
+        node = _parse(text, source, key)
         if not is_positional(node):
-            raise ConfigError(f"{source}:focus", "must be a word, phrase or alias group")
+            raise ConfigError(f"{source}:{key}", "must be a word, phrase or alias group")
         out.append(WeightedTerm(text.strip(), node, 0.0))
     return tuple(out)
+
+
+def _rivals(raw: object, focus: object, source: str) -> tuple[WeightedTerm, ...]:
+    rivals = _positional(raw, source, "rivals")
+    if rivals and not focus:
+        raise ConfigError(f"{source}:rivals", "needs a focus: rivals are counted against it")
+    return rivals
 
 
 def _beside(raw: object, source: str) -> tuple[tuple[str, float], ...]:

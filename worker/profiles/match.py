@@ -37,7 +37,7 @@ class Matcher:
         words: set[str] = set()
         stems: set[str] = set()
         for profile in self.profiles:
-            focus = [f.node for f in profile.focus]
+            focus = [f.node for f in (*profile.focus, *profile.rivals)]
             for node in [profile.query, *(t.node for t in profile.terms), *focus]:
                 _collect(node, words, stems)
         self._words = frozenset(words)
@@ -66,6 +66,8 @@ class Matcher:
             "min_score": result.score >= profile.min_score,
             "min_sentences": _sentences(profile, doc) >= profile.min_sentences,
         }
+        if profile.rivals:
+            gates["rivals"] = not _rival_first(profile, doc)
         if profile.min_score_beside:
             named = {name for name, _ in profile.min_score_beside}
             others = {p.name: _score(p, doc) for p in self.profiles if p.name in named}
@@ -209,6 +211,7 @@ def _score(profile: Profile, doc: _Doc) -> MatchResult:
         score >= profile.min_score
         and len(sentences) >= profile.min_sentences
         and _in_focus(profile, doc)
+        and not _rival_first(profile, doc)
         and doc.holds(profile.query)
     )
     return MatchResult(profile.name, round(score, 3), matched, tuple(hits))
@@ -262,6 +265,15 @@ def _in_focus(profile: Profile, doc: _Doc) -> bool:
         if not in_title and len(found) - in_title < profile.min_focus:
             return False
     return True
+
+
+def _rival_first(profile: Profile, doc: _Doc) -> bool:
+    """True when a rival subject is named more often (title and body) than the profile's
+    first focus: the article compares its own subject with this one."""
+    if not profile.rivals:
+        return False
+    subject = len(doc.find(profile.focus[0].node))
+    return any(len(doc.find(rival.node)) > subject for rival in profile.rivals)
 
 
 def _hits(text: str, in_title: int, in_body: int) -> Iterable[TermHit]:

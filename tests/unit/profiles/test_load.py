@@ -148,6 +148,22 @@ def test_min_score_beside_names_other_profiles_with_scores(
         load_profiles(tmp_path)
 
 
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ("rivals: Tibet\n", "'a.yaml:rivals': needs a focus: rivals are counted against it"),
+        ("focus: Xinjiang\nrivals: [Tibet AND Lhasa]\n", "'a.yaml:rivals': must be a word,"),
+        ("focus: Xinjiang\nrivals: {Tibet: 1}\n", "'a.yaml:rivals': must be an expression"),
+    ],
+)
+def test_rivals_are_subjects_counted_against_a_focus(
+    tmp_path: Path, extra: str, message: str
+) -> None:
+    write(tmp_path, GOOD.replace("ports", "a") + extra, "a.yaml")
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        load_profiles(tmp_path)
+
+
 def test_the_shipped_xinjiang_profile_includes_the_narrower_two() -> None:
     by_name = {p.name: p for p in load_profiles(ROOT / "config" / "profiles")}
     assert by_name["xinjiang"].includes == ("ohchr-assessment", "hrc-follow-up")

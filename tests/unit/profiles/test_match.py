@@ -95,6 +95,22 @@ def test_overlapping_aliases_count_one_mention() -> None:
     assert result[0].hits == (TermHit(group, "body", 2),)
 
 
+def test_a_rival_named_more_often_than_the_focus_is_the_subject() -> None:
+    # Tibet's boarding schools compared with Xinjiang's: the article is about Tibet.
+    compared = "Tibet schools grow. In Tibet, as in Xinjiang, camps. Tibet again. Xinjiang."
+    rivals = {"focus": "Xinjiang", "rivals": ["Tibet*"]}
+    assert matches("camps", compared, focus="Xinjiang")
+    assert not matches("camps", compared, **rivals)
+    matcher = Matcher([profile("camps", **rivals)])
+    assert matcher.gates(article(compared), "p")["rivals"] is False
+    # Named as often as the subject, or less, a rival is a comparison the story makes.
+    level = compared.replace("Tibet again.", "Xinjiang again.")
+    assert matches("camps", level, **rivals)
+    assert matcher.gates(article(level), "p")["rivals"] is True
+    # The title counts for both sides.
+    assert matches("camps", compared, title="Xinjiang and Xinjiang", **rivals)
+
+
 def test_one_result_per_profile_in_order_from_one_pass() -> None:
     matcher = Matcher([profile("camps", name="a"), profile("hydrogen", name="b")])
     results = matcher.match(article("Camps, not hydrogen plants. Camps again."))
