@@ -6,11 +6,13 @@ The set the profiles were written and tuned on lives in tests/eval/profiles/:
 reading the text decided, not what the matcher says. Sets Q, R, S and U (tests/eval/
 profiles-q/ and so on, the same format, no seeds) were written blind on 2026-12-05 by authors
 who saw only the profiles' descriptions and the seeds, never the queries or the other sets;
-V (profiles-v/) on 2026-12-06. Q was scored once, then its mistakes were read for that
-day's changes; S, by a fourth author, was scored once and then read for the next; U, by a
-fifth, was scored while held out, then read on 2026-12-06. R, written after Q's changes,
-and V are the estimate of how the profiles do on articles they were not shaped by, so their
-mistakes are not listed (reading them stays a decision, as for the claims sets).
+V (profiles-v/) and W (profiles-w/) on 2026-12-06. Q was scored once, then its mistakes were
+read for that day's changes; S, by a fourth author, was scored once and then read for the
+next; U, by a fifth, was scored while held out, then read on 2026-12-06; R and V, each of
+which judged one change while held out, were read in the third session of 2026-12-06. W,
+by a seventh author, judged that session's changes and is the estimate of how the
+profiles do on articles they were not shaped by, so its mistakes are not listed (reading
+them stays a decision, as for the claims sets).
 
 The authors drew the assessment's edge differently: the first set's counted the Council's
 and the High Commissioner's follow-ups that recall the assessment as on it, the blind
@@ -53,8 +55,17 @@ BLIND_SETS = (
         ROOT / "tests/eval/profiles-u",
         False,
     ),
-    ("profiles, set R (written blind, never tuned on)", ROOT / "tests/eval/profiles-r", True),
-    ("profiles, set V (written blind, never tuned on)", ROOT / "tests/eval/profiles-v", True),
+    (
+        "profiles, set R (written blind, held out for two sessions, then read)",
+        ROOT / "tests/eval/profiles-r",
+        False,
+    ),
+    (
+        "profiles, set V (written blind, held out for one decision, then read)",
+        ROOT / "tests/eval/profiles-v",
+        False,
+    ),
+    ("profiles, set W (written blind, never tuned on)", ROOT / "tests/eval/profiles-w", True),
 )
 
 

@@ -20,21 +20,21 @@ TARGET = 0.95  # the issue's target for each shipped profile
 
 
 def test_shipped_profiles_on_the_sets_read_pooled() -> None:
-    # The target holds on the sets read together (the first, Q, S and U), not on the first
-    # alone. `ohchr-assessment` misses it in precision: it takes the Council's follow-ups
-    # that recall the assessment for stories on it, which every reader but the first set's
-    # leaves out (docs/profiles.md); a higher bar beside `hrc-follow-up` was measured on the
-    # held-out sets and not kept. Its figure is guarded here so that it does not fall.
+    # The target holds on the sets read together (the first, Q, S, U, R and V), not on the
+    # first alone. `ohchr-assessment` misses it in precision: it still takes some of the
+    # Council's follow-ups that recall the assessment for stories on it, which every reader
+    # but the first set's leaves out (docs/profiles.md), though `min_score_beside` now asks
+    # more of it beside `hrc-follow-up`. Its figure is guarded so that it does not fall.
     reports = list(run_all(Settings(profiles_dir=str(ROOT / "config" / "profiles"))))
     report = next(r for r in reports if r.title.startswith("profiles, the sets read pooled"))
-    assert report.items == sum(r.items for r in reports[:4]) >= 210
+    assert report.items == sum(r.items for r in reports[:6]) >= 285
     scores = {s.name: s for s in report.scores}
     assert set(scores) == {"xinjiang", "ohchr-assessment", "hrc-follow-up"}
     for name in ("xinjiang", "hrc-follow-up"):
         assert scores[name].precision >= TARGET, report.format()
         assert scores[name].recall >= TARGET, report.format()
     assert scores["ohchr-assessment"].recall >= TARGET, report.format()
-    assert scores["ohchr-assessment"].precision >= 0.75, report.format()  # missed: 0.77
+    assert scores["ohchr-assessment"].precision >= 0.9, report.format()  # missed: 0.925
 
 
 def test_the_set_tuned_on_alone() -> None:
@@ -44,10 +44,11 @@ def test_the_set_tuned_on_alone() -> None:
     for name in ("xinjiang", "hrc-follow-up"):
         assert scores[name].precision >= TARGET, report.format()
         assert scores[name].recall >= TARGET, report.format()
-    # Since its assessment labels were read again (2026-12-06), 11 of the set's Council
-    # follow-ups are matched as on the assessment too: the miss above, in this set.
-    assert scores["ohchr-assessment"].recall >= TARGET, report.format()
-    assert scores["ohchr-assessment"].precision >= 0.6, report.format()
+    # Since its assessment labels were read again (2026-12-06), its Council follow-ups are
+    # not on the assessment; the bar beside `hrc-follow-up` leaves two of them matched and
+    # loses one it keeps (the experts' call for a special session, 12.5): 0.90 / 0.95.
+    assert scores["ohchr-assessment"].recall >= 0.9, report.format()
+    assert scores["ohchr-assessment"].precision >= 0.85, report.format()
 
 
 def test_the_set_has_the_hard_cases_the_issue_asks_for() -> None:
@@ -76,12 +77,13 @@ def test_eval_paths_exist() -> None:
 def test_the_blind_sets_are_reported_after_the_tuned_one() -> None:
     reports = list(run_all(Settings(profiles_dir=str(ROOT / "config" / "profiles"))))
     assert [r.title.split(" (")[0] for r in reports] == [
-        "profiles", "profiles, set Q", "profiles, set S", "profiles, set U",
-        "profiles, the sets read pooled", "profiles, set R", "profiles, set V",
+        "profiles", "profiles, set Q", "profiles, set S", "profiles, set U", "profiles, set R",
+        "profiles, set V", "profiles, the sets read pooled", "profiles, set W",
     ]  # fmt: skip
-    assert [r.items for r in reports[1:4]] == [40, 40, 40]  # no seeds: the blind sets list none
-    assert [r.items for r in reports[5:]] == [36, 40]
-    for held_out in reports[5:]:
+    # No seeds: the blind sets list none.
+    assert [r.items for r in reports[1:6]] == [40, 40, 40, 36, 40]
+    assert [r.items for r in reports[7:]] == [50]
+    for held_out in reports[7:]:
         names = {s.name for s in held_out.scores}
         assert names == {"xinjiang", "ohchr-assessment", "hrc-follow-up"}
         # A held-out set's mistakes are counted, not listed.
