@@ -6,11 +6,11 @@ The set the profiles were written and tuned on lives in tests/eval/profiles/:
 reading the text decided, not what the matcher says. Sets Q, R, S and U (tests/eval/
 profiles-q/ and so on, the same format, no seeds) were written blind on 2026-12-05 by authors
 who saw only the profiles' descriptions and the seeds, never the queries or the other sets;
-V (profiles-v/) and W (profiles-w/) on 2026-12-06. Q was scored once, then its mistakes were
+V, W and X (profiles-v/ and so on) on 2026-12-06. Q was scored once, then its mistakes were
 read for that day's changes; S, by a fourth author, was scored once and then read for the
-next; U, by a fifth, was scored while held out, then read on 2026-12-06; R and V, each of
-which judged one change while held out, were read in the third session of 2026-12-06. W,
-by a seventh author, judged that session's changes and is the estimate of how the
+next; U, by a fifth, was scored while held out, then read on 2026-12-06; R, V and W, each
+of which judged changes while held out, were read in the third session of 2026-12-06. X,
+by an eighth author, judged that session's last changes and is the estimate of how the
 profiles do on articles they were not shaped by, so its mistakes are not listed (reading
 them stays a decision, as for the claims sets).
 
@@ -65,7 +65,12 @@ BLIND_SETS = (
         ROOT / "tests/eval/profiles-v",
         False,
     ),
-    ("profiles, set W (written blind, never tuned on)", ROOT / "tests/eval/profiles-w", True),
+    (
+        "profiles, set W (written blind, held out for one decision, then read)",
+        ROOT / "tests/eval/profiles-w",
+        False,
+    ),
+    ("profiles, set X (written blind, never tuned on)", ROOT / "tests/eval/profiles-x", True),
 )
 
 

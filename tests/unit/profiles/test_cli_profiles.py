@@ -60,22 +60,22 @@ def test_test_says_when_a_profile_matched_through_one_it_includes(tmp_path: Path
 
 def test_test_says_when_a_profile_is_background_beside_another(tmp_path: Path) -> None:
     # The High Commissioner's engagement with Beijing, recalling the assessment it follows:
-    # with a bar beside the follow-up (docs/profiles.md), not on the assessment.
-    profiles = tmp_path / "profiles"
-    profiles.mkdir()
-    for path in (ROOT / "config" / "profiles").glob("*.yaml"):
-        (profiles / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
-    with (profiles / "ohchr-assessment.yaml").open("a", encoding="utf-8") as extra:
-        extra.write("min_score_beside:\n  hrc-follow-up: 14\n")
+    # the shipped bar beside the follow-up (docs/profiles.md) keeps it off the assessment.
     follow_up = ROOT / "tests/eval/profiles-u/articles/017_turk_engagement_criticised.txt"
-    config = tmp_path / "newswatch.yaml"
-    config.write_text(f"profiles_dir: {profiles}\n", encoding="utf-8")
-    args = ["--config", str(config), "profiles", "test", "ohchr-assessment", str(follow_up)]
-    result = CliRunner().invoke(cli, args)
-    assert result.exit_code == 0, result.output
-    assert "(min_score 6; 14 where hrc-follow-up matches)" in result.output
-    assert "matched: no" in result.output
-    assert "not met: min_score_beside" in result.output
+    code, out = invoke(tmp_path, "test", "ohchr-assessment", str(follow_up))
+    assert code == 0, out
+    assert "(min_score 9.5; 14 where hrc-follow-up matches)" in out
+    assert "matched: no" in out
+    assert "not met: min_score_beside" in out
+
+
+def test_test_says_when_a_rival_subject_is_named_more(tmp_path: Path) -> None:
+    # Tibet's boarding schools, compared once with Xinjiang's: a Tibet story.
+    tibet = ROOT / "tests/eval/profiles-q/articles/033_tibet_boarding_schools.txt"
+    code, out = invoke(tmp_path, "test", "xinjiang", str(tibet))
+    assert code == 0, out
+    assert "matched: no" in out
+    assert "not met: rivals" in out
 
 
 def test_test_reads_html(tmp_path: Path) -> None:
