@@ -65,7 +65,8 @@ def payloads_of(set_dir: Path) -> tuple[list[evaluation.LabelledArticle], list[l
                                   alerts={"channels": [channel]})  # fmt: skip
             entries = []
             for number, (article, path) in enumerate(zip(articles, paths, strict=True)):
-                title = article.name.split("_", 1)[-1].replace("_", " ")
+                # The set's headline, as a feed and a page carry it (the file's name once).
+                title = article.title or article.name.split("_", 1)[-1].replace("_", " ")
                 server.static(path, article_html(title, article.text),
                               headers={"Content-Type": "text/html; charset=utf-8"})  # fmt: skip
                 entries.append((f"entry-{number}", server.url(path), title,

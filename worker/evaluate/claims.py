@@ -121,6 +121,7 @@ class LabelledArticle:
     outlet: str
     published: datetime
     paragraphs: tuple[tuple[Line, ...], ...]
+    title: str = ""  # the headline a feed and a page would carry; not a labelled line
 
     @property
     def text(self) -> str:
@@ -308,4 +309,5 @@ def _parse(path: Path) -> LabelledArticle:
         paragraphs.append(tuple(current))
     published = datetime.fromisoformat(meta.get("published", "2022-09-01").strip())
     return LabelledArticle(path.stem, meta.get("outlet", path.stem).strip(),
-                           published.replace(tzinfo=UTC), tuple(paragraphs))  # fmt: skip
+                           published.replace(tzinfo=UTC), tuple(paragraphs),
+                           meta.get("title", "").strip().strip('"'))  # fmt: skip
