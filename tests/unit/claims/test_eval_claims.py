@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from worker.evaluate.claims import HELD_OUT, SETS, overlaps, pooled
+from worker.evaluate.claims import HELD_OUT, SETS, load_set, overlaps, pooled
 from worker.evaluate.report import EvalReport, Score
 
 
@@ -36,3 +36,11 @@ def test_the_held_out_sets_are_pooled_by_their_counts() -> None:
     assert together.items == 30
     assert together.scores == (Score("new (lexical)", 12, 5, 1, 12),)
     assert round(together.scores[0].precision, 3) == round(12 / 17, 3)
+
+
+def test_every_article_carries_its_headline() -> None:
+    # The pipeline benchmark serves each article under it, as a feed and a page would.
+    for _, set_dir in SETS:
+        for article in load_set(set_dir):
+            assert article.title and not article.title.startswith('"'), article.name
+            assert article.title not in {line.text for line in article.lines}  # not labelled
