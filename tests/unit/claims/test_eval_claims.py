@@ -43,4 +43,3 @@ def test_every_article_carries_its_headline() -> None:
     for _, set_dir in SETS:
         for article in load_set(set_dir):
             assert article.title and not article.title.startswith('"'), article.name
-            assert article.title not in {line.text for line in article.lines}  # not labelled
