@@ -136,6 +136,7 @@ def profile_from_mapping(data: Mapping[str, Any], *, source: str = "<profile>") 
     query_text = _text(data, "query", source, required=True)
     query = _parse(query_text, source, "query")
     terms = _terms(data.get("terms"), query, source)
+    focus = _positional(data.get("focus"), source, "focus")
     return Profile(
         name=name,
         description=_text(data, "description", source).strip(),
@@ -147,8 +148,8 @@ def profile_from_mapping(data: Mapping[str, Any], *, source: str = "<profile>") 
         title_boost=_number(data, "title_boost", 2.0, source),
         term_cap=int(_number(data, "term_cap", 3, source, minimum=1)),
         min_sentences=int(_number(data, "min_sentences", 2, source, minimum=1)),
-        focus=_positional(data.get("focus"), source, "focus"),
-        rivals=_rivals(data.get("rivals"), data.get("focus"), source),
+        focus=focus,
+        rivals=_rivals(data.get("rivals"), focus, source),
         min_focus=int(_number(data, "min_focus", 2, source, minimum=1)),
         includes=_strings(data.get("includes"), source, "includes", "profile names"),
         min_score_beside=_beside(data.get("min_score_beside"), source),
@@ -213,7 +214,7 @@ def _positional(raw: object, source: str, key: str) -> tuple[WeightedTerm, ...]:
     return tuple(out)
 
 
-def _rivals(raw: object, focus: object, source: str) -> tuple[WeightedTerm, ...]:
+def _rivals(raw: object, focus: tuple[WeightedTerm, ...], source: str) -> tuple[WeightedTerm, ...]:
     rivals = _positional(raw, source, "rivals")
     if rivals and not focus:
         raise ConfigError(f"{source}:rivals", "needs a focus: rivals are counted against it")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
@@ -46,36 +47,46 @@ def test_test_says_which_condition_failed(tmp_path: Path) -> None:
     assert "title: Xinjiang tomato processors" in out.replace("title:   ", "title: ")
 
 
-def test_test_says_when_a_profile_matched_through_one_it_includes(tmp_path: Path) -> None:
-    # Lobbying around the report's release: on the assessment, and so on Xinjiang, though
-    # it names no abuse the xinjiang profile's terms score (set Q, written blind).
-    lobbying = (
-        ROOT / "tests" / "eval" / "profiles-q" / "articles" / "016_lobbying_emails_release.txt"
-    )
-    code, out = invoke(tmp_path, "test", "xinjiang", str(lobbying))
+BLIND = ROOT / "tests" / "eval"
+
+
+@pytest.mark.parametrize(
+    ("profile", "article", "expected"),
+    [
+        # Lobbying around the report's release: on the assessment, and so on Xinjiang,
+        # though it names no abuse the xinjiang profile's terms score (set Q, written blind).
+        (
+            "xinjiang",
+            "profiles-q/articles/016_lobbying_emails_release.txt",
+            ["matched: yes, through ohchr-assessment", "not met on its own: min_score"],
+        ),
+        # The High Commissioner's engagement with Beijing, recalling the assessment it
+        # follows: the shipped bar beside the follow-up (docs/profiles.md) keeps it off.
+        (
+            "ohchr-assessment",
+            "profiles-u/articles/017_turk_engagement_criticised.txt",
+            [
+                "(min_score 9.5; 14 where hrc-follow-up matches)",
+                "matched: no",
+                "not met: min_score_beside",
+            ],
+        ),
+        # Tibet's boarding schools, compared once with Xinjiang's: a Tibet story.
+        (
+            "xinjiang",
+            "profiles-q/articles/033_tibet_boarding_schools.txt",
+            ["matched: no", "not met: rivals"],
+        ),
+    ],
+    ids=["through-an-included-profile", "background-beside-another", "a-rival-named-more"],
+)
+def test_test_says_which_gate_decided(
+    tmp_path: Path, profile: str, article: str, expected: list[str]
+) -> None:
+    code, out = invoke(tmp_path, "test", profile, str(BLIND / article))
     assert code == 0, out
-    assert "matched: yes, through ohchr-assessment" in out
-    assert "not met on its own: min_score" in out
-
-
-def test_test_says_when_a_profile_is_background_beside_another(tmp_path: Path) -> None:
-    # The High Commissioner's engagement with Beijing, recalling the assessment it follows:
-    # the shipped bar beside the follow-up (docs/profiles.md) keeps it off the assessment.
-    follow_up = ROOT / "tests/eval/profiles-u/articles/017_turk_engagement_criticised.txt"
-    code, out = invoke(tmp_path, "test", "ohchr-assessment", str(follow_up))
-    assert code == 0, out
-    assert "(min_score 9.5; 14 where hrc-follow-up matches)" in out
-    assert "matched: no" in out
-    assert "not met: min_score_beside" in out
-
-
-def test_test_says_when_a_rival_subject_is_named_more(tmp_path: Path) -> None:
-    # Tibet's boarding schools, compared once with Xinjiang's: a Tibet story.
-    tibet = ROOT / "tests/eval/profiles-q/articles/033_tibet_boarding_schools.txt"
-    code, out = invoke(tmp_path, "test", "xinjiang", str(tibet))
-    assert code == 0, out
-    assert "matched: no" in out
-    assert "not met: rivals" in out
+    for line in expected:
+        assert line in out
 
 
 def test_test_reads_html(tmp_path: Path) -> None:
