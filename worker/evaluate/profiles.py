@@ -70,7 +70,12 @@ BLIND_SETS = (
         ROOT / "tests/eval/profiles-w",
         False,
     ),
-    ("profiles, set X (written blind, never tuned on)", ROOT / "tests/eval/profiles-x", True),
+    (
+        "profiles, set X (written blind, held out for one decision, then read)",
+        ROOT / "tests/eval/profiles-x",
+        False,
+    ),
+    ("profiles, set Y (written blind, never tuned on)", ROOT / "tests/eval/profiles-y", True),
 )
 
 
