@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from tests.support.corpus import article_html, rss, serve_seed_feed, write_config
+from tests.support.corpus import ROOT, article_html, rss, serve_seed_feed, write_config
 from tests.support.loopback import LoopbackServer, Response
 from worker.config import load_settings
 from worker.evaluate.claims import EVAL_DIR, load_set
@@ -49,9 +49,11 @@ def receive(server: LoopbackServer) -> list[dict[str, Any]]:
     return payloads
 
 
-def config(tmp_path: Path, server: LoopbackServer, feeds: list[tuple[str, str]]) -> Path:
+def config(
+    tmp_path: Path, server: LoopbackServer, feeds: list[tuple[str, str]], **extra: object
+) -> Path:
     channel = {"name": "newsroom", "type": "webhook", "url": server.url("/hooks/newsroom")}
-    return write_config(tmp_path, server, feeds, alerts={"channels": [channel]})
+    return write_config(tmp_path, server, feeds, alerts={"channels": [channel]}, **extra)
 
 
 def test_the_seeds_fed_back_raise_no_new_claim(tmp_path: Path, server: LoopbackServer) -> None:
@@ -142,12 +144,20 @@ def test_an_update_that_adds_a_new_claim_alerts_again(
     assert new == [next(t for t in new if "vote again in March" in t)]
 
 
-def test_an_article_on_the_assessment_alone_reaches_xinjiang_through_it(
+def test_an_article_on_the_assessment_alone_reaches_a_profile_that_includes_it(
     tmp_path: Path, server: LoopbackServer
 ) -> None:
     # Set Q's story on the lobbying before the report's release names no abuse the xinjiang
-    # profile scores; ohchr-assessment matches it, and xinjiang includes that profile.
-    source = Path(__file__).resolve().parents[1] / "eval/profiles-q/articles"
+    # profile scores; ohchr-assessment matches it. A user whose xinjiang profile includes
+    # that one (the shipped profile does not, docs/profiles.md) gets it there too, marked.
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    for shipped in (ROOT / "config" / "profiles").glob("*.yaml"):
+        text = shipped.read_text(encoding="utf-8")
+        if shipped.name == "xinjiang.yaml":
+            text += "\nincludes: [ohchr-assessment, hrc-follow-up]\n"
+        (profiles / shipped.name).write_text(text, encoding="utf-8")
+    source = ROOT / "tests/eval/profiles-q/articles"
     _, header, text = (source / "016_lobbying_emails_release.txt").read_text().split("---\n", 2)
     title = header.split("title:", 1)[1].splitlines()[0].strip()
     page = article_html(title, text.strip())
@@ -157,7 +167,8 @@ def test_an_article_on_the_assessment_alone_reaches_xinjiang_through_it(
     server.static("/emails.xml", rss("Emails", [entry]),
                   headers={"Content-Type": "application/rss+xml"})  # fmt: skip
     payloads = receive(server)
-    poll_once(load_settings(str(config(tmp_path, server, [("emails", "/emails.xml")]))))
+    path = config(tmp_path, server, [("emails", "/emails.xml")], profiles_dir=str(profiles))
+    poll_once(load_settings(str(path)))
     through = {p["profile"]: p["through"] for p in payloads}
     assert through == {"ohchr-assessment": None, "xinjiang": "ohchr-assessment"}, through
     xinjiang = next(p for p in payloads if p["profile"] == "xinjiang")
