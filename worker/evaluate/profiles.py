@@ -75,7 +75,12 @@ BLIND_SETS = (
         ROOT / "tests/eval/profiles-x",
         False,
     ),
-    ("profiles, set Y (written blind, never tuned on)", ROOT / "tests/eval/profiles-y", True),
+    (
+        "profiles, set Y (written blind, held out for one decision, then read)",
+        ROOT / "tests/eval/profiles-y",
+        False,
+    ),
+    ("profiles, set Z (written blind, never tuned on)", ROOT / "tests/eval/profiles-z", True),
 )
 
 

@@ -15,9 +15,11 @@ SEED = ROOT / "seeds" / "004_4d29ea94053ca68b.txt"
 ARTICLES = ROOT / "tests" / "eval" / "profiles" / "articles"
 
 
-def invoke(tmp_path: Path, *args: str) -> tuple[int, str]:
+def invoke(
+    tmp_path: Path, *args: str, profiles: Path = ROOT / "config" / "profiles"
+) -> tuple[int, str]:
     config = tmp_path / "newswatch.yaml"
-    config.write_text(f"profiles_dir: {ROOT / 'config' / 'profiles'}\n", encoding="utf-8")
+    config.write_text(f"profiles_dir: {profiles}\n", encoding="utf-8")
     result = CliRunner().invoke(cli, ["--config", str(config), "profiles", *args])
     return result.exit_code, result.output
 
@@ -53,8 +55,9 @@ BLIND = ROOT / "tests" / "eval"
 @pytest.mark.parametrize(
     ("profile", "article", "expected"),
     [
-        # Lobbying around the report's release: on the assessment, and so on Xinjiang,
-        # though it names no abuse the xinjiang profile's terms score (set Q, written blind).
+        # Lobbying around the report's release: on the assessment, and so on Xinjiang where
+        # a user's xinjiang profile includes it (the shipped one does not), though it names
+        # no abuse the xinjiang profile's terms score (set Q, written blind).
         (
             "xinjiang",
             "profiles-q/articles/016_lobbying_emails_release.txt",
@@ -83,7 +86,14 @@ BLIND = ROOT / "tests" / "eval"
 def test_test_says_which_gate_decided(
     tmp_path: Path, profile: str, article: str, expected: list[str]
 ) -> None:
-    code, out = invoke(tmp_path, "test", profile, str(BLIND / article))
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    for shipped in (ROOT / "config" / "profiles").glob("*.yaml"):
+        text = shipped.read_text(encoding="utf-8")
+        if shipped.name == "xinjiang.yaml":
+            text += "\nincludes: [ohchr-assessment, hrc-follow-up]\n"
+        (profiles / shipped.name).write_text(text, encoding="utf-8")
+    code, out = invoke(tmp_path, "test", profile, str(BLIND / article), profiles=profiles)
     assert code == 0, out
     for line in expected:
         assert line in out

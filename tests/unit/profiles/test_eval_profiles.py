@@ -20,24 +20,21 @@ TARGET = 0.95  # the issue's target for each shipped profile
 
 
 def test_shipped_profiles_on_the_sets_read_pooled() -> None:
-    # The target is measured on the sets read together (the first, Q, S, U, R, V, W and X), not
-    # on the first alone. `ohchr-assessment` misses it: it still takes some stories that
+    # The target is measured on the sets read together (the first, Q, S, U, R, V, W, X and
+    # Y), not on the first alone. `ohchr-assessment` misses it: it still takes some stories that
     # use the report as a source or recall it in a follow-up, and its bars (min_score 9.5,
     # 14 beside `hrc-follow-up`) lose a few thin stories on the report (docs/profiles.md).
-    # Its figures, and `hrc-follow-up`'s recall, are guarded so that they do not fall.
+    # Its figures are guarded so that they do not fall.
     reports = list(run_all(Settings(profiles_dir=str(ROOT / "config" / "profiles"))))
     report = next(r for r in reports if r.title.startswith("profiles, the sets read pooled"))
-    assert report.items == sum(r.items for r in reports[:8]) >= 385
+    assert report.items == sum(r.items for r in reports[:9]) >= 435
     scores = {s.name: s for s in report.scores}
     assert set(scores) == {"xinjiang", "ohchr-assessment", "hrc-follow-up"}
     for name in ("xinjiang", "hrc-follow-up"):
         assert scores[name].precision >= TARGET, report.format()
-    assert scores["xinjiang"].recall >= TARGET, report.format()
-    # Missed since X was read: 0.944. X's two follow-ups that name Xinjiang once (a
-    # newsletter on the vote's arithmetic, a briefing transcript) fail the focus.
-    assert scores["hrc-follow-up"].recall >= 0.94, report.format()
-    assert scores["ohchr-assessment"].recall >= 0.9, report.format()  # missed: 0.920
-    assert scores["ohchr-assessment"].precision >= 0.9, report.format()  # missed: 0.941
+        assert scores[name].recall >= TARGET, report.format()
+    assert scores["ohchr-assessment"].recall >= 0.9, report.format()  # missed: 0.929
+    assert scores["ohchr-assessment"].precision >= 0.9, report.format()  # missed: 0.938
 
 
 def test_the_set_tuned_on_alone() -> None:
@@ -46,10 +43,7 @@ def test_the_set_tuned_on_alone() -> None:
     scores = {s.name: s for s in report.scores}
     for name in ("xinjiang", "hrc-follow-up"):
         assert scores[name].precision >= TARGET, report.format()
-    assert scores["xinjiang"].recall >= TARGET, report.format()
-    # Missed since X was read: 0.944. X's two follow-ups that name Xinjiang once (a
-    # newsletter on the vote's arithmetic, a briefing transcript) fail the focus.
-    assert scores["hrc-follow-up"].recall >= 0.94, report.format()
+        assert scores[name].recall >= TARGET, report.format()
     # Since its assessment labels were read again (2026-12-06), its Council follow-ups are
     # not on the assessment; the bar beside `hrc-follow-up` leaves two of them matched and
     # loses one it keeps (the experts' call for a special session, 12.5): 0.90 / 0.95.
@@ -84,13 +78,13 @@ def test_the_blind_sets_are_reported_after_the_tuned_one() -> None:
     reports = list(run_all(Settings(profiles_dir=str(ROOT / "config" / "profiles"))))
     assert [r.title.split(" (")[0] for r in reports] == [
         "profiles", "profiles, set Q", "profiles, set S", "profiles, set U", "profiles, set R",
-        "profiles, set V", "profiles, set W", "profiles, set X", "profiles, the sets read pooled",
-        "profiles, set Y",
+        "profiles, set V", "profiles, set W", "profiles, set X", "profiles, set Y",
+        "profiles, the sets read pooled", "profiles, set Z",
     ]  # fmt: skip
     # No seeds: the blind sets list none.
-    assert [r.items for r in reports[1:8]] == [40, 40, 40, 36, 40, 50, 50]
-    assert [r.items for r in reports[9:]] == [50]
-    for held_out in reports[9:]:
+    assert [r.items for r in reports[1:9]] == [40, 40, 40, 36, 40, 50, 50, 50]
+    assert [r.items for r in reports[10:]] == [50]
+    for held_out in reports[10:]:
         names = {s.name for s in held_out.scores}
         assert names == {"xinjiang", "ohchr-assessment", "hrc-follow-up"}
         # A held-out set's mistakes are counted, not listed.

@@ -162,8 +162,3 @@ def test_rivals_are_subjects_counted_against_a_focus(
     write(tmp_path, GOOD.replace("ports", "a") + extra, "a.yaml")
     with pytest.raises(ConfigError, match=re.escape(message)):
         load_profiles(tmp_path)
-
-
-def test_the_shipped_xinjiang_profile_includes_the_narrower_two() -> None:
-    by_name = {p.name: p for p in load_profiles(ROOT / "config" / "profiles")}
-    assert by_name["xinjiang"].includes == ("ohchr-assessment", "hrc-follow-up")
