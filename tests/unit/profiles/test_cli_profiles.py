@@ -69,7 +69,7 @@ BLIND = ROOT / "tests" / "eval"
             "ohchr-assessment",
             "profiles-u/articles/017_turk_engagement_criticised.txt",
             [
-                "(min_score 9.5; 14 where hrc-follow-up matches)",
+                "(min_score 9.5; 15 where hrc-follow-up matches)",
                 "matched: no",
                 "not met: min_score_beside",
             ],
