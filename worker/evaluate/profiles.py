@@ -80,7 +80,12 @@ BLIND_SETS = (
         ROOT / "tests/eval/profiles-y",
         False,
     ),
-    ("profiles, set Z (written blind, never tuned on)", ROOT / "tests/eval/profiles-z", True),
+    (
+        "profiles, set Z (written blind, held out for one decision, then read)",
+        ROOT / "tests/eval/profiles-z",
+        False,
+    ),
+    ("profiles, set AA (written blind, never tuned on)", ROOT / "tests/eval/profiles-aa", True),
 )
 
 
