@@ -115,9 +115,10 @@ class Claim:
 
 
 # Why a known claim is known: "words" (its words, and in embedding mode its vector, match
-# the nearest known claim's), "rewrite" (it restates the article the text rewrites) or
-# "position" (it restates a position on record, naming nothing new).
-KnownBy = Literal["words", "rewrite", "position"]
+# the nearest known claim's), "rewrite" (it restates the article the text rewrites),
+# "position" (it restates a position on record, naming nothing new) or "recap" (it retells
+# what a document on record found or asked, naming nothing new).
+KnownBy = Literal["words", "rewrite", "position", "recap"]
 
 
 @dataclass(frozen=True, slots=True)

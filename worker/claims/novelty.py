@@ -53,7 +53,7 @@ from worker.claims.lexical import (
     quote_held,
     token_of,
 )
-from worker.claims.record import restates_a_position
+from worker.claims.record import recaps_a_document, restates_a_position
 from worker.records import Claim, ClaimVerdict, KnownBy, RewriteOf
 from worker.store.models import Article, ArticleClaim, KnownClaim
 
@@ -622,11 +622,12 @@ _CALENDAR = frozenset(_MONTHS_AND_DAYS.split())
 
 
 def _retold(pending: _Pending, lexical: LexicalIndex) -> _Pending:
-    """The verdicts, with each claim still new that restates a position on record (a
-    standing stance or a denial: record.restates_a_position) and names nothing new
-    (_names_news) judged known from its nearest known claim. Its words can be far from any
-    known claim's ("a patchwork of false information" for "a hodgepodge of
-    misinformation"), but a new denial of a new thing names that thing."""
+    """The verdicts, with each claim still new that restates what is on record (a standing
+    stance or a denial: record.restates_a_position; a document's findings:
+    record.recaps_a_document) and names nothing new (_names_news) judged known from its
+    nearest known claim. Its words can be far from any known claim's ("a patchwork of false
+    information" for "a hodgepodge of misinformation"), but a new denial of a new thing
+    names that thing."""
     retold: _Pending = []
     for item, before in pending:
         nearest = before
@@ -634,12 +635,26 @@ def _retold(pending: _Pending, lexical: LexicalIndex) -> _Pending:
             not before.same
             and before.claim_id is not None
             and before.claim_id > 0
-            and restates_a_position(item.claim.text)
+            and (why := _on_record(item, before.claim_id, lexical)) is not None
             and not _names_news(item, lexical)
         ):
-            nearest = _Nearest(before.claim_id, before.similarity, True, "position")
+            nearest = _Nearest(before.claim_id, before.similarity, True, why)
         retold.append((item, nearest))
     return retold
+
+
+def _on_record(item: _Judged, nearest: int, lexical: LexicalIndex) -> KnownBy | None:
+    """Which form of retelling the claim takes, if any. A document's findings retold must
+    not contradict the nearest known claim ("the report did not find that ..." of a
+    finding on record is news, in the words of the record)."""
+    if restates_a_position(item.claim.text):
+        return "position"
+    if recaps_a_document(item.claim.text) and (
+        nearest not in lexical
+        or compatible(item.features, lexical.features(nearest), lexical.states_figure)
+    ):
+        return "recap"
+    return None
 
 
 def _names_news(item: _Judged, lexical: LexicalIndex) -> bool:

@@ -1,4 +1,5 @@
-"""Sentences that restate a position already on record: a standing stance, a denial.
+"""Sentences that restate what is on record: a standing stance, a denial, a document's
+findings.
 
 A story's later articles retell its background in words of their own, and two forms of
 that retelling are the same in news copy on any story:
@@ -8,6 +9,11 @@ that retelling are the same in news copy on any story:
   insisting", "recalled that";
 - a denial in the standard words: "dismissed the report as lies", "called the findings a
   fabrication", "rejected the allegations as groundless".
+
+A third form retells a document on record: "the report itself warned that ...", "the UN
+assessment had asked China to free everyone held arbitrarily", "the office had found that
+...": the document (its report, assessment or findings, or the office that wrote it, in the
+past perfect) as the subject of what it found, warned or asked.
 
 The claims judge (novelty.py) takes such a sentence, still judged new by every test of its
 words, for a restatement when it also names nothing and states no figure that no known
@@ -51,3 +57,29 @@ def restates_a_position(text: str) -> bool:
     """Whether the sentence `text` restates a stance on record or a denial, in the forms
     news copy uses for background (the module's docstring lists them)."""
     return bool(_STANCE.search(text) or _DENIAL.search(text))
+
+
+# The document as the subject of what it found: "the report itself warned", "the UN
+# assessment had asked", "that 48-page assessment, released in ..., found". Not "a new
+# report": a document first reported is news, and it comes with "a".
+_DOCUMENT = re.compile(
+    r"\b(?:the|its|that|this|whose)\s+"
+    r"(?:(?:UN|U\.N\.|United Nations|office's|office’s|[\w-]+-page)\s+)*(?:own\s+)?"
+    r"(?:assessment|report|document|findings)\b[^.;]{0,80}?\b"
+    r"(?:found|finds|said|says|concluded|warned|noted|asked|urged|called|described"
+    r"|documented|cited|stopped short|did not|judged|recommended|told)\b",
+    re.IGNORECASE,
+)
+# The office that wrote it, recalled in the past perfect: "the UN office had told China".
+_OFFICE_HAD = re.compile(
+    r"\b(?:the|its)\s+(?:(?:UN|U\.N\.|United Nations|Geneva|rights|human rights)\s+)*"
+    r"office\s+had\s+(?:\w+\s+)?(?:found|warned|told|asked|urged|said|complained"
+    r"|concluded|judged|called|described|noted|stopped short)\b",
+    re.IGNORECASE,
+)
+
+
+def recaps_a_document(text: str) -> bool:
+    """Whether the sentence `text` retells what a document on record found, warned or asked
+    (the module's docstring)."""
+    return bool(_DOCUMENT.search(text) or _OFFICE_HAD.search(text))

@@ -20,6 +20,7 @@ from worker.store.models import KnownClaim
 _KNOWN_BY = {
     "rewrite": "restates the article this text rewrites",
     "position": "restates a position on record and names nothing new",
+    "recap": "retells what a document on record found or asked and names nothing new",
 }
 
 

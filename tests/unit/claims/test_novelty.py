@@ -176,6 +176,32 @@ def test_a_restated_position_is_known_unless_it_names_news(
     assert all(judged(sqlite_db, judge, sentence).is_new for sentence in NEW_POSITIONS)
 
 
+RECAPPED_DOCUMENT = (
+    # Far from any seed line in words, but what the assessment found or asked, as the seeds
+    # already say it.
+    "The UN assessment had asked China to free everyone held arbitrarily and to tell "
+    "families where their relatives are.",
+    "She said the office had judged credible the accounts of beatings and abuse in the facilities.",
+)
+NEW_FROM_A_DOCUMENT = (
+    "The report itself warned that 300 factories in Hotan used forced labour.",
+    "The UN assessment had asked Kazakhstan to stop deporting Uyghurs.",
+)
+
+
+def test_a_recapped_document_is_known_unless_it_names_news(
+    sqlite_db: Database, judge: ClaimJudge
+) -> None:
+    with sqlite_db.session_scope() as session:
+        load_seed_claims(session, SEEDS, ["xinjiang"], judge=judge)
+    for sentence in RECAPPED_DOCUMENT:
+        verdict = judged(sqlite_db, judge, sentence)
+        assert not verdict.is_new, sentence
+        assert verdict.known_by == "recap", sentence
+        assert verdict.similarity < novelty.KNOWN_AT  # its words alone would not say so
+    assert all(judged(sqlite_db, judge, sentence).is_new for sentence in NEW_FROM_A_DOCUMENT)
+
+
 def test_seed_loading_is_once_per_profile(sqlite_db: Database, judge: ClaimJudge) -> None:
     with sqlite_db.session_scope() as session:
         first = load_seed_claims(session, SEEDS, ["xinjiang"], judge=judge)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from worker.claims.record import restates_a_position
+from worker.claims.record import recaps_a_document, restates_a_position
 
 
 @pytest.mark.parametrize(
@@ -34,7 +34,7 @@ def test_a_position_restated(sentence: str) -> None:
         "The council rejected a motion to debate the report by 19 votes to 17.",
         "Beijing rejected the new sanctions and promised a firm response.",
         "The museum said on Wednesday it had postponed the show.",
-        # a recap of a document, and what somebody had said before: measured, not kept
+        # a recap of a document: recaps_a_document's
         "The assessment, made public minutes before Bachelet stepped down, judged the "
         "accounts credible.",
         "The UN assessment had asked China to free everyone held arbitrarily.",
@@ -42,3 +42,34 @@ def test_a_position_restated(sentence: str) -> None:
 )
 def test_news_and_other_retellings(sentence: str) -> None:
     assert not restates_a_position(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The report itself warned that the conditions for grave abuses remained in place.",
+        "The UN assessment had asked China to free everyone held arbitrarily.",
+        "That 48-page assessment, released in the dying minutes of her term, found credible "
+        "evidence of torture.",
+        "Lund pointed out that the UN report itself had stopped short of using the word.",
+        "The UN office had told China to let families know where their relatives are.",
+        "She said the office had judged credible the accounts of torture.",
+    ],
+)
+def test_a_document_recapped(sentence: str) -> None:
+    assert recaps_a_document(sentence)
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        # a document first reported comes with "a", and names what it found
+        "A new report by the Tarim Documentation Centre found 2,400 missing people.",
+        # the office speaking now, not recalled
+        "The UN human rights office said on Tuesday it remained concerned.",
+        "The office will publish its findings in March.",
+        "The council rejected a motion to debate the report by 19 votes to 17.",
+    ],
+)
+def test_news_about_a_document(sentence: str) -> None:
+    assert not recaps_a_document(sentence)
