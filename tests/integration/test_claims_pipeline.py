@@ -13,7 +13,14 @@ from typing import Any
 
 from sqlalchemy import select
 
-from tests.support.corpus import ROOT, article_html, rss, serve_seed_feed, write_config
+from tests.support.corpus import (
+    ROOT,
+    article_html,
+    profiles_including,
+    rss,
+    serve_seed_feed,
+    write_config,
+)
 from tests.support.loopback import LoopbackServer, Response
 from worker.config import load_settings
 from worker.evaluate.claims import EVAL_DIR, load_set
@@ -150,13 +157,7 @@ def test_an_article_on_the_assessment_alone_reaches_a_profile_that_includes_it(
     # Set Q's story on the lobbying before the report's release names no abuse the xinjiang
     # profile scores; ohchr-assessment matches it. A user whose xinjiang profile includes
     # that one (the shipped profile does not, docs/profiles.md) gets it there too, marked.
-    profiles = tmp_path / "profiles"
-    profiles.mkdir()
-    for shipped in (ROOT / "config" / "profiles").glob("*.yaml"):
-        text = shipped.read_text(encoding="utf-8")
-        if shipped.name == "xinjiang.yaml":
-            text += "\nincludes: [ohchr-assessment, hrc-follow-up]\n"
-        (profiles / shipped.name).write_text(text, encoding="utf-8")
+    profiles = profiles_including(tmp_path)
     source = ROOT / "tests/eval/profiles-q/articles"
     _, header, text = (source / "016_lobbying_emails_release.txt").read_text().split("---\n", 2)
     title = header.split("title:", 1)[1].splitlines()[0].strip()

@@ -97,6 +97,19 @@ def serve_seed_feed(server: LoopbackServer, path: str = "/feed.xml") -> list[Pag
     return specs
 
 
+def profiles_including(tmp: Path) -> Path:
+    """The shipped profiles, copied, with `xinjiang` including the two UN profiles (as a user
+    may set it; the shipped one does not, docs/profiles.md)."""
+    profiles = tmp / "profiles"
+    profiles.mkdir()
+    for shipped in (ROOT / "config" / "profiles").glob("*.yaml"):
+        text = shipped.read_text(encoding="utf-8")
+        if shipped.name == "xinjiang.yaml":
+            text += "\nincludes: [ohchr-assessment, hrc-follow-up]\n"
+        (profiles / shipped.name).write_text(text, encoding="utf-8")
+    return profiles
+
+
 def write_config(
     tmp: Path, server: LoopbackServer, feeds: list[tuple[str, str]], **extra: object
 ) -> Path:

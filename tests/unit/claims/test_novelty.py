@@ -160,22 +160,6 @@ NEW_POSITIONS = (
     "Beijing has dismissed the sanctions announced by Lithuania as a pack of lies.",
     "Chinese officials keep insisting that 4,200 camps were schools.",
 )
-
-
-def test_a_restated_position_is_known_unless_it_names_news(
-    sqlite_db: Database, judge: ClaimJudge
-) -> None:
-    with sqlite_db.session_scope() as session:
-        load_seed_claims(session, SEEDS, ["xinjiang"], judge=judge)
-    for sentence in RESTATED_POSITIONS:
-        verdict = judged(sqlite_db, judge, sentence)
-        assert not verdict.is_new, sentence
-        assert verdict.known_by == "position"
-        assert verdict.similarity < novelty.KNOWN_AT  # its words alone would not say so
-        assert verdict.nearest_known is not None
-    assert all(judged(sqlite_db, judge, sentence).is_new for sentence in NEW_POSITIONS)
-
-
 RECAPPED_DOCUMENT = (
     # Far from any seed line in words, but what the assessment found or asked, as the seeds
     # already say it.
@@ -189,17 +173,30 @@ NEW_FROM_A_DOCUMENT = (
 )
 
 
-def test_a_recapped_document_is_known_unless_it_names_news(
-    sqlite_db: Database, judge: ClaimJudge
+@pytest.mark.parametrize(
+    ("retold", "news", "known_by"),
+    [
+        (RESTATED_POSITIONS, NEW_POSITIONS, "position"),
+        (RECAPPED_DOCUMENT, NEW_FROM_A_DOCUMENT, "recap"),
+    ],
+    ids=["a-position", "a-document"],
+)
+def test_a_line_retelling_the_record_is_known_unless_it_names_news(
+    sqlite_db: Database,
+    judge: ClaimJudge,
+    retold: tuple[str, ...],
+    news: tuple[str, ...],
+    known_by: str,
 ) -> None:
     with sqlite_db.session_scope() as session:
         load_seed_claims(session, SEEDS, ["xinjiang"], judge=judge)
-    for sentence in RECAPPED_DOCUMENT:
+    for sentence in retold:
         verdict = judged(sqlite_db, judge, sentence)
         assert not verdict.is_new, sentence
-        assert verdict.known_by == "recap", sentence
+        assert verdict.known_by == known_by, sentence
         assert verdict.similarity < novelty.KNOWN_AT  # its words alone would not say so
-    assert all(judged(sqlite_db, judge, sentence).is_new for sentence in NEW_FROM_A_DOCUMENT)
+        assert verdict.nearest_known is not None
+    assert all(judged(sqlite_db, judge, sentence).is_new for sentence in news)
 
 
 def test_seed_loading_is_once_per_profile(sqlite_db: Database, judge: ClaimJudge) -> None:

@@ -8,6 +8,7 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from tests.support.corpus import profiles_including
 from worker.cli import cli
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -86,13 +87,7 @@ BLIND = ROOT / "tests" / "eval"
 def test_test_says_which_gate_decided(
     tmp_path: Path, profile: str, article: str, expected: list[str]
 ) -> None:
-    profiles = tmp_path / "profiles"
-    profiles.mkdir()
-    for shipped in (ROOT / "config" / "profiles").glob("*.yaml"):
-        text = shipped.read_text(encoding="utf-8")
-        if shipped.name == "xinjiang.yaml":
-            text += "\nincludes: [ohchr-assessment, hrc-follow-up]\n"
-        (profiles / shipped.name).write_text(text, encoding="utf-8")
+    profiles = profiles_including(tmp_path)
     code, out = invoke(tmp_path, "test", profile, str(BLIND / article), profiles=profiles)
     assert code == 0, out
     for line in expected:
