@@ -94,10 +94,13 @@ SETS = (
     ("set Q, never tuned on", EVAL_DIR / "set-q"),
     ("set R, never tuned on", EVAL_DIR / "set-r"),
     ("set S, never tuned on", EVAL_DIR / "set-s"),
+    ("set T, never tuned on", EVAL_DIR / "set-t"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
-HELD_OUT = frozenset(EVAL_DIR / f"set-{name}" for name in ("k", "l", "n", "o", "p", "q", "r", "s"))
+HELD_OUT = frozenset(
+    EVAL_DIR / f"set-{name}" for name in ("k", "l", "n", "o", "p", "q", "r", "s", "t")
+)
 # The sets whose mistakes were read: what after_others and claims_scale --verdict-sizes judge.
 TUNED = tuple((name, set_dir) for name, set_dir in SETS if set_dir not in HELD_OUT)
 PROFILE = "xinjiang"  # every article of the set is on it; novelty is judged per profile
