@@ -85,7 +85,12 @@ BLIND_SETS = (
         ROOT / "tests/eval/profiles-z",
         False,
     ),
-    ("profiles, set AA (written blind, never tuned on)", ROOT / "tests/eval/profiles-aa", True),
+    (
+        "profiles, set AA (written blind, held out for one decision, then read)",
+        ROOT / "tests/eval/profiles-aa",
+        False,
+    ),
+    ("profiles, set AB (written blind, never tuned on)", ROOT / "tests/eval/profiles-ab", True),
 )
 
 
