@@ -90,7 +90,12 @@ BLIND_SETS = (
         ROOT / "tests/eval/profiles-aa",
         False,
     ),
-    ("profiles, set AB (written blind, never tuned on)", ROOT / "tests/eval/profiles-ab", True),
+    (
+        "profiles, set AB (written blind, scored once, then read)",
+        ROOT / "tests/eval/profiles-ab",
+        False,
+    ),
+    ("profiles, set AC (written blind, never tuned on)", ROOT / "tests/eval/profiles-ac", True),
 )
 
 
