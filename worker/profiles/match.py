@@ -44,7 +44,7 @@ class Matcher:
         self._stems = frozenset(stems)
         self._max_stem = max((len(s) for s in stems), default=0)
         self._keys: dict[str, tuple[str, ...]] = {}
-        # No shipped profile sets a bar beside another: then match() skips that pass.
+        # Where no profile sets a bar beside another, match() skips that pass.
         self._any_beside = any(profile.min_score_beside for profile in self.profiles)
 
     def match(self, article: Article) -> list[MatchResult]:
