@@ -95,7 +95,12 @@ BLIND_SETS = (
         ROOT / "tests/eval/profiles-ab",
         False,
     ),
-    ("profiles, set AC (written blind, never tuned on)", ROOT / "tests/eval/profiles-ac", True),
+    (
+        "profiles, set AC (written blind, held out for one round, then read)",
+        ROOT / "tests/eval/profiles-ac",
+        False,
+    ),
+    ("profiles, set AD (written blind, never tuned on)", ROOT / "tests/eval/profiles-ad", True),
 )
 
 
