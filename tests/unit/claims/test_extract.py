@@ -40,10 +40,29 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "What will the council do next about the report",
         "China denounces UN report on Xinjiang",
         "Our Standards: The Thomson Reuters Trust Principles.",
+        # The furniture of a press release, a newsletter, an op-ed and a programme.
+        "For interviews, call the coalition's office in London on weekdays.",
+        "The full study can be downloaded from the coalition's website.",
+        "Welcome back to the Monday briefing, our roundup of the week's trade news.",
+        "That's all for today; see you next week with more from Geneva.",
+        "Leila Haddad is a lawyer in Beirut who writes about migration and asylum.",
+        "The Week in Review airs Saturdays at noon, and the full interview is on our website.",
     ],
 )
 def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
     assert not is_claim(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "The embassy's press office said the audit was biased and politically motivated.",
+        "She is the first envoy to visit the region since the report was published.",
+        "The council said it would welcome a visit by the High Commissioner's team.",
+    ],
+)
+def test_furniture_words_inside_a_claim_leave_it_a_claim(line: str) -> None:
+    assert is_claim(line)
 
 
 def test_a_long_sentence_that_lost_its_full_stop_is_a_claim() -> None:
