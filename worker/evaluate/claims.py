@@ -1,6 +1,6 @@
 """`newswatch eval claims`: precision and recall of "new claim" decisions, per mode.
 
-Nineteen sets, each a stream of articles on later developments, one sentence a line, each
+Twenty-one sets, each a stream of articles on later developments, one sentence a line, each
 labelled new, known or none against the seeds and the earlier articles of its set (format
 and rules in the READMEs): tests/eval/claims/articles (set A, which the thresholds were
 chosen on) and tests/eval/claims/set-b (set B, written blind afterwards; its mistakes were
@@ -23,7 +23,10 @@ than H to N, never tuned on) and tests/eval/claims/set-p (set P, written blind a
 session's changes, scored once on 9c92aa0, never tuned on), tests/eval/claims/set-q and
 set-r (sets Q and R, written blind on 2026-12-05 and 2026-12-06, never tuned on) and
 tests/eval/claims/set-s (set S, written blind in the next session of 2026-12-06 and scored
-once on 5cbb8c3, never tuned on).
+once on 5cbb8c3, never tuned on), tests/eval/claims/set-t (set T, written blind in the fourth
+session of 2026-12-06, scored once, read in the fifth) and tests/eval/claims/set-u (set U,
+written blind in the fifth session of 2026-12-06, scored on 01a789a and on 5e2d541, never
+tuned on).
 The articles are judged in file order with the real code: a fresh database, the seeds
 loaded as known (`load_seed_claims`), then each article's text through
 `ClaimJudge.judge_and_record`, so what one article says is known to the next. A labelled
@@ -74,6 +77,9 @@ SET_DIR = EVAL_DIR / "articles"
 # Set R was written blind on 2026-12-06 and scored on the code before that day's change and
 # on two candidates of it (counts only); it chose between them (docs/claims.md).
 # Set S was written blind in the next session and scored once, on the code of 5cbb8c3.
+# Set T was written blind in the fourth session of 2026-12-06, scored once on its code, and
+# read in the fifth; set U, written blind in the fifth, judged that session's change
+# (counts only, on the code before it and after).
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -94,12 +100,13 @@ SETS = (
     ("set Q, never tuned on", EVAL_DIR / "set-q"),
     ("set R, never tuned on", EVAL_DIR / "set-r"),
     ("set S, never tuned on", EVAL_DIR / "set-s"),
-    ("set T, never tuned on", EVAL_DIR / "set-t"),
+    ("set T, scored once, then read", EVAL_DIR / "set-t"),
+    ("set U, never tuned on", EVAL_DIR / "set-u"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
 HELD_OUT = frozenset(
-    EVAL_DIR / f"set-{name}" for name in ("k", "l", "n", "o", "p", "q", "r", "s", "t")
+    EVAL_DIR / f"set-{name}" for name in ("k", "l", "n", "o", "p", "q", "r", "s", "u")
 )
 # The sets whose mistakes were read: what after_others and claims_scale --verdict-sizes judge.
 TUNED = tuple((name, set_dir) for name, set_dir in SETS if set_dir not in HELD_OUT)

@@ -86,11 +86,11 @@ def test_the_blind_sets_are_reported_after_the_tuned_one() -> None:
         "profiles", "profiles, set Q", "profiles, set S", "profiles, set U", "profiles, set R",
         "profiles, set V", "profiles, set W", "profiles, set X", "profiles, set Y",
         "profiles, set Z", "profiles, set AA", "profiles, set AB", "profiles, set AC",
-        "profiles, the sets read pooled",
+        "profiles, the sets read pooled", "profiles, set AD",
     ]  # fmt: skip
     # No seeds: the blind sets list none.
     assert [r.items for r in reports[1:13]] == [40, 40, 40, 36, 40, 50, 50, 50, 50, 50, 50, 50]
-    assert [r.items for r in reports[14:]] == []
+    assert [r.items for r in reports[14:]] == [50]
     for held_out in reports[14:]:
         names = {s.name for s in held_out.scores}
         assert names == {"xinjiang", "ohchr-assessment", "hrc-follow-up"}
