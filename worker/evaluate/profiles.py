@@ -100,7 +100,12 @@ BLIND_SETS = (
         ROOT / "tests/eval/profiles-ac",
         False,
     ),
-    ("profiles, set AD (written blind, never tuned on)", ROOT / "tests/eval/profiles-ad", True),
+    (
+        "profiles, set AD (written blind, held out for one decision, then read)",
+        ROOT / "tests/eval/profiles-ad",
+        False,
+    ),
+    ("profiles, set AE (written blind, never tuned on)", ROOT / "tests/eval/profiles-ae", True),
 )
 
 
