@@ -220,7 +220,7 @@ def _without_dateline(sentence: Sentence) -> Sentence:
     text = _BYLINE.sub("", sentence.text)
     text = _DATELINE.sub("", text)
     text = _LEADING_DASH.sub("", text)  # syntok ends "GENEVA (AP)" before its dash
-    return sentence if text == sentence.text else Sentence(text, sentence.index)
+    return sentence if text == sentence.text else Sentence(text, sentence.index, sentence.line)
 
 
 def _claim(sentence: Sentence, said_by: str | None, speaker: str | None) -> Claim:

@@ -108,6 +108,16 @@ def test_a_caption_line_ending_on_a_photo_tag_is_not_a_claim() -> None:
     assert [c.text[:11] for c in claims_of(text)] == ["The council"]
 
 
+def test_a_dateline_stripped_keeps_its_sentence_off_the_caption_line() -> None:
+    # The sentence without its dateline keeps its line: it is not on the caption's (the
+    # first), so it stays a claim.
+    text = (
+        "A security fence outside a facility in the region. (File photo)\n"
+        "GENEVA (AP) - The council rejected the motion by 19 votes to 17, with 11 abstentions."
+    )
+    assert [c.text[:11] for c in claims_of(text)] == ["The council"]
+
+
 @pytest.mark.parametrize(
     "sentence",
     [
