@@ -118,6 +118,10 @@ _BYLINE = re.compile(
     r"^By\s+(?:[A-Z][\w'’.-]+\s+){1,3}(?:and\s+(?:[A-Z][\w'’.-]+\s+){1,3})?(?=[A-Z])"
 )
 _LEADING_DASH = re.compile(r"^[-—–:]+\s+")
+# A masthead or breadcrumb run before the first sentence of a paragraph ("THE BRIEF | Issue
+# 118 | 3 September 2025", "Trending | Business | 4 min read"): its fragments are separated
+# by bars, which no sentence uses. What follows the last bar starts the claim.
+_MASTHEAD = re.compile(r"^(?:[^|]{1,60}\s\|\s+)+")
 _DATELINE = re.compile(
     r"^[A-Z][A-Z .'’-]{2,40}(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
     r"(?:\s*\([^)]{2,60}\))?\s*[-—–:]+\s+"
@@ -217,7 +221,8 @@ def kind_of(text: str, speaker: str | None, has_figures: bool) -> str:
 
 
 def _without_dateline(sentence: Sentence) -> Sentence:
-    text = _BYLINE.sub("", sentence.text)
+    text = _MASTHEAD.sub("", sentence.text)
+    text = _BYLINE.sub("", text)
     text = _DATELINE.sub("", text)
     text = _LEADING_DASH.sub("", text)  # syntok ends "GENEVA (AP)" before its dash
     return sentence if text == sentence.text else Sentence(text, sentence.index, sentence.line)

@@ -108,6 +108,15 @@ def test_a_caption_line_ending_on_a_photo_tag_is_not_a_claim() -> None:
     assert [c.text[:11] for c in claims_of(text)] == ["The council"]
 
 
+def test_a_masthead_run_before_a_sentence_is_not_part_of_its_claim() -> None:
+    text = (
+        "THE GENEVA LETTER | No. 41 | 2 March 2024 The council rejected the motion by 19"
+        " votes to 17, with 11 abstentions.\n"
+        "Home | World | Asia | 3 min read Diplomats said it was only the second such vote."
+    )
+    assert [c.text[:16] for c in claims_of(text)] == ["2 March 2024 The", "3 min read Diplo"]
+
+
 def test_a_dateline_stripped_keeps_its_sentence_off_the_caption_line() -> None:
     # The sentence without its dateline keeps its line: it is not on the caption's (the
     # first), so it stays a claim.
