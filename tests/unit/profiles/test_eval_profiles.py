@@ -88,11 +88,11 @@ def test_the_blind_sets_are_reported_after_the_tuned_one() -> None:
         "profiles", "profiles, set Q", "profiles, set S", "profiles, set U", "profiles, set R",
         "profiles, set V", "profiles, set W", "profiles, set X", "profiles, set Y",
         "profiles, set Z", "profiles, set AA", "profiles, set AB", "profiles, set AC",
-        "profiles, set AD", "profiles, the sets read pooled",
+        "profiles, set AD", "profiles, the sets read pooled", "profiles, set AE",
     ]  # fmt: skip
     # No seeds: the blind sets list none.
     assert [r.items for r in reports[1:14]] == [40, 40, 40, 36, 40] + [50] * 8
-    assert [r.items for r in reports[15:]] == []
+    assert [r.items for r in reports[15:]] == [50]
     for held_out in reports[15:]:
         names = {s.name for s in held_out.scores}
         assert names == {"xinjiang", "ohchr-assessment", "hrc-follow-up"}
