@@ -11,6 +11,7 @@ sentence; what it is and who makes it come from the attribution patterns of news
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from worker.claims.figures import figures_of
 from worker.claims.sentences import Sentence, sentences
@@ -133,7 +134,7 @@ def claims_of(text: str, outlet: str | None = None) -> list[Claim]:
     body = "\n".join(content_lines(text))
     found: list[Claim] = []
     last_named: str | None = None
-    every = [_without_dateline(s) for s in sentences(body)]
+    every = [_without_lead_in(s) for s in sentences(body)]
     captions = _caption_lines(every)
     for sentence in every:
         if sentence.line in captions or not is_claim(sentence.text):
@@ -220,12 +221,14 @@ def kind_of(text: str, speaker: str | None, has_figures: bool) -> str:
     return "figure" if has_figures else "statement"
 
 
-def _without_dateline(sentence: Sentence) -> Sentence:
+def _without_lead_in(sentence: Sentence) -> Sentence:
+    """The sentence without what a page puts before its first words: a masthead run, a
+    byline, a dateline."""
     text = _MASTHEAD.sub("", sentence.text)
     text = _BYLINE.sub("", text)
     text = _DATELINE.sub("", text)
     text = _LEADING_DASH.sub("", text)  # syntok ends "GENEVA (AP)" before its dash
-    return sentence if text == sentence.text else Sentence(text, sentence.index, sentence.line)
+    return sentence if text == sentence.text else replace(sentence, text=text)
 
 
 def _claim(sentence: Sentence, said_by: str | None, speaker: str | None) -> Claim:
