@@ -103,6 +103,9 @@ _FURNITURE = re.compile(
     r"|forward (?:this|it) to|that'?s all for|until next (?:week|time|month)|see you next"
     r"|thanks? (?:you )?for reading|unsubscribe|view (?:it )?in (?:your|a) browser"
     r"|who writes (?:on|about)|is the author of|views expressed|the writer is|the author is"
+    r"|writes (?:on|about) [^.]{1,80}\bfor (?:the )?(?-i:[A-Z])[^.,;]*\w(?=\.?$)"
+    r"|good (?:morning|afternoon|evening)(?=[,!])|^(?:hello|hi),? and welcome"
+    r"|welcome back(?= after| to|[,.!])"
     r"|airs (?:on )?(?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays"
     r"|weekdays|weekly|daily)|listen to the full|watch the full)\b",
     re.IGNORECASE,

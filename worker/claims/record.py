@@ -8,7 +8,8 @@ that retelling are the same in news copy on any story:
   schools", "continues to describe the document as illegal", "maintains that", "keeps
   insisting", "recalled that";
 - a denial in the standard words: "dismissed the report as lies", "called the findings a
-  fabrication", "rejected the allegations as groundless".
+  fabrication", "rejected the allegations as groundless", "denies any abuse", "said the
+  report was built on lies".
 
 A third form retells a document on record: "the report itself warned that ...", "the UN
 assessment had asked China to free everyone held arbitrarily", "the office had found that
@@ -55,12 +56,32 @@ _DENIAL = re.compile(
     r"|political (?:tool|weapon|instrument|manipulation|device))\b",
     re.IGNORECASE,
 )
+# The wire's background denial, with no word of lies in it: "China denies any abuse",
+# "Beijing rejects all the allegations". Not "the company denied the allegations": a party's
+# first answer to a charge is news, and comes with "the".
+_DENIES_ALLEGATIONS = re.compile(
+    r"\b(?:den(?:y|ies|ied)|reject(?:s|ed)?)\s+(?:any|all)\s+(?:the\s+)?"
+    r"(?:\w+\s+)?(?:abuses?|wrongdoing|mistreatment|allegations|accusations)\b",
+    re.IGNORECASE,
+)
+# The document on record said to be lies: "said the U.N. document was 'illegal and
+# invalid'", "said the report was built on lies spread by anti-China forces".
+_DOCUMENT_IS_LIES = re.compile(
+    r"\b(?:said|says|insisted|insists|claimed|claims)\b[^;]{0,40}"
+    r"\b(?:report|assessment|document|findings)\b[^;]{0,50}"
+    r"\b(?:is|was|are|were|had been|has been)\b[^;]{0,40}"
+    r"\b(?:lies?|fabricat\w*|smear\w*|slander\w*|baseless|groundless|unfounded|illegal"
+    r"|invalid|farce|falsehoods?|disinformation)\b",
+    re.IGNORECASE,
+)
 
 
 def restates_a_position(text: str) -> bool:
     """Whether the sentence `text` restates a stance on record or a denial, in the forms
     news copy uses for background (the module's docstring lists them)."""
-    return bool(_STANCE.search(text) or _DENIAL.search(text))
+    return any(
+        form.search(text) for form in (_STANCE, _DENIAL, _DENIES_ALLEGATIONS, _DOCUMENT_IS_LIES)
+    )
 
 
 # The document as the subject of what it found: "the report itself warned", "the UN

@@ -47,6 +47,9 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "That's all for today; see you next week with more from Geneva.",
         "Leila Haddad is a lawyer in Beirut who writes about migration and asylum.",
         "The Week in Review airs Saturdays at noon, and the full interview is on our website.",
+        "Marta Oyelaran writes about trade and labour rights for The Harbour Post.",
+        "Good evening, and thanks for opening this week's letter.",
+        "Hello and welcome to a shorter edition after the long weekend.",
     ],
 )
 def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
@@ -59,6 +62,9 @@ def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
         "The embassy's press office said the audit was biased and politically motivated.",
         "She is the first envoy to visit the region since the report was published.",
         "The council said it would welcome a visit by the High Commissioner's team.",
+        "The envoy writes about the camps for the first time in her memoir, out in March.",
+        "Kadir writes on the detentions for The Ledger, and says 300 relatives are missing.",
+        "Officials said they would welcome back the monitors after the election.",
     ],
 )
 def test_furniture_words_inside_a_claim_leave_it_a_claim(line: str) -> None:

@@ -22,6 +22,12 @@ from worker.claims.record import recaps_a_document, restates_a_position
         "China denies mistreating Uyghurs and calls the findings a fabrication by Washington.",
         "Chinese officials have called the UN document a political weapon.",
         "The embassy rejected the allegations as groundless.",
+        # the background denial, with no word of lies in it
+        "China denies any abuse and says the sites were schools.",
+        "Beijing rejects all the accusations of forced labour.",
+        # the document on record said to be lies
+        'The spokesperson said the UN document was "illegal and invalid".',
+        "Mao Ning said on Tuesday that the U.N. report was built on lies spread by its foes.",
     ],
 )
 def test_a_position_restated(sentence: str) -> None:
@@ -34,6 +40,9 @@ def test_a_position_restated(sentence: str) -> None:
         "The council rejected a motion to debate the report by 19 votes to 17.",
         "Beijing rejected the new sanctions and promised a firm response.",
         "The museum said on Wednesday it had postponed the show.",
+        # a party's first answer to a charge is news
+        "The company denied the allegations in a statement on its website.",
+        "The spokesperson said the report was published too late to be of use.",
         # a recap of a document: recaps_a_document's
         "The assessment, made public minutes before Bachelet stepped down, judged the "
         "accounts credible.",
