@@ -9,10 +9,11 @@ who saw only the profiles' descriptions and the seeds, never the queries or the 
 V, W and X (profiles-v/ and so on) on 2026-12-06. Q was scored once, then its mistakes were
 read for that day's changes; S, by a fourth author, was scored once and then read for the
 next; U, by a fifth, was scored while held out, then read on 2026-12-06; R, V and W, each
-of which judged changes while held out, were read in the third session of 2026-12-06. X,
-by an eighth author, judged that session's last changes and is the estimate of how the
-profiles do on articles they were not shaped by, so its mistakes are not listed (reading
-them stays a decision, as for the claims sets).
+of which judged changes while held out, were read in the third session of 2026-12-06; X to AE each
+judged later changes while held out and were then read. AF, by a sixteenth author, judged
+the sixth session of 2026-12-06's change and is the estimate of how the profiles do on
+articles they were not shaped by, so its mistakes are not listed (reading them stays a
+decision, as for the claims sets).
 
 The authors drew the assessment's edge differently: the first set's counted the Council's
 and the High Commissioner's follow-ups that recall the assessment as on it, the blind
@@ -105,7 +106,12 @@ BLIND_SETS = (
         ROOT / "tests/eval/profiles-ad",
         False,
     ),
-    ("profiles, set AE (written blind, never tuned on)", ROOT / "tests/eval/profiles-ae", True),
+    (
+        "profiles, set AE (written blind, held out for one decision, then read)",
+        ROOT / "tests/eval/profiles-ae",
+        False,
+    ),
+    ("profiles, set AF (written blind, never tuned on)", ROOT / "tests/eval/profiles-af", True),
 )
 
 
