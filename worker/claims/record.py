@@ -6,10 +6,10 @@ that retelling are the same in news copy on any story:
 
 - a position already taken, marked as such: "Beijing has long described the sites as
   schools", "continues to describe the document as illegal", "maintains that", "keeps
-  insisting", "recalled that";
+  insisting", "recalled that", "repeated that", "reiterated";
 - a denial in the standard words: "dismissed the report as lies", "called the findings a
   fabrication", "rejected the allegations as groundless", "denies any abuse", "said the
-  report was built on lies".
+  report was built on lies", "the document is nothing but a political instrument".
 
 A third form retells a document on record: "the report itself warned that ...", "the UN
 assessment had asked China to free everyone held arbitrarily", "the office had found that
@@ -46,7 +46,7 @@ import re
 
 _STANCE = re.compile(
     r"\b(?:has|have) (?:long|already|repeatedly)\b|\bcontinues? to\b|\bmaintains?\b"
-    r"|\brecalled\b|\bkeeps? insisting\b"
+    r"|\brecalled\b|\bkeeps? insisting\b|\brepeated (?:that|its|his|her|their)\b|\breiterated\b"
 )
 _DENIAL = re.compile(
     r"\b(?:den(?:y|ies|ied)|reject(?:s|ed)?|dismiss(?:es|ed)?|describ(?:es|ed)|call(?:s|ed)?"
@@ -67,11 +67,11 @@ _DENIES_ALLEGATIONS = re.compile(
 # The document on record said to be lies: "said the U.N. document was 'illegal and
 # invalid'", "said the report was built on lies spread by anti-China forces".
 _DOCUMENT_IS_LIES = re.compile(
-    r"\b(?:said|says|insisted|insists|claimed|claims)\b[^;]{0,40}"
+    r"(?:\b(?:said|says|insisted|insists|claimed|claims)\b[^;]{0,40}|^(?:the|this|that)\s+)"
     r"\b(?:report|assessment|document|findings)\b[^;]{0,50}"
     r"\b(?:is|was|are|were|had been|has been)\b[^;]{0,40}"
     r"\b(?:lies?|fabricat\w*|smear\w*|slander\w*|baseless|groundless|unfounded|illegal"
-    r"|invalid|farce|falsehoods?|disinformation)\b",
+    r"|invalid|farce|falsehoods?|disinformation|political (?:tool|weapon|instrument))\b",
     re.IGNORECASE,
 )
 

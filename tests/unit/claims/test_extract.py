@@ -134,6 +134,18 @@ def test_a_dateline_stripped_keeps_its_sentence_off_the_caption_line() -> None:
 
 
 @pytest.mark.parametrize(
+    "dateline",
+    ["GENEVA (AP) - ", "BEIJING, Oct 7 (Reuters) - ", "HANOI, Vietnam (AP) — ",
+     "ANTWERP, Belgium, Dec 6 (Example Wire) - ", "CLEVELAND, Ohio – "],
+)  # fmt: skip
+def test_a_dateline_with_or_without_its_country_is_not_part_of_the_claim(dateline: str) -> None:
+    text = dateline + "The council rejected the motion by 19 votes to 17."
+    assert [c.text for c in claims_of(text)] == [
+        "The council rejected the motion by 19 votes to 17."
+    ]
+
+
+@pytest.mark.parametrize(
     "sentence",
     [
         "The council rejected the motion by 19 votes to 17, with 11 abstentions.",

@@ -28,6 +28,10 @@ from worker.claims.record import recaps_a_document, restates_a_position
         # the document on record said to be lies
         'The spokesperson said the UN document was "illegal and invalid".',
         "Mao Ning said on Tuesday that the U.N. report was built on lies spread by its foes.",
+        "The document is nothing but a political instrument of the United States.",
+        # a restatement marked as such
+        "The ministry repeated that the centres had been set up to fight extremism.",
+        "She reiterated the group's call for an international investigation.",
     ],
 )
 def test_a_position_restated(sentence: str) -> None:
@@ -43,6 +47,8 @@ def test_a_position_restated(sentence: str) -> None:
         # a party's first answer to a charge is news
         "The company denied the allegations in a statement on its website.",
         "The spokesperson said the report was published too late to be of use.",
+        "The council repeated the vote after a delegation's machine failed.",
+        "The new report is due in March and will cover the prisons.",
         # a recap of a document: recaps_a_document's
         "The assessment, made public minutes before Bachelet stepped down, judged the "
         "accounts credible.",
