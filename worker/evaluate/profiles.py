@@ -10,8 +10,9 @@ V, W and X (profiles-v/ and so on) on 2026-12-06. Q was scored once, then its mi
 read for that day's changes; S, by a fourth author, was scored once and then read for the
 next; U, by a fifth, was scored while held out, then read on 2026-12-06; R, V and W, each
 of which judged changes while held out, were read in the third session of 2026-12-06; X to AE each
-judged later changes while held out and were then read. AF, by a sixteenth author, judged
-the sixth session of 2026-12-06's change and is the estimate of how the profiles do on
+judged later changes while held out and were then read, and AF, by a sixteenth author, in
+the sixth session. AG, by a seventeenth, judged that session's second change and is the
+estimate of how the profiles do on
 articles they were not shaped by, so its mistakes are not listed (reading them stays a
 decision, as for the claims sets).
 
@@ -111,7 +112,12 @@ BLIND_SETS = (
         ROOT / "tests/eval/profiles-ae",
         False,
     ),
-    ("profiles, set AF (written blind, never tuned on)", ROOT / "tests/eval/profiles-af", True),
+    (
+        "profiles, set AF (written blind, held out for one decision, then read)",
+        ROOT / "tests/eval/profiles-af",
+        False,
+    ),
+    ("profiles, set AG (written blind, never tuned on)", ROOT / "tests/eval/profiles-ag", True),
 )
 
 
