@@ -105,7 +105,8 @@ _FURNITURE = re.compile(
     r"|who writes (?:on|about)|is the author of|views expressed|the writer is|the author is"
     r"|writes (?:on|about) [^.]{1,80}\bfor (?:the )?(?-i:[A-Z])[^.,;]*\w(?=\.?$)"
     r"|good (?:morning|afternoon|evening)(?=[,!])|^(?:hello|hi),? and welcome"
-    r"|welcome back(?= after| to|[,.!])"
+    r"|welcome back(?= after| to|[,.!])|^tags?:|related (?:posts|articles|stories)\b"
+    r"|leave a (?:reply|comment)|cancel reply"
     r"|airs (?:on )?(?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays"
     r"|weekdays|weekly|daily)|listen to the full|watch the full)\b",
     re.IGNORECASE,

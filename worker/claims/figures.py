@@ -158,7 +158,7 @@ _VAGUE = re.compile(
 _VAGUE_WORD = "magnitude"
 
 
-_PERCENT = re.compile(r"(\d)\s*(?:per\s?cent|percent)\b", re.IGNORECASE)
+_PERCENT = re.compile(r"(\d)\s*(?:per\s?cent|percent|p\.c\.?(?!\w))", re.IGNORECASE)
 # "16 months since", "3 years ago", "six weeks after the vote": when, not what.
 _TIME_SPAN = re.compile(
     r"\b\d+(?:\.\d+)?\s+(?:days?|weeks?|months?|years?)\s+(?=(?:ago|after|since|later|"
@@ -213,10 +213,46 @@ class Figures:
         return tuple(_show(q) for q in self.quantities)
 
 
+# An article spinner's figures mix words and digits: it swaps "hundred" for "100" as it
+# swaps any word for a synonym, so "one thousand one hundred and fifty" comes out "one
+# thousand 100 and fifty", "two thousand three hundred" "two thousand 300". A digit group
+# after a scale word, or before "and" and a number word, is part of the spelled number
+# (_unmixed).
+_TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+_AFTER_SCALE = re.compile(r"\b(thousand|hundred|million) (\d{1,3})\b(?![,.]\d)", re.IGNORECASE)
+# "100 and eighty" is "one hundred and eighty"; "between 100 and two hundred" is a range.
+_BEFORE_AND = re.compile(
+    r"(?<![\d,.])\b([1-9]00)(?= and (?:"
+    + "|".join((*_SMALL, *_TENS))
+    + r")\b(?!(?:-\w+)?\s+(?:hundred|thousand|million|billion)))",
+    re.IGNORECASE,
+)
+
+
+def _in_words(number: int) -> str:
+    """A number under a thousand in words, for text2num to read with its neighbours."""
+    hundreds, rest = divmod(number, 100)
+    words = [f"{_SMALL[hundreds - 1]} hundred"] if hundreds else []
+    if rest and rest <= 20:
+        words.append(_SMALL[rest - 1])
+    elif rest:
+        tens, ones = divmod(rest, 10)
+        words.append(_TENS[tens - 2] + (f"-{_SMALL[ones - 1]}" if ones else ""))
+    return " ".join(words)
+
+
+def _unmixed(text: str) -> str:
+    """`text` with a spinner's digits inside a spelled number in words (_AFTER_SCALE)."""
+    text = _AFTER_SCALE.sub(lambda m: f"{m.group(1)} {_in_words(int(m.group(2)))}", text)
+    return _BEFORE_AND.sub(lambda m: _in_words(int(m.group(1))), text)
+
+
 @functools.lru_cache(maxsize=4096)
 def spelled_out(text: str) -> str:
     """`text` with its figures in digits, one form each (see the module docstring), and
     the spans that only date it left out."""
+    if " and " in text or "thousand " in text or "hundred " in text or "million " in text:
+        text = _unmixed(text)
     if _may_be_spelled(text):
         for pattern, figure in _SPELLED:
             text = pattern.sub(figure, text)

@@ -50,6 +50,9 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "Marta Oyelaran writes about trade and labour rights for The Harbour Post.",
         "Good evening, and thanks for opening this week's letter.",
         "Hello and welcome to a shorter edition after the long weekend.",
+        "Tags: Xinjiang, cotton, supply chains, China",
+        "Related Posts: Ten Cotton Shirts For Summer Why Linen Is Back",
+        "Leave a Reply Cancel reply",
     ],
 )
 def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:

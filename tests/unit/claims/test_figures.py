@@ -21,6 +21,15 @@ from worker.claims.figures import figures_of, same_figure, unmatched
         ("a 48-page report", (48.0,)),
         ("$2.5 billion", (2_500_000_000.0,)),
         ("one of the members said so", ()),
+        # an article spinner's figures, words and digits mixed
+        ("the co-op took one thousand 100 and fifty workers", (1150.0,)),
+        ("it reserved 100 and eighty square metres", (180.0,)),
+        ("a petition signed by two thousand 300 people", (2300.0,)),
+        ("more than ninety p.c. of it", (90.0,)),
+        # ranges and tallies stay apart
+        ("between 100 and two hundred people", (100.0, 200.0)),
+        ("between 100 and twenty-five thousand people", (100.0, 25_000.0)),
+        ("the vote was 19 and 17", (19.0, 17.0)),
     ],
 )
 def test_quantities(text: str, expected: tuple[float, ...]) -> None:
