@@ -1,6 +1,6 @@
 """`newswatch eval claims`: precision and recall of "new claim" decisions, per mode.
 
-Twenty-four sets, each a stream of articles on later developments, one sentence a line, each
+Twenty-five sets, each a stream of articles on later developments, one sentence a line, each
 labelled new, known or none against the seeds and the earlier articles of its set (format
 and rules in the READMEs): tests/eval/claims/articles (set A, which the thresholds were
 chosen on) and tests/eval/claims/set-b (set B, written blind afterwards; its mistakes were
@@ -29,7 +29,8 @@ written blind in the fifth session of 2026-12-06, scored on 01a789a and on 5e2d5
 read) and tests/eval/claims/set-v (set V, written blind in that session, judging its second
 change, read in the sixth) and tests/eval/claims/set-w (set W, written blind in the sixth
 session of 2026-12-06, judging its first change, then read) and tests/eval/claims/set-x
-(set X, written blind later in that session, judging its second change, never tuned on).
+(set X, written blind later in that session, judging its second change, then read) and
+tests/eval/claims/set-y (set Y, written blind after it, judging its third, never tuned on).
 The articles are judged in file order with the real code: a fresh database, the seeds
 loaded as known (`load_seed_claims`), then each article's text through
 `ClaimJudge.judge_and_record`, so what one article says is known to the next. A labelled
@@ -85,7 +86,7 @@ SET_DIR = EVAL_DIR / "articles"
 # (counts only, on the code before it and after), and was then read; set V, written blind in
 # the same session, judged the next change and was read in the sixth; set W, written blind
 # in the sixth, judged its change (F3) and was then read; set X, written blind after it,
-# judged the next (F4).
+# judged the next (F4) and was read; set Y judged the third (F5).
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -110,12 +111,13 @@ SETS = (
     ("set U, scored twice, then read", EVAL_DIR / "set-u"),
     ("set V, scored once, then read", EVAL_DIR / "set-v"),
     ("set W, scored once, then read", EVAL_DIR / "set-w"),
-    ("set X, never tuned on", EVAL_DIR / "set-x"),
+    ("set X, scored once, then read", EVAL_DIR / "set-x"),
+    ("set Y, never tuned on", EVAL_DIR / "set-y"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
 HELD_OUT = frozenset(
-    EVAL_DIR / f"set-{name}" for name in ("k", "l", "n", "o", "p", "q", "r", "s", "x")
+    EVAL_DIR / f"set-{name}" for name in ("k", "l", "n", "o", "p", "q", "r", "s", "y")
 )
 # The sets whose mistakes were read: what after_others and claims_scale --verdict-sizes judge.
 TUNED = tuple((name, set_dir) for name, set_dir in SETS if set_dir not in HELD_OUT)

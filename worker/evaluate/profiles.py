@@ -11,8 +11,8 @@ read for that day's changes; S, by a fourth author, was scored once and then rea
 next; U, by a fifth, was scored while held out, then read on 2026-12-06; R, V and W, each
 of which judged changes while held out, were read in the third session of 2026-12-06; X to AE each
 judged later changes while held out and were then read, and AF, by a sixteenth author, in
-the sixth session. AG, by a seventeenth, judged that session's second change and is the
-estimate of how the profiles do on
+the sixth session, and AG, by a seventeenth, which judged that session's second change.
+AH, by an eighteenth, written after it, is the estimate of how the profiles do on
 articles they were not shaped by, so its mistakes are not listed (reading them stays a
 decision, as for the claims sets).
 
@@ -117,7 +117,12 @@ BLIND_SETS = (
         ROOT / "tests/eval/profiles-af",
         False,
     ),
-    ("profiles, set AG (written blind, never tuned on)", ROOT / "tests/eval/profiles-ag", True),
+    (
+        "profiles, set AG (written blind, held out for one decision, then read)",
+        ROOT / "tests/eval/profiles-ag",
+        False,
+    ),
+    ("profiles, set AH (written blind, never tuned on)", ROOT / "tests/eval/profiles-ah", True),
 )
 
 
