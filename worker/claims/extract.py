@@ -105,8 +105,9 @@ _FURNITURE = re.compile(
     r"|who writes (?:on|about)|is the author of|views expressed|the writer is|the author is"
     r"|writes (?:on|about) [^.]{1,80}\bfor (?:the )?(?-i:[A-Z])[^.,;]*\w(?=\.?$)"
     r"|good (?:morning|afternoon|evening)(?=[,!])|^(?:hello|hi),? and welcome"
-    r"|welcome back(?= after| to|[,.!])|^tags?:|related (?:posts|articles|stories)\b"
-    r"|leave a (?:reply|comment)|cancel reply"
+    r"|welcome back(?= after| to|[,.!])|^tags?(?=:)|related (?:posts|articles|stories)\b"
+    r"|leave a (?:reply|comment)|cancel reply|forward-looking statements?"
+    r"|^this (?:week|edition|issue)(?=:)"
     r"|airs (?:on )?(?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays"
     r"|weekdays|weekly|daily)|listen to the full|watch the full)\b",
     re.IGNORECASE,
@@ -129,8 +130,8 @@ _LEADING_DASH = re.compile(r"^[-—–:]+\s+")
 _MASTHEAD = re.compile(r"^(?:[^|]{1,60}\s\|\s+)+")
 _DATELINE = re.compile(
     r"^[A-Z][A-Z .'’-]{2,40}(?:,\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)?(?=,|\s*\(|\s*[-—–]))?"
-    r"(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2})?"
-    r"(?:\s*\([^)]{2,60}\))?\s*[-—–:]+\s+"
+    r"(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?)?"
+    r"(?:\s*\([^)]{2,60}\)|\s*/[^/]{2,40}/)?\s*[-—–:]+\s+"
 )
 
 

@@ -53,6 +53,8 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "Tags: Xinjiang, cotton, supply chains, China",
         "Related Posts: Ten Cotton Shirts For Summer Why Linen Is Back",
         "Leave a Reply Cancel reply",
+        "This release contains forward-looking statements that involve risks and uncertainty.",
+        "This week: a trade fair, a court and what they tell us about the follow-up.",
     ],
 )
 def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
@@ -68,6 +70,7 @@ def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
         "The envoy writes about the camps for the first time in her memoir, out in March.",
         "Kadir writes on the detentions for The Ledger, and says 300 relatives are missing.",
         "Officials said they would welcome back the monitors after the election.",
+        "This week the council rejected the motion by 19 votes to 17.",
     ],
 )
 def test_furniture_words_inside_a_claim_leave_it_a_claim(line: str) -> None:
@@ -139,7 +142,9 @@ def test_a_dateline_stripped_keeps_its_sentence_off_the_caption_line() -> None:
 @pytest.mark.parametrize(
     "dateline",
     ["GENEVA (AP) - ", "BEIJING, Oct 7 (Reuters) - ", "HANOI, Vietnam (AP) — ",
-     "ANTWERP, Belgium, Dec 6 (Example Wire) - ", "CLEVELAND, Ohio – "],
+     "ANTWERP, Belgium, Dec 6 (Example Wire) - ", "CLEVELAND, Ohio – ",
+     "COPENHAGEN, Denmark, Feb. 9, 2023 (EXAMPLEWIRE) -- ",
+     "NEW YORK, Feb. 9, 2023 /Example Newswire/ -- "],
 )  # fmt: skip
 def test_a_dateline_with_or_without_its_country_is_not_part_of_the_claim(dateline: str) -> None:
     text = dateline + "The council rejected the motion by 19 votes to 17."
