@@ -8,14 +8,16 @@ nothing. So a word that occurs nowhere in the page, markup included, nor in the 
 not in the article.
 
 `PageFilter.could_match` evaluates each profile's focus and query on that *presence* of
-words, permissively: a word counts when it occurs as a substring anywhere, a phrase or a
-NEAR holds when all its words occur, NOT always holds, and counts, scores and sentences are
-ignored. A page that fails for every profile cannot match after extraction either, so it is
-not extracted (docs/performance.md measures what this saves and what it costs).
+words, permissively: a word counts when it occurs as a substring anywhere, a phrase when its
+words occur in order with nothing but non-word characters (or nothing: a dropped tag)
+between them, a NEAR when both its sides hold, NOT always holds, and counts, scores and
+sentences are ignored. A page that fails for every profile cannot match after extraction
+either, so it is not extracted (docs/performance.md measures what this saves and what it costs).
 """
 
 from __future__ import annotations
 
+import functools
 import html as htmllib
 import re
 from collections.abc import Callable, Sequence
@@ -59,7 +61,17 @@ class PageFilter:
                 found = seen[word] = word in haystack
             return found
 
-        return any(all(_holds(node, present) for node in gate) for gate in self._gates)
+        runs: dict[tuple[str, ...], bool] = {}
+
+        def in_order(words: tuple[str, ...]) -> bool:
+            found = runs.get(words)
+            if found is None:
+                found = runs[words] = all(map(present, words)) and bool(
+                    _run_of(words).search(haystack)
+                )
+            return found
+
+        return any(all(_holds(node, present, in_order) for node in gate) for gate in self._gates)
 
 
 def page_haystack(html: str, *extra: str) -> str:
@@ -95,18 +107,31 @@ def _without_code(html: str) -> str:
     return "".join(parts)
 
 
-def _holds(node: Node, present: Callable[[str], bool]) -> bool:
+def _holds(
+    node: Node, present: Callable[[str], bool], in_order: Callable[[tuple[str, ...]], bool]
+) -> bool:
+    # A phrase's words one after another: "north western" is common as two words anywhere
+    # on a news page (north, western), rare as a run ("north-western", "northwestern").
+    if isinstance(node, Phrase) and not node.slop and len(node.words) > 1:
+        return in_order(node.words)
     if isinstance(node, Word | Prefix | Phrase):
         return all(present(word) for word in _words(node))
     if isinstance(node, Near):
-        return _holds(node.left, present) and _holds(node.right, present)
+        return _holds(node.left, present, in_order) and _holds(node.right, present, in_order)
     if isinstance(node, And):
-        return all(_holds(child, present) for child in node.children)
+        return all(_holds(child, present, in_order) for child in node.children)
     if isinstance(node, Or):
-        return any(_holds(child, present) for child in node.children)
+        return any(_holds(child, present, in_order) for child in node.children)
     if isinstance(node, Not):
         return True  # what a page lacks says nothing about what its article lacks
     raise TypeError(f"unknown query node {type(node).__name__}")
+
+
+@functools.lru_cache(maxsize=1024)
+def _run_of(words: tuple[str, ...]) -> re.Pattern[str]:
+    """A phrase's words in the folded page text, as the matcher's tokens would stand: one
+    after another with only non-word characters between them (none where a tag was)."""
+    return re.compile(r"[\W_]*".join(map(re.escape, words)))
 
 
 def _words(node: Word | Prefix | Phrase) -> tuple[str, ...]:

@@ -132,8 +132,13 @@ def test_words_are_sought_folded_in_text_attributes_and_entry() -> None:
 
 def test_phrases_near_and_not_are_judged_permissively() -> None:
     phrase = _filter('"crimes against humanity"')
-    assert phrase.could_match("<p>humanity, it said, against crimes</p>")
+    # A phrase's words one after another, whatever lies between them that is not a word.
+    assert phrase.could_match("<p>Crimes-against\n<b>Humanity</b></p>")
+    assert phrase.could_match("<p>crimes</p><p>against humanity</p>")  # a block's end
+    assert not phrase.could_match("<p>humanity, it said, against crimes</p>")
     assert not phrase.could_match("<p>crimes against people</p>")
+    # With a slop the words need only be there.
+    assert _filter('"crimes humanity"~5').could_match("<p>humanity, it said, crimes</p>")
     assert _filter("Xinjiang NEAR/3 camps").could_match("<p>camps ... far ... Xinjiang</p>")
     assert _filter("Xinjiang NOT sport").could_match("<p>Xinjiang sport</p>")
 
