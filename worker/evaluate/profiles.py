@@ -12,7 +12,8 @@ next; U, by a fifth, was scored while held out, then read on 2026-12-06; R, V an
 of which judged changes while held out, were read in the third session of 2026-12-06; X to AE each
 judged later changes while held out and were then read, and AF, by a sixteenth author, in
 the sixth session, and AG, by a seventeenth, which judged that session's second change.
-AH, by an eighteenth, written after it, is the estimate of how the profiles do on
+AH and AI, by an eighteenth and a nineteenth, were scored once and read; AJ, by a
+twentieth, judged the session's last change and is the estimate of how the profiles do on
 articles they were not shaped by, so its mistakes are not listed (reading them stays a
 decision, as for the claims sets).
 
@@ -122,7 +123,17 @@ BLIND_SETS = (
         ROOT / "tests/eval/profiles-ag",
         False,
     ),
-    ("profiles, set AH (written blind, never tuned on)", ROOT / "tests/eval/profiles-ah", True),
+    (
+        "profiles, set AH (written blind, held out for one decision, then read)",
+        ROOT / "tests/eval/profiles-ah",
+        False,
+    ),
+    (
+        "profiles, set AI (written blind, scored once, then read)",
+        ROOT / "tests/eval/profiles-ai",
+        False,
+    ),
+    ("profiles, set AJ (written blind, never tuned on)", ROOT / "tests/eval/profiles-aj", True),
 )
 
 
