@@ -49,7 +49,7 @@ NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
 # figures as words, hedged figures, the stance words, figures' written forms): known claims
 # stored with an older signature are re-read from their text.
-SIGNATURE_VERSION = 13  # 13: a spinner's mixed figures ("two thousand 300"), "p.c."
+SIGNATURE_VERSION = 14  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution"; nor a step further for the step before it ("the
@@ -222,6 +222,8 @@ _SYNONYMS = (
     ("researcher", "scholar", "academic"),
     ("relative", "family"),
     ("counter", "combat", "fight", "tackle", "prevent"),
+    ("remove", "delete", "erase"),
+    ("replace", "swap", "substitute"),
 )
 _SYNONYM_STEMS = {
     _STEMMER.stemWord(word): _STEMMER.stemWord(group[0]) for group in _SYNONYMS for word in group
@@ -247,6 +249,7 @@ _PHRASES = (
         r"not \1 anything",
     ),
     (re.compile(r"\bhit(?:s|ting)? out at\b"), "condemned"),
+    (re.compile(r"\b(?:took|taken|take|takes|taking) down\b"), "removed"),
 )
 
 

@@ -148,6 +148,9 @@ def test_a_step_further_in_status_is_another_claim(later: str, earlier: str) -> 
         ("Scholars signed the letter.", "Researchers signed the letter."),
         ("It twisted the law and meddled.", "It distorted the law and interfered."),
         ("China denied the accusations.", "China rejected the accusations."),
+        ("The platform took down the accounts.", "The platform removed the accounts."),
+        ("The app deleted the names.", "The app removed the names."),
+        ("The app swapped the names.", "The app replaced the names."),
     ],
 )
 def test_words_news_rewording_swaps_are_one_word(one: str, other: str) -> None:
