@@ -1,6 +1,6 @@
 """`newswatch eval claims`: precision and recall of "new claim" decisions, per mode.
 
-Twenty-six sets, each a stream of articles on later developments, one sentence a line, each
+Twenty-seven sets, each a stream of articles on later developments, one sentence a line, each
 labelled new, known or none against the seeds and the earlier articles of its set (format
 and rules in the READMEs): tests/eval/claims/articles (set A, which the thresholds were
 chosen on) and tests/eval/claims/set-b (set B, written blind afterwards; its mistakes were
@@ -31,7 +31,8 @@ change, read in the sixth) and tests/eval/claims/set-w (set W, written blind in 
 session of 2026-12-06, judging its first change, then read) and tests/eval/claims/set-x
 (set X, written blind later in that session, judging its second change, then read) and
 tests/eval/claims/set-y (set Y, written blind after it, judging its third, then read) and
-tests/eval/claims/set-z (set Z, written blind last, judging its fourth, never tuned on).
+tests/eval/claims/set-z (set Z, written blind after it, judging its fourth, then read) and
+tests/eval/claims/set-aa (set AA, written blind last, judging its fifth, never tuned on).
 The articles are judged in file order with the real code: a fresh database, the seeds
 loaded as known (`load_seed_claims`), then each article's text through
 `ClaimJudge.judge_and_record`, so what one article says is known to the next. A labelled
@@ -88,7 +89,7 @@ SET_DIR = EVAL_DIR / "articles"
 # the same session, judged the next change and was read in the sixth; set W, written blind
 # in the sixth, judged its change (F3) and was then read; set X, written blind after it,
 # judged the next (F4) and was read; set Y judged the third (F5) and was read; set Z the
-# fourth (F6).
+# fourth (F6), then read; set AA the fifth (F7).
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -115,12 +116,13 @@ SETS = (
     ("set W, scored once, then read", EVAL_DIR / "set-w"),
     ("set X, scored once, then read", EVAL_DIR / "set-x"),
     ("set Y, scored once, then read", EVAL_DIR / "set-y"),
-    ("set Z, never tuned on", EVAL_DIR / "set-z"),
+    ("set Z, scored once, then read", EVAL_DIR / "set-z"),
+    ("set AA, never tuned on", EVAL_DIR / "set-aa"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
 HELD_OUT = frozenset(
-    EVAL_DIR / f"set-{name}" for name in ("k", "l", "n", "o", "p", "q", "r", "s", "z")
+    EVAL_DIR / f"set-{name}" for name in ("k", "l", "n", "o", "p", "q", "r", "s", "aa")
 )
 # The sets whose mistakes were read: what after_others and claims_scale --verdict-sizes judge.
 TUNED = tuple((name, set_dir) for name, set_dir in SETS if set_dir not in HELD_OUT)
