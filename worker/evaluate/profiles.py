@@ -13,7 +13,8 @@ of which judged changes while held out, were read in the third session of 2026-1
 judged later changes while held out and were then read, and AF, by a sixteenth author, in
 the sixth session, and AG, by a seventeenth, which judged that session's second change.
 AH and AI, by an eighteenth and a nineteenth, were scored once and read; AJ, by a
-twentieth, judged the session's last change and is the estimate of how the profiles do on
+twentieth, judged the session's last change and was read; AK, by a twenty-first, is the
+estimate of how the profiles do on
 articles they were not shaped by, so its mistakes are not listed (reading them stays a
 decision, as for the claims sets).
 
@@ -133,7 +134,12 @@ BLIND_SETS = (
         ROOT / "tests/eval/profiles-ai",
         False,
     ),
-    ("profiles, set AJ (written blind, never tuned on)", ROOT / "tests/eval/profiles-aj", True),
+    (
+        "profiles, set AJ (written blind, held out for one decision, then read)",
+        ROOT / "tests/eval/profiles-aj",
+        False,
+    ),
+    ("profiles, set AK (written blind, never tuned on)", ROOT / "tests/eval/profiles-ak", True),
 )
 
 

@@ -20,7 +20,7 @@ TARGET = 0.95  # the issue's target for each shipped profile
 
 
 def test_shipped_profiles_on_the_sets_read_pooled() -> None:
-    # The target is measured on the sets read together (the first and Q to AI), not on the
+    # The target is measured on the sets read together (the first and Q to AJ), not on the
     # first alone. `ohchr-assessment` misses it: it still takes some
     # stories that use the report as a source or recall it in a follow-up, and its bars
     # (min_score 9.5, 15 beside `hrc-follow-up`) lose thin stories on the report
@@ -28,7 +28,7 @@ def test_shipped_profiles_on_the_sets_read_pooled() -> None:
     # Its figures are guarded so that they do not fall.
     reports = list(run_all(Settings(profiles_dir=str(ROOT / "config" / "profiles"))))
     report = next(r for r in reports if r.title.startswith("profiles, the sets read pooled"))
-    assert report.items == sum(r.items for r in reports[:19]) >= 935
+    assert report.items == sum(r.items for r in reports[:20]) >= 985
     scores = {s.name: s for s in report.scores}
     assert set(scores) == {"xinjiang", "ohchr-assessment", "hrc-follow-up"}
     for name in ("xinjiang", "hrc-follow-up"):
@@ -36,8 +36,10 @@ def test_shipped_profiles_on_the_sets_read_pooled() -> None:
     assert scores["xinjiang"].recall >= TARGET, report.format()
     # Missed since AI was read (0.959 before): its author tells UN stories as diplomacy and
     # often never names the region; the descriptions the profile now takes ("China's
-    # north-western region") found two of them (docs/profiles.md, D1).
-    assert scores["hrc-follow-up"].recall >= 0.94, report.format()  # missed: 0.948
+    # north-western region") found two of them (docs/profiles.md, D1); 0.948 until AJ was
+    # read: a ministry transcript, a live blog, and China's review told through Tibet and
+    # Hong Kong (the rivals).
+    assert scores["hrc-follow-up"].recall >= 0.93, report.format()  # missed: 0.936
     # 0.917 until AB was read: its reader keeps on the assessment two follow-ups and a
     # state-media rebuttal that its bars (9.5; 15 beside hrc-follow-up) leave off, and a
     # radio piece on the pressure before the release that names the region once. 0.894
@@ -48,8 +50,10 @@ def test_shipped_profiles_on_the_sets_read_pooled() -> None:
     # was read: its author puts five stories on the vote and after it on the assessment
     # (three under 9.5, two under the bar beside), and the bars swept again hold F1 within
     # 0.002 of the best; 0.840 until AH and AI were read: AI's author keeps nine stories on
-    # the assessment that never name the region or are under its bars.
-    assert scores["ohchr-assessment"].recall >= 0.81, report.format()  # missed: 0.820
+    # the assessment that never name the region or are under its bars; 0.820 until AJ was
+    # read: its author, too, puts the vote's stories on the assessment (under the bar
+    # beside the follow-up, which a sweep on the twenty sets does not move for the better).
+    assert scores["ohchr-assessment"].recall >= 0.80, report.format()  # missed: 0.804
     assert scores["ohchr-assessment"].precision >= 0.9, report.format()  # 0.964
 
 
@@ -97,13 +101,13 @@ def test_the_blind_sets_are_reported_after_the_tuned_one() -> None:
         "profiles, set V", "profiles, set W", "profiles, set X", "profiles, set Y",
         "profiles, set Z", "profiles, set AA", "profiles, set AB", "profiles, set AC",
         "profiles, set AD", "profiles, set AE", "profiles, set AF", "profiles, set AG",
-        "profiles, set AH", "profiles, set AI", "profiles, the sets read pooled",
-        "profiles, set AJ",
+        "profiles, set AH", "profiles, set AI", "profiles, set AJ",
+        "profiles, the sets read pooled", "profiles, set AK",
     ]  # fmt: skip
     # No seeds: the blind sets list none.
-    assert [r.items for r in reports[1:19]] == [40, 40, 40, 36, 40] + [50] * 13
-    assert [r.items for r in reports[20:]] == [50]
-    for held_out in reports[20:]:
+    assert [r.items for r in reports[1:20]] == [40, 40, 40, 36, 40] + [50] * 14
+    assert [r.items for r in reports[21:]] == [50]
+    for held_out in reports[21:]:
         names = {s.name for s in held_out.scores}
         assert names == {"xinjiang", "ohchr-assessment", "hrc-follow-up"}
         # A held-out set's mistakes are counted, not listed.
