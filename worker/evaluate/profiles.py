@@ -13,10 +13,10 @@ of which judged changes while held out, were read in the third session of 2026-1
 judged later changes while held out and were then read, and AF, by a sixteenth author, in
 the sixth session, and AG, by a seventeenth, which judged that session's second change.
 AH and AI, by an eighteenth and a nineteenth, were scored once and read; AJ, by a
-twentieth, judged the session's last change and was read; AK, by a twenty-first, is the
-estimate of how the profiles do on
-articles they were not shaped by, so its mistakes are not listed (reading them stays a
-decision, as for the claims sets).
+twentieth, judged the session's last change but one and was read; AK and AL, by a
+twenty-first and a twenty-second (AL judged the last change), are the estimate of how the
+profiles do on articles they were not shaped by, so their mistakes are not listed (reading
+them stays a decision, as for the claims sets).
 
 The authors drew the assessment's edge differently: the first set's counted the Council's
 and the High Commissioner's follow-ups that recall the assessment as on it, the blind
@@ -140,6 +140,7 @@ BLIND_SETS = (
         False,
     ),
     ("profiles, set AK (written blind, never tuned on)", ROOT / "tests/eval/profiles-ak", True),
+    ("profiles, set AL (written blind, never tuned on)", ROOT / "tests/eval/profiles-al", True),
 )
 
 

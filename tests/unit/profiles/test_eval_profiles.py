@@ -37,9 +37,9 @@ def test_shipped_profiles_on_the_sets_read_pooled() -> None:
     # Missed since AI was read (0.959 before): its author tells UN stories as diplomacy and
     # often never names the region; the descriptions the profile now takes ("China's
     # north-western region") found two of them (docs/profiles.md, D1); 0.948 until AJ was
-    # read: a ministry transcript, a live blog, and China's review told through Tibet and
-    # Hong Kong (the rivals).
-    assert scores["hrc-follow-up"].recall >= 0.93, report.format()  # missed: 0.936
+    # read: a ministry transcript and a live blog that name the region once (China's
+    # review told through Tibet and Hong Kong is found since R1).
+    assert scores["hrc-follow-up"].recall >= 0.94, report.format()  # missed: 0.946
     # 0.917 until AB was read: its reader keeps on the assessment two follow-ups and a
     # state-media rebuttal that its bars (9.5; 15 beside hrc-follow-up) leave off, and a
     # radio piece on the pressure before the release that names the region once. 0.894
@@ -102,11 +102,11 @@ def test_the_blind_sets_are_reported_after_the_tuned_one() -> None:
         "profiles, set Z", "profiles, set AA", "profiles, set AB", "profiles, set AC",
         "profiles, set AD", "profiles, set AE", "profiles, set AF", "profiles, set AG",
         "profiles, set AH", "profiles, set AI", "profiles, set AJ",
-        "profiles, the sets read pooled", "profiles, set AK",
+        "profiles, the sets read pooled", "profiles, set AK", "profiles, set AL",
     ]  # fmt: skip
     # No seeds: the blind sets list none.
     assert [r.items for r in reports[1:20]] == [40, 40, 40, 36, 40] + [50] * 14
-    assert [r.items for r in reports[21:]] == [50]
+    assert [r.items for r in reports[21:]] == [50, 50]
     for held_out in reports[21:]:
         names = {s.name for s in held_out.scores}
         assert names == {"xinjiang", "ohchr-assessment", "hrc-follow-up"}
