@@ -23,16 +23,10 @@ than H to N, never tuned on) and tests/eval/claims/set-p (set P, written blind a
 session's changes, scored once on 9c92aa0, never tuned on), tests/eval/claims/set-q and
 set-r (sets Q and R, written blind on 2026-12-05 and 2026-12-06, never tuned on) and
 tests/eval/claims/set-s (set S, written blind in the next session of 2026-12-06 and scored
-once on 5cbb8c3, never tuned on), tests/eval/claims/set-t (set T, written blind in the fourth
-session of 2026-12-06, scored once, read in the fifth) and tests/eval/claims/set-u (set U,
-written blind in the fifth session of 2026-12-06, scored on 01a789a and on 5e2d541, then
-read) and tests/eval/claims/set-v (set V, written blind in that session, judging its second
-change, read in the sixth) and tests/eval/claims/set-w (set W, written blind in the sixth
-session of 2026-12-06, judging its first change, then read) and tests/eval/claims/set-x
-(set X, written blind later in that session, judging its second change, then read) and
-tests/eval/claims/set-y (set Y, written blind after it, judging its third, then read) and
-tests/eval/claims/set-z (set Z, written blind after it, judging its fourth, then read) and
-tests/eval/claims/set-aa (set AA, written blind last, judging its fifth, never tuned on).
+once on 5cbb8c3, never tuned on), tests/eval/claims/set-t to set-z (sets T to Z, written
+blind in the fourth to sixth sessions of 2026-12-06, each judging one change, then read) and
+tests/eval/claims/set-aa (set AA, written blind last, judging the last change, never tuned
+on). SETS names what became of each.
 The articles are judged in file order with the real code: a fresh database, the seeds
 loaded as known (`load_seed_claims`), then each article's text through
 `ClaimJudge.judge_and_record`, so what one article says is known to the next. A labelled
@@ -83,13 +77,8 @@ SET_DIR = EVAL_DIR / "articles"
 # Set R was written blind on 2026-12-06 and scored on the code before that day's change and
 # on two candidates of it (counts only); it chose between them (docs/claims.md).
 # Set S was written blind in the next session and scored once, on the code of 5cbb8c3.
-# Set T was written blind in the fourth session of 2026-12-06, scored once on its code, and
-# read in the fifth; set U, written blind in the fifth, judged that session's change
-# (counts only, on the code before it and after), and was then read; set V, written blind in
-# the same session, judged the next change and was read in the sixth; set W, written blind
-# in the sixth, judged its change (F3) and was then read; set X, written blind after it,
-# judged the next (F4) and was read; set Y judged the third (F5) and was read; set Z the
-# fourth (F6), then read; set AA the fifth (F7).
+# Sets T to Z were each written blind to judge one change (counts only, on the code before
+# it and after; docs/claims.md), then read; set AA judged the last (F7).
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
