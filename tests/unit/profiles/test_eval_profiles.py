@@ -20,7 +20,7 @@ TARGET = 0.95  # the issue's target for each shipped profile
 
 
 def test_shipped_profiles_on_the_sets_read_pooled() -> None:
-    # The target is measured on the sets read together (the first and Q to AJ), not on the
+    # The target is measured on the sets read together (the first and Q to AL), not on the
     # first alone. `ohchr-assessment` misses it: it still takes some
     # stories that use the report as a source or recall it in a follow-up, and its bars
     # (min_score 9.5, 15 beside `hrc-follow-up`) lose thin stories on the report
@@ -28,7 +28,7 @@ def test_shipped_profiles_on_the_sets_read_pooled() -> None:
     # Its figures are guarded so that they do not fall.
     reports = list(run_all(Settings(profiles_dir=str(ROOT / "config" / "profiles"))))
     report = next(r for r in reports if r.title.startswith("profiles, the sets read pooled"))
-    assert report.items == sum(r.items for r in reports[:20]) >= 985
+    assert report.items == sum(r.items for r in reports[:22]) >= 1085
     scores = {s.name: s for s in report.scores}
     assert set(scores) == {"xinjiang", "ohchr-assessment", "hrc-follow-up"}
     for name in ("xinjiang", "hrc-follow-up"):
@@ -38,8 +38,9 @@ def test_shipped_profiles_on_the_sets_read_pooled() -> None:
     # often never names the region; the descriptions the profile now takes ("China's
     # north-western region") found two of them (docs/profiles.md, D1); 0.948 until AJ was
     # read: a ministry transcript and a live blog that name the region once (China's
-    # review told through Tibet and Hong Kong is found since R1).
-    assert scores["hrc-follow-up"].recall >= 0.94, report.format()  # missed: 0.946
+    # review told through Tibet and Hong Kong is found since R1); 0.946 until AK and AL were
+    # read: a Council-election story and a podcast on Türk's first year, each under the bar.
+    assert scores["hrc-follow-up"].recall >= 0.94, report.format()  # missed: 0.943
     # 0.917 until AB was read: its reader keeps on the assessment two follow-ups and a
     # state-media rebuttal that its bars (9.5; 15 beside hrc-follow-up) leave off, and a
     # radio piece on the pressure before the release that names the region once. 0.894
@@ -52,9 +53,11 @@ def test_shipped_profiles_on_the_sets_read_pooled() -> None:
     # 0.002 of the best; 0.840 until AH and AI were read: AI's author keeps nine stories on
     # the assessment that never name the region or are under its bars; 0.820 until AJ was
     # read: its author, too, puts the vote's stories on the assessment (under the bar
-    # beside the follow-up, which a sweep on the twenty sets does not move for the better).
-    assert scores["ohchr-assessment"].recall >= 0.80, report.format()  # missed: 0.804
-    assert scores["ohchr-assessment"].precision >= 0.9, report.format()  # 0.964
+    # beside the follow-up, which a sweep on the twenty sets does not move for the better);
+    # 0.804 on the twenty, 0.826 once the region named once was enough (F1 0.880 -> 0.887);
+    # AK's and AL's authors, too, keep the vote's stories on the assessment.
+    assert scores["ohchr-assessment"].recall >= 0.80, report.format()  # missed: 0.814
+    assert scores["ohchr-assessment"].precision >= 0.9, report.format()  # 0.962
 
 
 def test_the_set_tuned_on_alone() -> None:
@@ -101,13 +104,13 @@ def test_the_blind_sets_are_reported_after_the_tuned_one() -> None:
         "profiles, set V", "profiles, set W", "profiles, set X", "profiles, set Y",
         "profiles, set Z", "profiles, set AA", "profiles, set AB", "profiles, set AC",
         "profiles, set AD", "profiles, set AE", "profiles, set AF", "profiles, set AG",
-        "profiles, set AH", "profiles, set AI", "profiles, set AJ",
-        "profiles, the sets read pooled", "profiles, set AK", "profiles, set AL",
+        "profiles, set AH", "profiles, set AI", "profiles, set AJ", "profiles, set AK",
+        "profiles, set AL", "profiles, the sets read pooled",
     ]  # fmt: skip
     # No seeds: the blind sets list none.
-    assert [r.items for r in reports[1:20]] == [40, 40, 40, 36, 40] + [50] * 14
-    assert [r.items for r in reports[21:]] == [50, 50]
-    for held_out in reports[21:]:
+    assert [r.items for r in reports[1:22]] == [40, 40, 40, 36, 40] + [50] * 16
+    assert [r.items for r in reports[23:]] == []  # AM is being written
+    for held_out in reports[23:]:
         names = {s.name for s in held_out.scores}
         assert names == {"xinjiang", "ohchr-assessment", "hrc-follow-up"}
         # A held-out set's mistakes are counted, not listed.
