@@ -87,7 +87,8 @@ _NOT_SPEAKERS = frozenset({"this", "that", "there", "which", "what", "who", "and
 # the furniture of the kinds of page that carry their own (a press release's contacts and
 # downloads, a newsletter's greeting and sign-off, an op-ed's author line, a programme's
 # airtime, and since the sixth session of 2026-12-06 its greeting, a content farm's tags
-# and related posts, a release's safe-harbour boilerplate). Those kinds were chosen on the
+# and related posts, a release's safe-harbour boilerplate, and since the seventh a
+# content farm's "You may also like:" and disclaimer). Those kinds were chosen on the
 # claims sets read; no line of them labelled new or known, and four sentences of the 181
 # real articles of the extraction benchmark (a headline's "Welcome to the future", an
 # "Editor's note", a "Good morning!") meet the second part. The colon forms ("Tags:") are
@@ -110,7 +111,8 @@ _FURNITURE = re.compile(
     r"|good (?:morning|afternoon|evening)(?=[,!])|^(?:hello|hi),? and welcome"
     r"|welcome back(?= after| to|[,.!])|^tags?(?=:)|related (?:posts|articles|stories)\b"
     r"|leave a (?:reply|comment)|cancel reply|forward-looking statements?"
-    r"|^this (?:week|edition|issue)(?=:)"
+    r"|^this (?:week|edition|issue)(?=:)|you (?:may|might) also (?:like|enjoy)|^disclaimer(?=:)"
+    r"|for (?:general )?information(?:al)? purposes only"
     r"|airs (?:on )?(?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays"
     r"|weekdays|weekly|daily)|listen to the full|watch the full)\b",
     re.IGNORECASE,

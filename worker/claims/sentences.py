@@ -9,12 +9,19 @@ and a heading has no full stop to end it.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from syntok import segmenter
 
 _SPACE = str.maketrans({"\u00a0": " ", "\t": " "})
 MAX_JOINED = 3  # sentences joined into one quote at most: an unclosed quote runs no further
+# A transcript's speaker tag ("PRESENTER:", "MAO NING:", "LIND (Aarhus):") starts a turn, so
+# it starts a sentence even where what came before has no full stop to end it (a
+# programme's header, a reporter's unfinished question): syntok would run the two together.
+_SPEAKER_TAG = re.compile(
+    r"\s+(?=(?:[A-Z][A-Z'’.-]{2,}\s){0,2}[A-Z][A-Z'’.-]{2,}(?:\s\([^()]{2,40}\))?:\s+[A-Z\"“‘'])"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,8 +59,19 @@ def _segment_line(line: str) -> list[str]:
             if not real:
                 continue
             start, last = real[0], real[-1]
-            spans.append((start.offset, last.offset + len(last.value)))
+            spans.extend(_turns(line, start.offset, last.offset + len(last.value)))
     return [line[start:end] for start, end in _whole_quotes(line, spans)]
+
+
+def _turns(line: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The span cut before each speaker tag inside it."""
+    spans = []
+    for tag in _SPEAKER_TAG.finditer(line, start, end):
+        if tag.start() > start and not line[start : tag.start()].isupper():
+            spans.append((start, tag.start()))
+            start = tag.end()
+    spans.append((start, end))
+    return spans
 
 
 def _whole_quotes(line: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

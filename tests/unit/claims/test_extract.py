@@ -55,6 +55,9 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "Leave a Reply Cancel reply",
         "This release contains forward-looking statements that involve risks and uncertainty.",
         "This week: a trade fair, a court and what they tell us about the follow-up.",
+        "You may also like: 10 Best Mop Brands For Hospital Floors In 2023",
+        "Disclaimer: This article is for information purposes only.",
+        "The views expressed here are not advice and are for informational purposes only.",
     ],
 )
 def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
@@ -71,6 +74,8 @@ def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
         "Kadir writes on the detentions for The Ledger, and says 300 relatives are missing.",
         "Officials said they would welcome back the monitors after the election.",
         "This week the council rejected the motion by 19 votes to 17.",
+        "The audit's disclaimer said its sample covered only two of the eight sites.",
+        "Buyers may also like the new rules, the trade group said in its statement.",
     ],
 )
 def test_furniture_words_inside_a_claim_leave_it_a_claim(line: str) -> None:

@@ -53,3 +53,24 @@ def test_an_unclosed_quote_joins_a_few_sentences_at_most() -> None:
         "Eleven twelve.",
         "End here.",
     ]
+
+
+def test_a_speaker_tag_starts_a_sentence_after_a_header_without_a_full_stop() -> None:
+    got = texts(
+        "Transcript excerpt, Morning Briefing, 12 September 2023, 07:10 PRESENTER (Sofie Dam):"
+        " The studio has stopped work. LIND: We have suspended it. MAO NING: That is a lie."
+    )
+    assert got == [
+        "Transcript excerpt, Morning Briefing, 12 September 2023, 07:10",
+        "PRESENTER (Sofie Dam): The studio has stopped work.",
+        "LIND: We have suspended it.",
+        "MAO NING: That is a lie.",
+    ]
+
+
+def test_capitals_before_a_colon_inside_a_sentence_are_no_speaker_tag() -> None:
+    # Two letters ("UN"), or a lowercase word after the colon: a sentence, not a turn.
+    assert texts("He told the UN: We will not go.") == ["He told the UN: We will not go."]
+    assert texts("It was called OPERATION TIANSHAN: not a name the army used.") == [
+        "It was called OPERATION TIANSHAN: not a name the army used."
+    ]
