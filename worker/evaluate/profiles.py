@@ -149,6 +149,7 @@ BLIND_SETS = (
         ROOT / "tests/eval/profiles-al",
         False,
     ),
+    ("profiles, set AM (written blind, never tuned on)", ROOT / "tests/eval/profiles-am", True),
 )
 
 
