@@ -20,6 +20,7 @@ from __future__ import annotations
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor, as_completed
+from dataclasses import replace
 from datetime import datetime
 
 from redis.exceptions import ConnectionError as RedisConnectionError
@@ -340,6 +341,8 @@ def detect(
     """
     with stage("match"):
         matches = tuple(svc.matcher.match(article))  # pure CPU work, as the fingerprint
+    if not any(m.matched for m in matches):
+        matches = _as_follow_up(svc, article, matches, first_seen)
     if not svc.settings.keep_off_topic and not any(m.matched for m in matches):
         unkept = _off_topic(svc, entry, article.canonical_url)
         if unkept is not None:
@@ -362,6 +365,28 @@ def detect(
         if held is not None:
             held.release()
     return outcome
+
+
+def _as_follow_up(
+    svc: Services, article: Article, matches: tuple[MatchResult, ...], first_seen: datetime
+) -> tuple[MatchResult, ...]:
+    """The matches, with a profile the article is on but says too little of matched after
+    all where the article continues a story of that profile (ClaimJudge.follows): a local
+    follow-up that names the region once still alerts the profile that followed the story."""
+    with stage("match"):
+        short = svc.matcher.short_of_floors(article)
+    if not short:
+        return matches
+    dated = min(article.published, first_seen) if article.published else first_seen
+    with stage("claims"), svc.db.session_scope() as session:  # reads only
+        followed = svc.claims.follows(session, article.text, short, outlet=article.outlet,
+                                      dated=dated)  # fmt: skip
+    return tuple(
+        replace(m, matched=True, follows=source)
+        if isinstance(source := followed.get(m.profile), int)
+        else m
+        for m in matches
+    )
 
 
 def _prejudge(

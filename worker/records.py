@@ -97,6 +97,9 @@ class MatchResult:
     # The included profile (a narrower topic inside this one) whose match this match is,
     # when the profile's own terms fell short; None when it matched on its own, or did not.
     through: str | None = None
+    # The earlier stored article whose story this one continues, when it matched only by
+    # following it (under the profile's floors, every other gate held; ClaimJudge.follows).
+    follows: int | None = None
 
     def explanation(self) -> list[dict[str, object]]:
         """The hits as JSON-ready dicts: what alerts show under `matched`."""

@@ -234,3 +234,53 @@ def test_a_rewrite_bringing_a_new_claim_alerts_with_it(
     blog = [p for p in payloads if p["article"]["url"].endswith("blog.html")]
     assert blog and {p["kind"] for p in blog} == {"new_claim"}
     assert all([c["text"] for c in p["claims"] if c["is_new"]] == [ADDED] for p in blog)
+
+
+def poll_in_order(
+    tmp_path: Path, server: LoopbackServer, set_name: str, count: int
+) -> dict[str, list[dict[str, Any]]]:
+    """The first `count` articles of a claims set, polled one a day as a feed lists them;
+    the payloads sent for each, by article name."""
+    articles = load_set(EVAL_DIR / set_name)[:count]
+    payloads = receive(server)
+    settings = load_settings(str(config(tmp_path, server, [("news", "/news.xml")])))
+    entries = []
+    sent: dict[str, list[dict[str, Any]]] = {}
+    for number, article in enumerate(articles):
+        path = f"/news/{number}.html"
+        server.static(path, article_html(article.title, article.text),
+                      headers={"Content-Type": "text/html; charset=utf-8"})  # fmt: skip
+        when = article.published.replace(hour=9)
+        entries.append((article.name, server.url(path), article.title, when))
+        server.static("/news.xml", rss("News", entries),
+                      headers={"Content-Type": "application/rss+xml"})  # fmt: skip
+        before = len(payloads)
+        poll_once(settings)
+        sent[article.name] = payloads[before:]
+    return sent
+
+
+def test_a_local_follow_up_that_names_the_region_once_follows_its_story(
+    tmp_path: Path, server: LoopbackServer
+) -> None:
+    # Set Y's local paper, ten months after the wire story on the forwarder's Xinjiang stop,
+    # names the region once (under xinjiang's score floor) and retells the first story.
+    sent = poll_in_order(tmp_path, server, "set-y", 5)
+    first = next(p for p in sent["01_dutch_forwarder_stops_xinjiang_loading"]
+                 if p["profile"] == "xinjiang")  # fmt: skip
+    assert first["follows"] is None  # matched on its own
+    follow_up = {p["profile"]: p for p in sent["05_venlo_local_followup"]}
+    assert follow_up["xinjiang"]["follows"] == first["article"]["id"]
+    assert follow_up["xinjiang"]["score"] < 5.5  # under the profile's own bar
+    new = [c["text"] for c in follow_up["xinjiang"]["claims"] if c["is_new"]]
+    assert any("38 jobs" in text for text in new)  # its news reaches the profile
+
+
+def test_an_article_short_of_a_profile_that_follows_no_story_alerts_nothing(
+    tmp_path: Path, server: LoopbackServer
+) -> None:
+    # Set I's sports bureau rebuttal names the region and the report, under every profile's
+    # floors; its lines retell the seeds' background, not the wire story before it.
+    sent = poll_in_order(tmp_path, server, "set-i", 2)
+    assert sent["01_nordic_touring_review_wire"]
+    assert sent["02_altay_sports_bureau_rebuttal"] == []

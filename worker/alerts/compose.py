@@ -84,6 +84,7 @@ def build_payload(
         "score": round(match.score, _DIGITS),
         "matched": match.explanation(),
         "through": match.through,
+        "follows": match.follows,
         "article": _article(article, article_id, first_seen, revision),
         "story": _story(story, article.outlet),
         "claims": [_claim(v) for v in select_claims(own)],

@@ -118,6 +118,15 @@ REWRITE_WITHIN = timedelta(days=14)
 # new were judged known against a line of their own article; at 0.6 or 0.8, none (one
 # other line became known against an earlier article, one heading-like line new).
 OWN_KNOWN_AT = 0.8
+# An article too thin on a profile's subject to match it (under its score or sentence floor,
+# every other gate held: a local follow-up that names the region once) still belongs to the
+# profile when it continues a story the profile has followed: FOLLOW_MIN of its claims have
+# their nearest known claim, at FOLLOW_NEAR_AT of their words or more, among those one
+# earlier stored article brought (not the seeds, whose background every story retells),
+# dated within FOLLOW_WITHIN (see follows()).
+FOLLOW_MIN = 3
+FOLLOW_NEAR_AT = 0.3
+FOLLOW_WITHIN = timedelta(days=730)
 CANDIDATES = 25  # lexical candidates examined per claim, best containment first
 # Known claims are loaded by id; transactions commit out of id order, so each sync looks this
 # far back for ids it has not seen yet (a few hundred: workers x claims per article).
@@ -311,6 +320,41 @@ class ClaimJudge:
             rows = len(shared.lexical)
             passes[profile] = _FirstPass(rows, tuple(self._pending(shared, judged, seen)))
         return Prejudged(text, outlet, passes)
+
+    def follows(
+        self,
+        session: Session,
+        text: str,
+        profiles: Sequence[str],
+        *,
+        outlet: str | None,
+        dated: datetime,
+    ) -> dict[str, object]:
+        """For each of `profiles` whose story `text` continues, the earlier article it
+        follows (its id; its outlet and time where no row was kept); `session` only reads.
+
+        Its background lines restate that article's ("the firm stopped loading Xinjiang
+        containers in January"): FOLLOW_MIN of its claims are nearest, at FOLLOW_NEAR_AT or
+        more, to claims that one article first brought within FOLLOW_WITHIN before `dated`.
+        Lines that only retell the seeds' background point at no article."""
+        judged = self._prepare(claims_of(text, outlet))
+        if len(judged) < FOLLOW_MIN:
+            return {}
+        followed: dict[str, object] = {}
+        for profile in profiles:
+            pending = self._pending(self._synced(session, profile), judged, None)
+            near = [
+                n.claim_id
+                for _, n in pending
+                if n.claim_id and n.claim_id > 0 and (n.same or n.similarity >= FOLLOW_NEAR_AT)
+            ]
+            if len(near) < FOLLOW_MIN:
+                continue
+            source_of = _sources(session, near, dated - FOLLOW_WITHIN)
+            counted = Counter(source_of[i] for i in near if i in source_of).most_common(1)
+            if counted and counted[0][1] >= FOLLOW_MIN:
+                followed[profile] = counted[0][0]
+        return followed
 
     def judge(
         self, session: Session, claims: Sequence[Claim], profiles: Sequence[str]

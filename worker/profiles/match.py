@@ -55,6 +55,22 @@ class Matcher:
             own = _beside_applied(self.profiles, own)
         return _with_included(self.profiles, own)
 
+    def short_of_floors(self, article: Article) -> list[str]:
+        """The profiles `article` is on but says too little of to match: every gate holds
+        (query, focus, rivals) but the score or the count of sentences with its terms."""
+        doc = self._index(article.title, "\n".join(content_lines(article.text)))
+        return [
+            profile.name
+            for profile in self.profiles
+            if doc.holds(profile.query)
+            and _in_focus(profile, doc)
+            and not _rival_first(profile, doc)
+            and not (
+                _score(profile, doc).score >= profile.min_score
+                and _sentences(profile, doc) >= profile.min_sentences
+            )
+        ]
+
     def gates(self, article: Article, name: str) -> dict[str, bool]:
         """Which of the named profile's conditions hold: why an article did or did not match."""
         profile = next(p for p in self.profiles if p.name == name)

@@ -627,3 +627,44 @@ def test_a_publication_date_after_the_text_was_seen_is_not_believed(
                                           published=wrong)  # fmt: skip
     # Dated by when it was seen, a day after the wire story: read as its rewrite.
     assert not {v.claim.text: v.is_new for v in verdicts}[LOOSELY_RESTATED]
+
+
+FOLLOW_UP = (
+    "The league confirmed on Friday that Tallinn will host the regatta in June 2025. "
+    "It had cancelled the Kashgar regatta last year after the UN findings on forced labour. "
+    "That race was to have drawn 600 rowers from 24 nations. "
+    "Kashgar has been paid back the 1.2 million euro hosting fee, the league said. "
+    "Tickets go on sale in March.\n"
+)
+BACKGROUND_ONLY = (
+    "A Tallinn rowing club said on Friday it would open a second boathouse in June 2025. "
+    "The UN human rights office found that the detention of Uyghurs may constitute crimes "
+    "against humanity. China has rejected the report as a political tool of Western forces. "
+    "The club has 400 members and plans to add 120 more by 2026.\n"
+)
+
+
+def follows(db: Database, judge: ClaimJudge, text: str, day: int) -> dict[str, object]:
+    with db.session_scope() as session:
+        return judge.follows(session, text, ["xinjiang"], outlet="Local paper",
+                             dated=NOW + timedelta(days=day))  # fmt: skip
+
+
+def test_a_follow_up_that_retells_one_earlier_story_follows_it(
+    sqlite_db: Database, judge: ClaimJudge
+) -> None:
+    with sqlite_db.session_scope() as session:
+        load_seed_claims(session, SEEDS, ["xinjiang"], judge=judge)
+        row = ArticleRow(url="u", canonical_url="u", text_hash="h", source="page",
+                         published_at=NOW)  # fmt: skip
+        session.add(row)
+        session.flush()
+        judge.judge_and_record(session, WIRE_STORY, ["xinjiang"], article_id=row.id,
+                               outlet="Wire", seen_at=NOW)  # fmt: skip
+        wire_id = row.id
+    # Three of its lines restate the wire story's (the cancellation, the rowers, the fee):
+    assert follows(sqlite_db, judge, FOLLOW_UP, day=200) == {"xinjiang": wire_id}
+    # but not once the wire story is older than FOLLOW_WITHIN,
+    assert follows(sqlite_db, judge, FOLLOW_UP, day=novelty.FOLLOW_WITHIN.days + 1) == {}
+    # and a text that retells only the seeds' background follows nothing.
+    assert follows(sqlite_db, judge, BACKGROUND_ONLY, day=200) == {}

@@ -223,3 +223,16 @@ def test_a_repeated_article_counts_once() -> None:
     once = Matcher([p]).match(article(paragraph))[0]
     four = Matcher([p]).match(article("\n".join([paragraph] * 4)))[0]
     assert four.score == once.score == 1.0
+
+
+def test_short_of_floors_lists_a_profile_whose_gates_hold_but_its_score_falls_short() -> None:
+    thin = profile("Xinjiang", min_score=2.0, min_sentences=1, terms={"Xinjiang": 1.0})
+    matcher = Matcher([thin])
+    once = article("The firm stopped loading containers from Xinjiang in January.")
+    assert not matcher.match(once)[0].matched
+    assert matcher.short_of_floors(once) == ["p"]
+    # Matched, or not on the subject at all: not short of anything.
+    often = article(" ".join(["Xinjiang cotton."] * 6))
+    assert matcher.match(often)[0].matched
+    assert matcher.short_of_floors(often) == []
+    assert matcher.short_of_floors(article("The firm stopped loading containers.")) == []
