@@ -1,6 +1,6 @@
 """The claims evaluation sets through the real pipeline: feeds in over HTTP, webhooks out.
 
-    python benchmarks/claims_pipeline.py [--sets set-b,set-k,...] [--json FILE]
+    python benchmarks/claims_pipeline.py [--sets set-b,set-k,...] [--json FILE] [--follow-stories]
     python benchmarks/claims_pipeline.py --smoke        # CI: set B, seconds
 
 `newswatch eval claims` hands each labelled article's text to the claims judge, for one
@@ -46,8 +46,11 @@ def summary(score: Score, silent: int) -> str:
             f" fn {score.fn}; {silent} articles without a payload)")  # fmt: skip
 
 
-def payloads_of(set_dir: Path) -> tuple[list[evaluation.LabelledArticle], list[list[Any]]]:
-    """The set's articles and, for each, the webhook payloads the pipeline sent for it."""
+def payloads_of(
+    set_dir: Path, *, follow_stories: bool = False
+) -> tuple[list[evaluation.LabelledArticle], list[list[Any]]]:
+    """The set's articles and, for each, the webhook payloads the pipeline sent for it
+    (with `follow_stories` set as given: docs/profiles.md, "Follow-ups")."""
     articles = evaluation.load_set(set_dir)
     server = LoopbackServer()
     received: list[dict[str, Any]] = []
@@ -62,7 +65,8 @@ def payloads_of(set_dir: Path) -> tuple[list[evaluation.LabelledArticle], list[l
         with tempfile.TemporaryDirectory(prefix="newswatch-claims-pipeline-") as tmp:
             channel = {"name": "eval", "type": "webhook", "url": server.url("/hooks/eval")}
             config = write_config(Path(tmp), server, [("set", "/feed.xml")],
-                                  alerts={"channels": [channel]})  # fmt: skip
+                                  alerts={"channels": [channel]},
+                                  follow_stories=follow_stories)  # fmt: skip
             entries = []
             for number, (article, path) in enumerate(zip(articles, paths, strict=True)):
                 # The set's headline, as a feed and a page carry it (the file's name once).
@@ -110,13 +114,20 @@ def main() -> int:
     parser.add_argument("--sets", default=every, help="set folders (default: all)")
     parser.add_argument("--smoke", action="store_true", help="CI: set B only")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
+    parser.add_argument(
+        "--follow-stories",
+        action="store_true",
+        help="match follow-ups of a profile's stories (follow_stories: true)",
+    )
     args = parser.parse_args()
     names = ["set-b"] if args.smoke else args.sets.split(",")
     held_out = {d.name for d in evaluation.HELD_OUT}
     pooled: dict[tuple[str, str], tuple[Score, int]] = {}
     results: dict[str, Any] = {}
     for name in names:
-        articles, payloads = payloads_of(evaluation.EVAL_DIR / name)
+        articles, payloads = payloads_of(
+            evaluation.EVAL_DIR / name, follow_stories=args.follow_stories
+        )
         group = "held out" if name in held_out else "tuned"
         for reading in READINGS:
             counts, silent = score(articles, payloads, reading)

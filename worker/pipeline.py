@@ -341,7 +341,7 @@ def detect(
     """
     with stage("match"):
         matches = tuple(svc.matcher.match(article))  # pure CPU work, as the fingerprint
-    if not any(m.matched for m in matches):
+    if svc.settings.follow_stories and not any(m.matched for m in matches):
         matches = _as_follow_up(svc, article, matches, first_seen)
     if not svc.settings.keep_off_topic and not any(m.matched for m in matches):
         unkept = _off_topic(svc, entry, article.canonical_url)

@@ -237,13 +237,14 @@ def test_a_rewrite_bringing_a_new_claim_alerts_with_it(
 
 
 def poll_in_order(
-    tmp_path: Path, server: LoopbackServer, set_name: str, count: int
+    tmp_path: Path, server: LoopbackServer, set_name: str, count: int, *, follow: bool = True
 ) -> dict[str, list[dict[str, Any]]]:
-    """The first `count` articles of a claims set, polled one a day as a feed lists them;
-    the payloads sent for each, by article name."""
+    """The first `count` articles of a claims set, polled one a day as a feed lists them
+    (`follow_stories` as `follow`); the payloads sent for each, by article name."""
     articles = load_set(EVAL_DIR / set_name)[:count]
     payloads = receive(server)
-    settings = load_settings(str(config(tmp_path, server, [("news", "/news.xml")])))
+    path = config(tmp_path, server, [("news", "/news.xml")], follow_stories=follow)
+    settings = load_settings(str(path))
     entries = []
     sent: dict[str, list[dict[str, Any]]] = {}
     for number, article in enumerate(articles):
@@ -274,6 +275,12 @@ def test_a_local_follow_up_that_names_the_region_once_follows_its_story(
     assert follow_up["xinjiang"]["score"] < 5.5  # under the profile's own bar
     new = [c["text"] for c in follow_up["xinjiang"]["claims"] if c["is_new"]]
     assert any("38 jobs" in text for text in new)  # its news reaches the profile
+
+
+def test_follow_ups_are_not_followed_by_default(tmp_path: Path, server: LoopbackServer) -> None:
+    sent = poll_in_order(tmp_path, server, "set-y", 5, follow=False)
+    assert sent["01_dutch_forwarder_stops_xinjiang_loading"]
+    assert sent["05_venlo_local_followup"] == []
 
 
 def test_an_article_short_of_a_profile_that_follows_no_story_alerts_nothing(
