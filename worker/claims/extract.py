@@ -134,8 +134,8 @@ _LEADING_DASH = re.compile(r"^[-—–:]+\s+")
 # by bars, which no sentence uses. What follows the last bar starts the claim.
 _MASTHEAD = re.compile(r"^(?:[^|]{1,60}\s\|\s+)+")
 _DATELINE = re.compile(
-    r"^[A-Z][A-Z .'’-]{2,40}(?:,\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)?(?=,|\s*\(|\s*[-—–]))?"
-    r"(?:,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?)?"
+    r"^[A-Z][A-Z .'’/-]{2,40}(?:,\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)?(?=,|\s*\(|\s*[-—–]))?"
+    r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?|\d{1,2}\s+[A-Z][a-z]{2,8}\.?(?:\s+\d{4})?))?"
     r"(?:\s*\([^)]{2,60}\)|\s*/[^/]{2,40}/)?\s*[-—–:]+\s+"
 )
 

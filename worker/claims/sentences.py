@@ -20,7 +20,8 @@ MAX_JOINED = 3  # sentences joined into one quote at most: an unclosed quote run
 # it starts a sentence even where what came before has no full stop to end it (a
 # programme's header, a reporter's unfinished question): syntok would run the two together.
 _SPEAKER_TAG = re.compile(
-    r"\s+(?=(?:[A-Z][A-Z'’.-]{2,}\s){0,2}[A-Z][A-Z'’.-]{2,}(?:\s\([^()]{2,40}\))?:\s+[A-Z\"“‘'])"
+    r"\s+(?=(?:[A-Z][A-Z'’.-]{2,}\s){0,2}[A-Z][A-Z'’.-]{2,}(?:\s[A-Z][a-z]+)?(?:\s\([^()]{2,40}\))?"
+    r":\s+[A-Z\"“‘'])"
 )
 
 

@@ -149,7 +149,9 @@ def test_a_dateline_stripped_keeps_its_sentence_off_the_caption_line() -> None:
     ["GENEVA (AP) - ", "BEIJING, Oct 7 (Reuters) - ", "HANOI, Vietnam (AP) — ",
      "ANTWERP, Belgium, Dec 6 (Example Wire) - ", "CLEVELAND, Ohio – ",
      "COPENHAGEN, Denmark, Feb. 9, 2023 (EXAMPLEWIRE) -- ",
-     "NEW YORK, Feb. 9, 2023 /Example Newswire/ -- "],
+     "NEW YORK, Feb. 9, 2023 /Example Newswire/ -- ",
+     "MEJILLONES, Chile, 14 February 2023 - ", "ANTOFAGASTA / LONDON, 20 June 2023 - ",
+     "PRESS RELEASE OSLO, 3 March - "],
 )  # fmt: skip
 def test_a_dateline_with_or_without_its_country_is_not_part_of_the_claim(dateline: str) -> None:
     text = dateline + "The council rejected the motion by 19 votes to 17."

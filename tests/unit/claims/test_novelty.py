@@ -588,7 +588,8 @@ def test_a_restatement_months_later_is_a_follow_up_not_a_rewrite(
     assert sum(not is_new for is_new in new.values()) == 3
 
 
-@pytest.mark.parametrize(("days_apart", "read_as_rewrite"), [(1, True), (90, False)])
+# A spinner's copy three weeks on is still a rewrite (sets U, X, Z and AB: 17 to 26 days).
+@pytest.mark.parametrize(("days_apart", "read_as_rewrite"), [(1, True), (26, True), (90, False)])
 def test_a_rewrite_is_dated_by_publication_not_by_when_it_was_fetched(
     db: Database, judge: ClaimJudge, days_apart: int, read_as_rewrite: bool
 ) -> None:

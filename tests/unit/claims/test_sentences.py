@@ -68,6 +68,17 @@ def test_a_speaker_tag_starts_a_sentence_after_a_header_without_a_full_stop() ->
     ]
 
 
+def test_a_speaker_tag_may_give_the_name_after_the_family_name_in_capitals() -> None:
+    got = texts(
+        "213th Diet session, House of Councillors, 11 April 2024 ISHIZAKI Naoko (opposition):"
+        " In November researchers reported it."
+    )
+    assert got == [
+        "213th Diet session, House of Councillors, 11 April 2024",
+        "ISHIZAKI Naoko (opposition): In November researchers reported it.",
+    ]
+
+
 def test_capitals_before_a_colon_inside_a_sentence_are_no_speaker_tag() -> None:
     # Two letters ("UN"), or a lowercase word after the colon: a sentence, not a turn.
     assert texts("He told the UN: We will not go.") == ["He told the UN: We will not go."]
