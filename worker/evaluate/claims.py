@@ -1,6 +1,6 @@
 """`newswatch eval claims`: precision and recall of "new claim" decisions, per mode.
 
-Twenty-nine sets, each a stream of articles on later developments, one sentence a line, each
+Thirty sets, each a stream of articles on later developments, one sentence a line, each
 labelled new, known or none against the seeds and the earlier articles of its set (format
 and rules in the READMEs): tests/eval/claims/articles (set A, which the thresholds were
 chosen on) and tests/eval/claims/set-b (set B, written blind afterwards; its mistakes were
@@ -25,8 +25,9 @@ set-r (sets Q and R, written blind on 2026-12-05 and 2026-12-06, never tuned on)
 tests/eval/claims/set-s (set S, written blind in the next session of 2026-12-06 and scored
 once on 5cbb8c3, never tuned on), tests/eval/claims/set-t to set-ab (sets T to AB, written
 blind in the fourth to seventh sessions of 2026-12-06, each judging one change, then read) and
-tests/eval/claims/set-ac (set AC, written blind last, judging the last change, never tuned
-on). SETS names what became of each.
+tests/eval/claims/set-ac (set AC, written blind, judging the last change, never tuned
+on) and tests/eval/claims/set-ad (set AD, written blind after it, scored once on that code,
+never tuned on). SETS names what became of each.
 The articles are judged in file order with the real code: a fresh database, the seeds
 loaded as known (`load_seed_claims`), then each article's text through
 `ClaimJudge.judge_and_record`, so what one article says is known to the next. A labelled
@@ -78,7 +79,8 @@ SET_DIR = EVAL_DIR / "articles"
 # on two candidates of it (counts only); it chose between them (docs/claims.md).
 # Set S was written blind in the next session and scored once, on the code of 5cbb8c3.
 # Sets T to AB were each written blind to judge one change (counts only, on the code before
-# it and after; docs/claims.md), then read; set AC judged the last (F9).
+# it and after; docs/claims.md), then read; set AC judged the last (F9); set AD, written
+# blind after it, was scored once on that code.
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -109,11 +111,12 @@ SETS = (
     ("set AA, scored once, then read", EVAL_DIR / "set-aa"),
     ("set AB, scored once, then read", EVAL_DIR / "set-ab"),
     ("set AC, never tuned on", EVAL_DIR / "set-ac"),
+    ("set AD, never tuned on", EVAL_DIR / "set-ad"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
 HELD_OUT = frozenset(
-    EVAL_DIR / f"set-{name}" for name in ("k", "l", "n", "o", "p", "q", "r", "s", "ac")
+    EVAL_DIR / f"set-{name}" for name in ("k", "l", "n", "o", "p", "q", "r", "s", "ac", "ad")
 )
 # The sets whose mistakes were read: what after_others and claims_scale --verdict-sizes judge.
 TUNED = tuple((name, set_dir) for name, set_dir in SETS if set_dir not in HELD_OUT)
