@@ -15,9 +15,10 @@ def test_payload_has_every_documented_field() -> None:
     payload = make_payload(7)
     assert set(payload) == {
         "schema", "id", "delivery_id", "kind", "profile", "created_at", "score", "matched",
-        "through", "article", "story", "claims", "claims_new", "claims_total",
+        "through", "follows", "article", "story", "claims", "claims_new", "claims_total",
     }  # fmt: skip
     assert payload["through"] is None  # matched on its own terms
+    assert payload["follows"] is None  # not as a follow-up of an earlier story
     assert payload["schema"] == "newswatch.alert/1"
     assert payload["kind"] == "new_claim"
     assert payload["profile"] == "ports"

@@ -632,7 +632,7 @@ def test_a_publication_date_after_the_text_was_seen_is_not_believed(
 
 FOLLOW_UP = (
     "The league confirmed on Friday that Tallinn will host the regatta in June 2025. "
-    "It had cancelled the Kashgar regatta last year after the UN findings on forced labour. "
+    "The Baltic Rowing League had cancelled the Kashgar regatta after the UN findings. "
     "That race was to have drawn 600 rowers from 24 nations. "
     "Kashgar has been paid back the 1.2 million euro hosting fee, the league said. "
     "Tickets go on sale in March.\n"
@@ -663,8 +663,13 @@ def test_a_follow_up_that_retells_one_earlier_story_follows_it(
         judge.judge_and_record(session, WIRE_STORY, ["xinjiang"], article_id=row.id,
                                outlet="Wire", seen_at=NOW)  # fmt: skip
         wire_id = row.id
-    # Three of its lines restate the wire story's (the cancellation, the rowers, the fee):
+    # Three of its lines restate the wire story's (the cancellation, the rowers, the fee),
+    # and one of them names the league, which the seeds never name:
     assert follows(sqlite_db, judge, FOLLOW_UP, day=200) == {"xinjiang": wire_id}
+    # without the league's or the city's name, those lines share only the seeds' (the UN),
+    unnamed = FOLLOW_UP.replace("The Baltic Rowing League had cancelled the Kashgar regatta",
+                                "It had cancelled the regatta")  # fmt: skip
+    assert follows(sqlite_db, judge, unnamed, day=200) == {}
     # but not once the wire story is older than FOLLOW_WITHIN,
     assert follows(sqlite_db, judge, FOLLOW_UP, day=novelty.FOLLOW_WITHIN.days + 1) == {}
     # and a text that retells only the seeds' background follows nothing.
