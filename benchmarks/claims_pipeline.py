@@ -1,6 +1,7 @@
 """The claims evaluation sets through the real pipeline: feeds in over HTTP, webhooks out.
 
-    python benchmarks/claims_pipeline.py [--sets set-b,set-k,...] [--json FILE] [--follow-stories]
+    python benchmarks/claims_pipeline.py [--sets set-b,set-k,...] [--json FILE]
+                                         [--no-follow-stories]
     python benchmarks/claims_pipeline.py --smoke        # CI: set B, seconds
 
 `newswatch eval claims` hands each labelled article's text to the claims judge, for one
@@ -47,7 +48,7 @@ def summary(score: Score, silent: int) -> str:
 
 
 def payloads_of(
-    set_dir: Path, *, follow_stories: bool = False
+    set_dir: Path, *, follow_stories: bool = True
 ) -> tuple[list[evaluation.LabelledArticle], list[list[Any]]]:
     """The set's articles and, for each, the webhook payloads the pipeline sent for it
     (with `follow_stories` set as given: docs/profiles.md, "Follow-ups")."""
@@ -115,9 +116,9 @@ def main() -> int:
     parser.add_argument("--smoke", action="store_true", help="CI: set B only")
     parser.add_argument("--json", type=Path, help="also write the results to this file")
     parser.add_argument(
-        "--follow-stories",
+        "--no-follow-stories",
         action="store_true",
-        help="match follow-ups of a profile's stories (follow_stories: true)",
+        help="match on each profile's own bars only (follow_stories: false)",
     )
     args = parser.parse_args()
     names = ["set-b"] if args.smoke else args.sets.split(",")
@@ -126,7 +127,7 @@ def main() -> int:
     results: dict[str, Any] = {}
     for name in names:
         articles, payloads = payloads_of(
-            evaluation.EVAL_DIR / name, follow_stories=args.follow_stories
+            evaluation.EVAL_DIR / name, follow_stories=not args.no_follow_stories
         )
         group = "held out" if name in held_out else "tuned"
         for reading in READINGS:

@@ -58,8 +58,8 @@ def test_every_metric_is_documented() -> None:
 def test_webhook_payload_contract_is_documented() -> None:
     doc = (ROOT / "docs" / "alerts.md").read_text(encoding="utf-8")
     for field in ("id", "kind", "profile", "article.url", "article.title", "article.outlet",
-                  "article.published", "story.id", "story.size", "score", "matched", "follows", "claims",
-                  "nearest_known", "similarity", "X-Newswatch-Signature"):  # fmt: skip
+                  "article.published", "story.id", "story.size", "score", "matched", "follows",
+                  "claims", "nearest_known", "similarity", "X-Newswatch-Signature"):  # fmt: skip
         assert field in doc, f"{field} is not documented in docs/alerts.md"
     assert "docs/alerts.md" in README
 

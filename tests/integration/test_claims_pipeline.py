@@ -277,7 +277,9 @@ def test_a_local_follow_up_that_names_the_region_once_follows_its_story(
     assert any("38 jobs" in text for text in new)  # its news reaches the profile
 
 
-def test_follow_ups_are_not_followed_by_default(tmp_path: Path, server: LoopbackServer) -> None:
+def test_follow_ups_are_not_followed_when_turned_off(
+    tmp_path: Path, server: LoopbackServer
+) -> None:
     sent = poll_in_order(tmp_path, server, "set-y", 5, follow=False)
     assert sent["01_dutch_forwarder_stops_xinjiang_loading"]
     assert sent["05_venlo_local_followup"] == []

@@ -150,6 +150,7 @@ BLIND_SETS = (
         False,
     ),
     ("profiles, set AM (written blind, never tuned on)", ROOT / "tests/eval/profiles-am", True),
+    ("profiles, set AN (written blind, never tuned on)", ROOT / "tests/eval/profiles-an", True),
 )
 
 
