@@ -344,7 +344,8 @@ class ClaimJudge:
 
         Its background lines restate that article's ("the firm stopped loading Xinjiang
         containers in January"): FOLLOW_MIN of its claims are nearest, at FOLLOW_NEAR_AT or
-        more, to claims that one article first brought within FOLLOW_WITHIN before `dated`.
+        more, to claims that one article first brought within FOLLOW_WITHIN before `dated`,
+        and one such pair names someone or something the seeds never name (_share_a_name).
         Lines that only retell the seeds' background point at no article."""
         judged = self._prepare(claims_of(text, outlet))
         if len(judged) < FOLLOW_MIN:
@@ -377,10 +378,10 @@ class ClaimJudge:
         the seeds never name: a story's own actors recur in its follow-up ("Lindqvist",
         "Venlo"), where two stories that only retell the same background share the
         background's names (the Council, Geneva, Türk)."""
-        if profile not in self._seed_names:
+        background = self._seed_names.get(profile)
+        if not background:  # read once a process; again while the seeds are not loaded yet
             texts = session.execute(_SEED_TEXTS, {"profile": profile}).scalars()
-            self._seed_names[profile] = frozenset().union(*map(_names_in, texts))
-        background = self._seed_names[profile]
+            background = self._seed_names[profile] = frozenset().union(*map(_names_in, texts))
         known = _texts(session, {i for _, i in pairs if i is not None})
         return any(
             (_names_in(item.claim.text) & _names_in(known.get(i or 0, ""))) - background
