@@ -33,6 +33,7 @@ bench-smoke:
 	$(PY) benchmarks/run.py --smoke
 	$(PY) benchmarks/claims_scale.py --smoke
 	$(PY) benchmarks/claims_pipeline.py --smoke
+	$(PY) benchmarks/profiles_pipeline.py --smoke
 	$(PY) benchmarks/stored_memory.py --smoke
 	$(PY) benchmarks/stored_memory.py --smoke --backend embedded
 
