@@ -25,7 +25,7 @@ import sys
 import tempfile
 from collections import defaultdict
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +53,20 @@ def payloads_of(
     """The set's articles and, for each, the webhook payloads the pipeline sent for it
     (with `follow_stories` set as given: docs/profiles.md, "Follow-ups")."""
     articles = evaluation.load_set(set_dir)
+    pages = [
+        # The set's headline, as a feed and a page carry it (the file's name once).
+        (article.title or article.name.split("_", 1)[-1].replace("_", " "), article.text,
+         article.published + HOUR_OF_DAY)
+        for article in articles
+    ]  # fmt: skip
+    return articles, stream(pages, follow_stories=follow_stories)
+
+
+def stream(
+    pages: Sequence[tuple[str, str, datetime]], *, follow_stories: bool = True
+) -> list[list[dict[str, Any]]]:
+    """Each page (title, text, published) listed in turn in one feed on loopback and polled
+    (`poll_once`, once a page, in order); the webhook payloads the pipeline sent for each."""
     server = LoopbackServer()
     received: list[dict[str, Any]] = []
 
@@ -61,28 +75,28 @@ def payloads_of(
         return Response(200, b"ok")
 
     server.route("/hooks/eval", hook)
-    paths = [f"/news/{number:02d}.html" for number in range(len(articles))]
+    paths = [f"/news/{number:03d}.html" for number in range(len(pages))]
     try:
-        with tempfile.TemporaryDirectory(prefix="newswatch-claims-pipeline-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="newswatch-pipeline-stream-") as tmp:
             channel = {"name": "eval", "type": "webhook", "url": server.url("/hooks/eval")}
             config = write_config(Path(tmp), server, [("set", "/feed.xml")],
                                   alerts={"channels": [channel]},
                                   follow_stories=follow_stories)  # fmt: skip
+            settings = load_settings(str(config))
             entries = []
-            for number, (article, path) in enumerate(zip(articles, paths, strict=True)):
-                # The set's headline, as a feed and a page carry it (the file's name once).
-                title = article.title or article.name.split("_", 1)[-1].replace("_", " ")
-                server.static(path, article_html(title, article.text),
+            for number, ((title, text, published), path) in enumerate(
+                zip(pages, paths, strict=True)
+            ):
+                server.static(path, article_html(title, text),
                               headers={"Content-Type": "text/html; charset=utf-8"})  # fmt: skip
-                entries.append((f"entry-{number}", server.url(path), title,
-                                article.published + HOUR_OF_DAY))  # fmt: skip
+                entries.append((f"entry-{number}", server.url(path), title, published))
                 server.conditional("/feed.xml", rss("Set", entries), etag=f'"v{number}"',
                                    content_type="application/rss+xml")  # fmt: skip
-                poll_once(load_settings(str(config)))
-        by_url: dict[str, list[Any]] = defaultdict(list)
+                poll_once(settings)
+        by_url: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for payload in received:
             by_url[payload["article"]["url"]].append(payload)
-        return articles, [by_url.get(server.url(path), []) for path in paths]
+        return [by_url.get(server.url(path), []) for path in paths]
     finally:
         server.close()
 

@@ -18,19 +18,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import tempfile
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from a checkout, uninstalled
 
-from tests.support.corpus import article_html, rss, write_config
-from tests.support.loopback import LoopbackServer, Request, Response
-from worker.config import load_settings
+from benchmarks.claims_pipeline import stream
 from worker.evaluate import profiles as evaluation
-from worker.runner import poll_once
 
 FIRST_DAY = datetime(2023, 1, 1, 9, tzinfo=UTC)  # the sets give no dates: one article a day
 
@@ -38,41 +33,14 @@ FIRST_DAY = datetime(2023, 1, 1, 9, tzinfo=UTC)  # the sets give no dates: one a
 def follow_ups(set_dir: Path, limit: int | None = None) -> list[tuple[str, str, bool]]:
     """(article, profile, right by its labels) for each alert that matched by following."""
     items = evaluation.load_set(set_dir)[:limit]
-    server = LoopbackServer()
-    received: list[dict[str, Any]] = []
-
-    def hook(request: Request) -> Response:
-        received.append(json.loads(request.body))
-        return Response(200, b"ok")
-
-    server.route("/hooks/eval", hook)
-    paths = [f"/news/{number:03d}.html" for number in range(len(items))]
-    try:
-        with tempfile.TemporaryDirectory(prefix="newswatch-profiles-pipeline-") as tmp:
-            channel = {"name": "eval", "type": "webhook", "url": server.url("/hooks/eval")}
-            config = write_config(Path(tmp), server, [("set", "/feed.xml")],
-                                  alerts={"channels": [channel]})  # fmt: skip
-            settings = load_settings(str(config))
-            entries = []
-            for number, (item, path) in enumerate(zip(items, paths, strict=True)):
-                server.static(path, article_html(item.article.title, item.article.text),
-                              headers={"Content-Type": "text/html; charset=utf-8"})  # fmt: skip
-                when = FIRST_DAY + timedelta(days=number)
-                entries.append((f"entry-{number}", server.url(path), item.article.title, when))
-                server.conditional("/feed.xml", rss("Set", entries), etag=f'"v{number}"',
-                                   content_type="application/rss+xml")  # fmt: skip
-                poll_once(settings)
-        by_url: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for payload in received:
-            by_url[payload["article"]["url"]].append(payload)
-        return [
-            (item.name, payload["profile"], payload["profile"] in item.labels)
-            for item, path in zip(items, paths, strict=True)
-            for payload in by_url.get(server.url(path), [])
-            if payload.get("follows") is not None
-        ]
-    finally:
-        server.close()
+    pages = [(item.article.title, item.article.text, FIRST_DAY + timedelta(days=number))
+             for number, item in enumerate(items)]  # fmt: skip
+    return [
+        (item.name, payload["profile"], payload["profile"] in item.labels)
+        for item, sent in zip(items, stream(pages), strict=True)
+        for payload in sent
+        if payload.get("follows") is not None
+    ]
 
 
 def main() -> int:
