@@ -151,6 +151,7 @@ BLIND_SETS = (
     ),
     ("profiles, set AM (written blind, never tuned on)", ROOT / "tests/eval/profiles-am", True),
     ("profiles, set AN (written blind, never tuned on)", ROOT / "tests/eval/profiles-an", True),
+    ("profiles, set AO (written blind, never tuned on)", ROOT / "tests/eval/profiles-ao", True),
 )
 
 

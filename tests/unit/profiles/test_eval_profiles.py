@@ -107,11 +107,11 @@ def test_the_blind_sets_are_reported_after_the_tuned_one() -> None:
         "profiles, set AD", "profiles, set AE", "profiles, set AF", "profiles, set AG",
         "profiles, set AH", "profiles, set AI", "profiles, set AJ", "profiles, set AK",
         "profiles, set AL", "profiles, the sets read pooled", "profiles, set AM",
-        "profiles, set AN",
+        "profiles, set AN", "profiles, set AO",
     ]  # fmt: skip
     # No seeds: the blind sets list none.
     assert [r.items for r in reports[1:22]] == [40, 40, 40, 36, 40] + [50] * 16
-    assert [r.items for r in reports[23:]] == [50, 50]
+    assert [r.items for r in reports[23:]] == [50, 50, 50]
     for held_out in reports[23:]:
         names = {s.name for s in held_out.scores}
         assert names == {"xinjiang", "ohchr-assessment", "hrc-follow-up"}
