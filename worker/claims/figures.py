@@ -247,10 +247,32 @@ def _unmixed(text: str) -> str:
     return _BEFORE_AND.sub(lambda m: _in_words(int(m.group(1))), text)
 
 
+# A year said as it is spoken: "nineteen seventy-four", "twenty twenty-two", "twenty
+# twenty". text2num reads two numbers there ("19 74"), two figures that no known claim
+# states, so a spinner's restatement of a date read as news (set AC).
+_SPOKEN_YEAR = re.compile(
+    r"\b(nineteen|twenty)[\s-]+((?:"
+    + "|".join(_TENS)
+    + r")(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|ten|eleven|twelve"
+    r"|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)\b(?!-)(?!\s+"
+    r"(?:hundred|thousand|million|billion|per\s?cent|percent)\b)",
+    re.IGNORECASE,
+)
+
+
+def _spoken_year(match: re.Match[str]) -> str:
+    century = 1900 if match.group(1).lower() == "nineteen" else 2000
+    tens, _, ones = match.group(2).lower().partition("-")
+    rest = _TENS.index(tens) * 10 + 20 if tens in _TENS else _SMALL_VALUE[tens]
+    return str(century + rest + (_SMALL_VALUE[ones] if ones else 0))
+
+
 @functools.lru_cache(maxsize=4096)
 def spelled_out(text: str) -> str:
     """`text` with its figures in digits, one form each (see the module docstring), and
     the spans that only date it left out."""
+    if "nineteen" in text.lower() or "twenty" in text.lower():
+        text = _SPOKEN_YEAR.sub(_spoken_year, text)
     if " and " in text or "thousand " in text or "hundred " in text or "million " in text:
         text = _unmixed(text)
     if _may_be_spelled(text):

@@ -695,6 +695,18 @@ _LETTERS = re.compile(r"[^\W\d_]+")
 _MONTHS_AND_DAYS = """january february march april may june july august september october
     november december monday tuesday wednesday thursday friday saturday sunday"""
 _CALENDAR = frozenset(_MONTHS_AND_DAYS.split())
+# The common nouns that head a body's name or make a title ("Kingsmere College", "Managing
+# Director"): a spinner swaps them for synonyms ("University" for "College") as it swaps any
+# word, and a new body or person is named by the proper part beside them (set AC).
+_BODIES_AND_TITLES = """university college institute school academy ministry department
+    office agency council committee commission company corporation group holdings foundation
+    association union court bank fund party government parliament assembly society
+    centre center library hospital trust authority bureau board network alliance
+    coalition federation organisation organization services international minister
+    president director chairman chairwoman chair spokesperson spokesman spokeswoman
+    secretary ambassador commissioner governor mayor senator professor doctor chief
+    executive officer head manager managing deputy general"""
+_BODY_AND_TITLE_WORDS = frozenset(_BODIES_AND_TITLES.split())
 
 
 def _retold(pending: _Pending, lexical: LexicalIndex) -> _Pending:
@@ -746,10 +758,12 @@ def _names_news(item: _Judged, lexical: LexicalIndex) -> bool:
 
 
 def _names_in(text: str) -> frozenset[str]:
-    """The capitalised words of a sentence past its first, lower-cased; not the calendar's
-    (acronyms aside: "UN" and "EU" ride along with every restatement)."""
+    """The capitalised words of a sentence past its first, lower-cased; not the calendar's,
+    nor the common nouns of bodies' names and titles (acronyms aside: "UN" and "EU" ride
+    along with every restatement)."""
     words = _LETTERS.findall(text)[1:]
-    return frozenset(w.lower() for w in words if w[0].isupper() and w[1:].islower()) - _CALENDAR
+    names = frozenset(w.lower() for w in words if w[0].isupper() and w[1:].islower())
+    return names - _CALENDAR - _BODY_AND_TITLE_WORDS
 
 
 def _shift(pending: _Pending, base: int) -> _Pending:

@@ -75,12 +75,24 @@ _DOCUMENT_IS_LIES = re.compile(
     re.IGNORECASE,
 )
 
+# Beijing's standing answer in its own frame: "the so-called forced labour issue is a lie
+# cooked up by anti-China forces", "the so-called genocide is a smear". The frame
+# ("so-called") marks the thing denied as one already alleged: a new allegation is reported,
+# not called so-called (set AC).
+_SO_CALLED_IS_LIES = re.compile(
+    r"\bso-called\b[^;]{0,60}\b(?:is|was|are|were|had been|has been)\b[^;]{0,40}"
+    r"\b(?:lies?|fabricat\w*|smear\w*|slander\w*|baseless|groundless|unfounded|farce"
+    r"|falsehoods?|disinformation|hoax)\b",
+    re.IGNORECASE,
+)
+
 
 def restates_a_position(text: str) -> bool:
     """Whether the sentence `text` restates a stance on record or a denial, in the forms
     news copy uses for background (the module's docstring lists them)."""
     return any(
-        form.search(text) for form in (_STANCE, _DENIAL, _DENIES_ALLEGATIONS, _DOCUMENT_IS_LIES)
+        form.search(text)
+        for form in (_STANCE, _DENIAL, _DENIES_ALLEGATIONS, _DOCUMENT_IS_LIES, _SO_CALLED_IS_LIES)
     )
 
 
@@ -89,7 +101,8 @@ def restates_a_position(text: str) -> bool:
 # report": a document first reported is news, and it comes with "a".
 _DOCUMENT = re.compile(
     r"\b(?:the|its|that|this|whose)\s+"
-    r"(?:(?:UN|U\.N\.|United Nations|office's|office’s|[\w-]+-page)\s+)*(?:own\s+)?"
+    r"(?:(?:UN|U\.N\.|United Nations|human|rights|Geneva|office's|office’s|[\w-]+-page)\s+)*"
+    r"(?:own\s+)?"
     r"(?:assessment|report|document|findings)\b[^.;]{0,80}?\b"
     r"(?:found|finds|said|says|concluded|warned|noted|asked|urged|called|described"
     r"|documented|cited|stopped short|did not|judged|recommended|told)\b",

@@ -166,6 +166,25 @@ def test_a_figure_keeps_the_word_it_counts() -> None:
     assert figures_of("35 per cent of the polysilicon").units == ((35.0, "%polysilicon"),)
 
 
+@pytest.mark.parametrize(
+    ("text", "years", "quantities"),
+    [
+        ("gifted in nineteen seventy-four by the family", (1974,), ()),
+        ("under American sanctions since twenty twenty", (2020,), ()),
+        ("in twenty twenty-two, and again in twenty-nineteen", (2022, 2019), ()),
+        # not a year: a count before a compound, or a scale after
+        ("some twenty thirty-year-olds", (), (20.0, 30.0)),
+        ("nineteen twenty per cent", (), (19.0, 20.0)),
+        ("twenty fifteen thousand", (), (20.0, 15_000.0)),
+    ],
+)
+def test_a_year_said_as_it_is_spoken(
+    text: str, years: tuple[int, ...], quantities: tuple[float, ...]
+) -> None:
+    found = figures_of(text)
+    assert (found.years, found.quantities) == (years, quantities)
+
+
 def test_every_spelled_pattern_holds_a_word_the_guard_looks_for() -> None:
     # spelled_out skips the _SPELLED substitutions when the text holds none of these words.
     for pattern, _ in figures._SPELLED:

@@ -565,6 +565,17 @@ def test_a_rewrite_s_line_that_names_nothing_new_restates_its_source(
     assert [verdicts[line] for line in NEW_IN_THE_REWRITE] == [True, True]
 
 
+def test_a_body_s_common_noun_swapped_in_a_rewrite_names_nothing_new(
+    sqlite_db: Database, judge: ClaimJudge
+) -> None:
+    assert all(recorded(sqlite_db, judge, WIRE_STORY, "Wire", 1).values())
+    # "Federation" for "League": a body's common noun, swapped as a spinner swaps any word
+    # (set AC); the body is named by its proper part, which the wire story gave.
+    swapped = "The Rowing Federation's corporate partners had been preparing to quit the event."
+    verdicts = recorded(sqlite_db, judge, f"{REWRITE.strip()} {swapped}\n", "Content farm", 2)
+    assert verdicts[swapped] is False
+
+
 def test_a_line_naming_nothing_new_is_new_outside_a_rewrite(
     sqlite_db: Database, judge: ClaimJudge
 ) -> None:

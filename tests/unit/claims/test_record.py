@@ -29,6 +29,10 @@ from worker.claims.record import recaps_a_document, restates_a_position
         'The spokesperson said the UN document was "illegal and invalid".',
         "Mao Ning said on Tuesday that the U.N. report was built on lies spread by its foes.",
         "The document is nothing but a political instrument of the United States.",
+        # Beijing's own frame for what is alleged
+        "A spokesperson said the so-called forced labour issue in Xinjiang was a lie cooked "
+        "up by anti-China forces.",
+        "The so-called genocide is a smear invented abroad, the embassy said.",
         # a restatement marked as such
         "The ministry repeated that the centres had been set up to fight extremism.",
         "She reiterated the group's call for an international investigation.",
@@ -49,6 +53,8 @@ def test_a_position_restated(sentence: str) -> None:
         "The spokesperson said the report was published too late to be of use.",
         "The council repeated the vote after a delegation's machine failed.",
         "The new report is due in March and will cover the prisons.",
+        # a so-called thing that is not said to be a lie
+        "The so-called training centres were built in 2017, the report said.",
         # a recap of a document: recaps_a_document's
         "The assessment, made public minutes before Bachelet stepped down, judged the "
         "accounts credible.",
@@ -69,6 +75,8 @@ def test_news_and_other_retellings(sentence: str) -> None:
         "Lund pointed out that the UN report itself had stopped short of using the word.",
         "The UN office had told China to let families know where their relatives are.",
         "She said the office had judged credible the accounts of torture.",
+        "The UN human rights office's assessment said the detention might amount to crimes "
+        "against humanity.",
     ],
 )
 def test_a_document_recapped(sentence: str) -> None:
