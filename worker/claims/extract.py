@@ -88,7 +88,9 @@ _NOT_SPEAKERS = frozenset({"this", "that", "there", "which", "what", "who", "and
 # downloads, a newsletter's greeting and sign-off, an op-ed's author line, a programme's
 # airtime, and since the sixth session of 2026-12-06 its greeting, a content farm's tags
 # and related posts, a release's safe-harbour boilerplate, and since the seventh a
-# content farm's "You may also like:" and disclaimer). Those kinds were chosen on the
+# content farm's "You may also like:" and disclaimer; since the eighth its "Read also:"
+# spun ("Learn additionally:"), and a transcript's procedure: thanks, a hand-over to a
+# correspondent, a chair opening or suspending a sitting). Those kinds were chosen on the
 # claims sets read; no line of them labelled new or known, and four sentences of the 181
 # real articles of the extraction benchmark (a headline's "Welcome to the future", an
 # "Editor's note", a "Good morning!") meet the second part. The colon forms ("Tags:") are
@@ -113,6 +115,12 @@ _FURNITURE = re.compile(
     r"|leave a (?:reply|comment)|cancel reply|forward-looking statements?"
     r"|^this (?:week|edition|issue)(?=:)|you (?:may|might) also (?:like|enjoy)|^disclaimer(?=:)"
     r"|for (?:general )?information(?:al)? purposes only"
+    r"|(?:learn|read|see)\s+(?:also|additionally|extra|further)(?=:)"
+    r"|(?:^|:\s)thank(?:s| you)(?:\s+(?:both|all|very much))?(?:,\s*[^.;!?]{1,40})?"
+    r"(?=\s*[.;!]|$)|,\s*thank you(?:\s+(?:both|all|very much))?(?=[.!]?$)"
+    r"|\b(?:will|shall) (?:now )?come to order|\bI (?:now )?(?:suspend|adjourn)\b"
+    r"|\bstands? adjourned|\b(?:our|my) (?:correspondent|reporter)\s+(?-i:[A-Z])[\w'’-]+"
+    r"(?:\s+(?-i:[A-Z])[\w'’-]+)?\s+(?:was|is|has been|joins us)\b"
     r"|airs (?:on )?(?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays"
     r"|weekdays|weekly|daily)|listen to the full|watch the full)\b",
     re.IGNORECASE,

@@ -49,8 +49,8 @@ NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
 # figures as words, hedged figures, the stance words, figures' written forms): known claims
 # stored with an older signature are re-read from their text.
-SIGNATURE_VERSION = 15  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
-# 15: years as spoken ("nineteen seventy-four")
+SIGNATURE_VERSION = 16  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
+# 15: years as spoken ("nineteen seventy-four"); 16: banned/prohibited
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution"; nor a step further for the step before it ("the
@@ -224,6 +224,7 @@ _SYNONYMS = (
     ("relative", "family"),
     ("counter", "combat", "fight", "tackle", "prevent"),
     ("remove", "delete", "erase"),
+    ("ban", "prohibit", "outlaw", "forbid"),
     ("replace", "swap", "substitute"),
 )
 _SYNONYM_STEMS = {

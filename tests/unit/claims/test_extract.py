@@ -58,6 +58,13 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "You may also like: 10 Best Mop Brands For Hospital Floors In 2023",
         "Disclaimer: This article is for information purposes only.",
         "The views expressed here are not advice and are for informational purposes only.",
+        # a spinner's "Read also:" and a transcript's procedure (set AD)
+        "Learn additionally: Prime 10 EV battery shares to observe in 2023",
+        "PRESENTER: Our correspondent Lena Hartwig was at the meeting.",
+        "PRESENTER: Lena Hartwig in Stuttgart, thank you.",
+        "THE CHAIR: The subcommittee will come to order.",
+        "The Convener: Thank you both; I suspend the meeting briefly to allow a change.",
+        "Thank you, Mr President.",
     ],
 )
 def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
@@ -76,6 +83,10 @@ def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
         "This week the council rejected the motion by 19 votes to 17.",
         "The audit's disclaimer said its sample covered only two of the eight sites.",
         "Buyers may also like the new rules, the trade group said in its statement.",
+        "He said: thank you to the 19 countries that stood with China in the vote.",
+        "Thanks to the new law, 300 workers were released from the camps in May.",
+        "Our correspondent was detained for three days in Urumqi last week.",
+        "The council adjourned the session without voting on the Xinjiang motion.",
     ],
 )
 def test_furniture_words_inside_a_claim_leave_it_a_claim(line: str) -> None:

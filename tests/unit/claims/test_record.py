@@ -36,6 +36,8 @@ from worker.claims.record import recaps_a_document, restates_a_position
         # a restatement marked as such
         "The ministry repeated that the centres had been set up to fight extremism.",
         "She reiterated the group's call for an international investigation.",
+        "HARTWIG: To recap, two investors wanted the board to bring in outside auditors.",
+        "As we reported last month, the fund sold its stake in the smelter.",
     ],
 )
 def test_a_position_restated(sentence: str) -> None:
