@@ -154,9 +154,9 @@ def claims_of(text: str, outlet: str | None = None) -> list[Claim]:
     found: list[Claim] = []
     last_named: str | None = None
     every = [_without_lead_in(s) for s in sentences(body)]
-    captions = _caption_lines(every)
+    captions = _caption_sentences(every)
     for sentence in every:
-        if sentence.line in captions or not is_claim(sentence.text):
+        if sentence.index in captions or not is_claim(sentence.text):
             continue
         said_by = speaker_of(sentence.text)
         speaker = said_by
@@ -192,18 +192,25 @@ def _title_case(text: str) -> bool:
     return len(longer) >= TITLE_CASE_WORDS and all(w[0].isupper() for w in longer)
 
 
-def _caption_lines(every: list[Sentence]) -> set[int]:
-    """Lines that end on a photo tag ("A fence outside a camp. (File photo)"): the segmenter
-    makes the tag a sentence of its own, which leaves the caption before it looking like a
-    claim. The whole line is the caption."""
+def _caption_sentences(every: list[Sentence]) -> set[int]:
+    """The sentences (indexes) of a caption that ends on a photo tag ("A fence outside a
+    camp. (File photo)"): the segmenter makes the tag a sentence of its own, which leaves
+    the caption before it looking like a claim. The caption is the sentence before the tag,
+    not its whole line: a page whose paragraph runs on into a caption (set AE's wire story
+    ended its last paragraph on "Photo caption: ... File photo.") keeps its claims."""
     last: dict[int, Sentence] = {}
+    before: dict[int, Sentence] = {}
     for sentence in every:
+        if sentence.line in last:
+            before[sentence.line] = last[sentence.line]
         last[sentence.line] = sentence
-    return {
-        line
-        for line, tail in last.items()
-        if len(tail.text.split()) < MIN_WORDS and _CAPTION.search(tail.text)
-    }
+    captions: set[int] = set()
+    for line, tail in last.items():
+        if len(tail.text.split()) < MIN_WORDS and _CAPTION.search(tail.text):
+            captions.add(tail.index)
+            if line in before:
+                captions.add(before[line].index)
+    return captions
 
 
 def speaker_of(text: str) -> str | None:

@@ -90,14 +90,31 @@ _SO_CALLED_IS_LIES = re.compile(
     re.IGNORECASE,
 )
 
+# Beijing's standing lines on Xinjiang, which every rebuttal re-voices in words of its own
+# (sets AC and AE, seeds 000 and 001): the lies about the region "collapsed" or "fell
+# apart"; its affairs are China's internal affairs, and no interference is acceptable; the
+# training centres were set up to fight terrorism and extremism.
+_STANDING_LINES = re.compile(
+    r"\blies?\b[^.;]{0,60}\b(?:collapsed|fell apart|fallen apart|crumbled|been exposed"
+    r"|been debunked)\b"
+    r"|\binternal (?:affairs|matters)\b[^.;]{0,80}\binterfer\w*"
+    r"|\binterfer\w*[^.;]{0,80}\binternal (?:affairs|matters)\b"
+    r"|\b(?:vocational|training) (?:[\w-]+ ){0,4}?cent(?:re|er)s?\b[^.;]{0,80}"
+    r"\b(?:terroris\w*|extremis\w*)",
+    re.IGNORECASE,
+)
+
 
 def restates_a_position(text: str) -> bool:
     """Whether the sentence `text` restates a stance on record or a denial, in the forms
     news copy uses for background (the module's docstring lists them)."""
     return any(
         form.search(text)
-        for form in (_STANCE, _DENIAL, _DENIES_ALLEGATIONS, _DOCUMENT_IS_LIES, _SO_CALLED_IS_LIES)
-    )
+        for form in (
+            _STANCE, _DENIAL, _DENIES_ALLEGATIONS, _DOCUMENT_IS_LIES, _SO_CALLED_IS_LIES,
+            _STANDING_LINES,
+        )
+    )  # fmt: skip
 
 
 # The document as the subject of what it found: "the report itself warned", "the UN
@@ -105,7 +122,9 @@ def restates_a_position(text: str) -> bool:
 # report": a document first reported is news, and it comes with "a".
 _DOCUMENT = re.compile(
     r"\b(?:the|its|that|this|whose)\s+"
-    r"(?:(?:UN|U\.N\.|United Nations|human|rights|Geneva|office's|office’s|[\w-]+-page)\s+)*"
+    r"(?:(?:UN|U\.N\.|United Nations|human|rights|Geneva|office's|office’s|[\w-]+-page"
+    r"|January|February|March|April|May|June|July|August|September|October|November|December"
+    r"|\d{4})\s+)*"
     r"(?:own\s+)?"
     r"(?:assessment|report|document|findings)\b[^.;]{0,80}?\b"
     r"(?:found|finds|said|says|concluded|warned|noted|asked|urged|called|described"

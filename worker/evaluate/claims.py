@@ -82,7 +82,7 @@ SET_DIR = EVAL_DIR / "articles"
 # it and after; docs/claims.md), then read; set AC judged the last (F9); set AD, written
 # blind after it, was scored once on that code. AC was then read; AE judged the change made
 # from it (F10), and AF, written blind beside AE, was scored once after it. AD was read
-# next (F11, judged by AG, which is held out since).
+# next (F11, judged by AG, which is held out since), then AE (F12, judged by AH).
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -114,7 +114,7 @@ SETS = (
     ("set AB, scored once, then read", EVAL_DIR / "set-ab"),
     ("set AC, scored twice, then read", EVAL_DIR / "set-ac"),
     ("set AD, scored once, then read", EVAL_DIR / "set-ad"),
-    ("set AE, never tuned on", EVAL_DIR / "set-ae"),
+    ("set AE, scored twice, then read", EVAL_DIR / "set-ae"),
     ("set AF, never tuned on", EVAL_DIR / "set-af"),
     ("set AG, never tuned on", EVAL_DIR / "set-ag"),
 )

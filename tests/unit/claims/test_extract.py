@@ -136,6 +136,17 @@ def test_a_caption_line_ending_on_a_photo_tag_is_not_a_claim() -> None:
     assert [c.text[:11] for c in claims_of(text)] == ["The council"]
 
 
+def test_a_paragraph_that_runs_into_a_caption_keeps_its_claims() -> None:
+    # A page's last paragraph ran on into its caption (set AE): the caption is the sentence
+    # before the tag, not the paragraph.
+    text = (
+        "The company said the decision would not affect its operations. The fund is the first"
+        " in the country to exclude the producer, a campaign group said. Photo caption:"
+        " Aluminium ingots stacked in a warehouse. File photo."
+    )
+    assert [c.text[:11] for c in claims_of(text)] == ["The company", "The fund is"]
+
+
 def test_a_masthead_run_before_a_sentence_is_not_part_of_its_claim() -> None:
     text = (
         "THE GENEVA LETTER | No. 41 | 2 March 2024 The council rejected the motion by 19"

@@ -33,6 +33,13 @@ from worker.claims.record import recaps_a_document, restates_a_position
         "A spokesperson said the so-called forced labour issue in Xinjiang was a lie cooked "
         "up by anti-China forces.",
         "The so-called genocide is a smear invented abroad, the embassy said.",
+        # Beijing's standing lines, re-voiced
+        "Affairs related to Xinjiang are purely China's internal matters and no foreign "
+        "interference is acceptable, she said.",
+        "The vocational education and training centres were set up under the law to prevent "
+        "terrorism, the spokesperson added.",
+        "She said even the UN document had not found genocide, which proved that the lies "
+        "about Xinjiang had collapsed.",
         # a restatement marked as such
         "The ministry repeated that the centres had been set up to fight extremism.",
         "She reiterated the group's call for an international investigation.",
@@ -55,6 +62,8 @@ def test_a_position_restated(sentence: str) -> None:
         "The spokesperson said the report was published too late to be of use.",
         "The council repeated the vote after a delegation's machine failed.",
         "The new report is due in March and will cover the prisons.",
+        "Three trainers at the centre were charged with terrorism offences in May.",
+        "The ministry said it would not interfere in the court's internal review.",
         # a so-called thing that is not said to be a lie
         "The so-called training centres were built in 2017, the report said.",
         # a recap of a document: recaps_a_document's
@@ -79,6 +88,8 @@ def test_news_and_other_retellings(sentence: str) -> None:
         "She said the office had judged credible the accounts of torture.",
         "The UN human rights office's assessment said the detention might amount to crimes "
         "against humanity.",
+        "All of this goes back to the UN human rights office's August 2022 assessment, which "
+        "said the treatment of Uyghurs might amount to crimes against humanity.",
     ],
 )
 def test_a_document_recapped(sentence: str) -> None:
