@@ -1,8 +1,8 @@
 """Sentences that restate what is on record: a standing stance, a denial, a document's
 findings.
 
-A story's later articles retell its background in words of their own, and two forms of
-that retelling are the same in news copy on any story:
+A story's later articles retell its background in words of their own. Two forms of that
+retelling are the same in news copy on any story, and the third is this story's own:
 
 - a position already taken, marked as such: "Beijing has long described the sites as
   schools", "continues to describe the document as illegal", "maintains that", "keeps
@@ -10,9 +10,13 @@ that retelling are the same in news copy on any story:
   one ("to recap", "as we reported");
 - a denial in the standard words: "dismissed the report as lies", "called the findings a
   fabrication", "rejected the allegations as groundless", "denies any abuse", "said the
-  report was built on lies", "the document is nothing but a political instrument".
+  report was built on lies", "the document is nothing but a political instrument", "the
+  so-called forced labour issue is a lie";
+- Beijing's standing lines on Xinjiang, re-voiced in every rebuttal: the lies about it
+  "collapsed", its affairs are China's internal affairs, the centres were set up against
+  terrorism and extremism.
 
-A third form retells a document on record: "the report itself warned that ...", "the UN
+One more form retells a document on record: "the report itself warned that ...", "the UN
 assessment had asked China to free everyone held arbitrarily", "the office had found that
 ...": the document (its report, assessment or findings, or the office that wrote it, in the
 past perfect) as the subject of what it found, warned or asked.
