@@ -57,7 +57,8 @@ _STANCE = re.compile(
     r"|\bas reported (?:earlier|before)\b)"
 )
 _DENIAL = re.compile(
-    r"\b(?:den(?:y|ies|ied)|reject(?:s|ed)?|dismiss(?:es|ed)?|describ(?:es|ed)|call(?:s|ed)?"
+    r"\b(?:den(?:y|ies|ied|ying)|reject(?:s|ed|ing)?|dismiss(?:es|ed|ing)?|describ(?:es|ed|ing)"
+    r"|call(?:s|ed|ing)?"
     r"|brand(?:s|ed)|label(?:s|led)|decr(?:y|ies|ied))\b.*\b(?:lies?|fabricat\w*|smear\w*"
     r"|slander\w*|baseless|groundless|unfounded|unlawful|illegal|invalid|void|farce"
     r"|falsehoods?|disinformation|misinformation"
@@ -97,14 +98,17 @@ _SO_CALLED_IS_LIES = re.compile(
 # Beijing's standing lines on Xinjiang, which every rebuttal re-voices in words of its own
 # (sets AC and AE, seeds 000 and 001): the lies about the region "collapsed" or "fell
 # apart"; its affairs are China's internal affairs, and no interference is acceptable; the
-# training centres were set up to fight terrorism and extremism.
+# training centres were set up to fight terrorism and extremism; the US uses Xinjiang to
+# contain China (set AF).
 _STANDING_LINES = re.compile(
     r"\blies?\b[^.;]{0,60}\b(?:collapsed|fell apart|fallen apart|crumbled|been exposed"
     r"|been debunked)\b"
     r"|\binternal (?:affairs|matters)\b[^.;]{0,80}\binterfer\w*"
     r"|\binterfer\w*[^.;]{0,80}\binternal (?:affairs|matters)\b"
     r"|\b(?:vocational|training) (?:[\w-]+ ){0,4}?cent(?:re|er)s?\b[^.;]{0,80}"
-    r"\b(?:terroris\w*|extremis\w*)",
+    r"\b(?:terroris\w*|extremis\w*)"
+    r"|\b(?:us(?:e|es|ed|ing)|exploit\w*)\s+(?:the\s+)?Xinjiang\b[^.;]{0,40}?\bto\s+"
+    r"(?:contain|curb|control|suppress|hold back|block)\s+China\b",
     re.IGNORECASE,
 )
 

@@ -65,6 +65,9 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "THE CHAIR: The subcommittee will come to order.",
         "The Convener: Thank you both; I suspend the meeting briefly to allow a change.",
         "Thank you, Mr President.",
+        # a disclaimer run on after a share bar, an op-ed's author line (set AF)
+        "WhatsApp Disclaimer: This content material is for informational functions solely.",
+        "Astrid Vollan writes on business and human rights; the views here are her own.",
     ],
 )
 def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:

@@ -40,6 +40,9 @@ from worker.claims.record import recaps_a_document, restates_a_position
         "terrorism, the spokesperson added.",
         "She said even the UN document had not found genocide, which proved that the lies "
         "about Xinjiang had collapsed.",
+        "China opposes any attempt by the United States to use Xinjiang as a tool to contain "
+        "China.",
+        "Beijing has followed the line it took in 2022, dismissing the criticism as lies.",
         # a restatement marked as such
         "The ministry repeated that the centres had been set up to fight extremism.",
         "She reiterated the group's call for an international investigation.",
