@@ -117,6 +117,7 @@ _FURNITURE = re.compile(
     r"|leave a (?:reply|comment)|cancel reply|forward-looking statements?"
     r"|^this (?:week|edition|issue)(?=:)|you (?:may|might) also (?:like|enjoy)|disclaimer(?=:)"
     r"|for (?:general )?information(?:al)? purposes only"
+    r"|\bI am not aware of the (?:specific |relevant )?(?:situation|details|case|report)"
     r"|(?:learn|read|see)\s+(?:also|additionally|extra|further)(?=:)"
     r"|(?:^|:\s)thank(?:s| you)(?:\s+(?:both|all|very much))?(?:,\s*[^.;!?]{1,40})?"
     r"(?=\s*[.;!]|$)|,\s*thank you(?:\s+(?:both|all|very much))?(?=[.!]?$)"

@@ -49,8 +49,8 @@ NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
 # figures as words, hedged figures, the stance words, figures' written forms): known claims
 # stored with an older signature are re-read from their text.
-SIGNATURE_VERSION = 16  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
-# 15: years as spoken ("nineteen seventy-four"); 16: banned/prohibited
+SIGNATURE_VERSION = 17  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
+# 15: years as spoken ("nineteen seventy-four"); 16: banned/prohibited; 17: "free" people
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution"; nor a step further for the step before it ("the
@@ -241,6 +241,15 @@ _PHRASES = (
     (re.compile(r"\bfalse information\b"), "misinformation"),
     (re.compile(r"\b(?:was|were|is|are) unable to\b"), "could not"),
     (re.compile(r"\block(?:ed|s|ing)? up\b"), "detained"),
+    # "free everyone held arbitrarily" for "release all those detained": "free" of people
+    # (not "free to leave", "free of"), which news copy uses for "release" as often
+    (
+        re.compile(
+            r"\bfree(?:d|s|ing)?\b(?= (?:everyone|everybody|all|those|them|him|her|the"
+            r" detainees|detainees|the prisoners|prisoners)\b)"
+        ),
+        "released",
+    ),
     # "had heard nothing from" negates the hearing, as "had not heard from" does (the cue
     # governs the word after it, which here is not what is denied).
     (

@@ -74,10 +74,11 @@ _DENIES_ALLEGATIONS = re.compile(
     re.IGNORECASE,
 )
 # The document on record said to be lies: "said the U.N. document was 'illegal and
-# invalid'", "said the report was built on lies spread by anti-China forces".
+# invalid'", "said the report was built on lies spread by anti-China forces"; or the
+# accusation itself: "the accusation of forced labour is a lie" (set AG).
 _DOCUMENT_IS_LIES = re.compile(
     r"(?:\b(?:said|says|insisted|insists|claimed|claims)\b[^;]{0,40}|^(?:the|this|that)\s+)"
-    r"\b(?:report|assessment|document|findings)\b[^;]{0,50}"
+    r"\b(?:report|assessment|document|findings|accusations?|allegations?|charges?)\b[^;]{0,50}"
     r"\b(?:is|was|are|were|had been|has been)\b[^;]{0,40}"
     r"\b(?:lies?|fabricat\w*|smear\w*|slander\w*|baseless|groundless|unfounded|illegal"
     r"|invalid|farce|falsehoods?|disinformation|political (?:tool|weapon|instrument))\b",
@@ -134,7 +135,7 @@ _DOCUMENT = re.compile(
     r"|January|February|March|April|May|June|July|August|September|October|November|December"
     r"|\d{4})\s+)*"
     r"(?:own\s+)?"
-    r"(?:assessment|report|document|findings)\b[^.;]{0,80}?\b"
+    r"(?:assessment|report|document|findings?)\b[^.;]{0,120}?\b"
     r"(?:found|finds|said|says|concluded|warned|noted|asked|urged|called|described"
     r"|documented|cited|stopped short|did not|judged|recommended|told)\b",
     re.IGNORECASE,

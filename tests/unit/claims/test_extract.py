@@ -68,6 +68,8 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         # a disclaimer run on after a share bar, an op-ed's author line (set AF)
         "WhatsApp Disclaimer: This content material is for informational functions solely.",
         "Astrid Vollan writes on business and human rights; the views here are her own.",
+        # a spokesperson's stock non-answer (set AG)
+        "Mao Ning: I am not aware of the specific situation of this company.",
     ],
 )
 def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:

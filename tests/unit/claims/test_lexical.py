@@ -151,6 +151,8 @@ def test_a_step_further_in_status_is_another_claim(later: str, earlier: str) -> 
         ("The platform took down the accounts.", "The platform removed the accounts."),
         ("The app deleted the names.", "The app removed the names."),
         ("The app swapped the names.", "The app replaced the names."),
+        ("Mining has been prohibited since 2021.", "Mining has been banned since 2021."),
+        ("It urged China to free everyone held.", "It urged China to release everyone held."),
     ],
 )
 def test_words_news_rewording_swaps_are_one_word(one: str, other: str) -> None:

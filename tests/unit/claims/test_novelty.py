@@ -163,7 +163,9 @@ NEW_POSITIONS = (
 RECAPPED_DOCUMENT = (
     # Far from any seed line in words, but what the assessment found or asked, as the seeds
     # already say it.
-    "The UN assessment had asked China to free everyone held arbitrarily and to tell "
+    # (Its "free everyone held arbitrarily" is now known by its words: "free" of people is
+    # "release"; this wording has no such word.)
+    "The UN assessment had asked China to let everyone held arbitrarily go home and to tell "
     "families where their relatives are.",
     "She said the office had judged credible the accounts of beatings and abuse in the facilities.",
 )

@@ -43,6 +43,7 @@ from worker.claims.record import recaps_a_document, restates_a_position
         "China opposes any attempt by the United States to use Xinjiang as a tool to contain "
         "China.",
         "Beijing has followed the line it took in 2022, dismissing the criticism as lies.",
+        'The accusation of "forced labour" is a lie spread by anti-China forces.',
         # a restatement marked as such
         "The ministry repeated that the centres had been set up to fight extremism.",
         "She reiterated the group's call for an international investigation.",
@@ -93,6 +94,8 @@ def test_news_and_other_retellings(sentence: str) -> None:
         "against humanity.",
         "All of this goes back to the UN human rights office's August 2022 assessment, which "
         "said the treatment of Uyghurs might amount to crimes against humanity.",
+        "That assessment, published in the final minutes of Michelle Bachelet's term as High "
+        "Commissioner, also judged credible the accounts of torture given by former detainees.",
     ],
 )
 def test_a_document_recapped(sentence: str) -> None:
