@@ -156,12 +156,19 @@ def claims_of(text: str, outlet: str | None = None) -> list[Claim]:
     body = "\n".join(content_lines(text))
     found: list[Claim] = []
     last_named: str | None = None
-    every = [_without_lead_in(s) for s in sentences(body)]
+    written = sentences(body)
+    # A turn's speaker tag is stripped with the lead-in (it reads as a dateline), so it is
+    # looked for in the sentence as written; and only in a transcript, where turns come one
+    # after another: a wire story's one "BEIJING: ..." is its dateline.
+    turns = {s.index: turn for s in written if (turn := _turn_of(s.text))}
+    if len(turns) < MIN_TURNS:
+        turns = {}
+    every = [_without_lead_in(s) for s in written]
     captions = _caption_sentences(every)
     for sentence in every:
         if sentence.index in captions or not is_claim(sentence.text):
             continue
-        said_by = speaker_of(sentence.text)
+        said_by = turns.get(sentence.index) or speaker_of(sentence.text)
         speaker = said_by
         if speaker and _PRONOUN.match(speaker):
             speaker = last_named  # "he said": the person last named as speaking
@@ -214,6 +221,30 @@ def _caption_sentences(every: list[Sentence]) -> set[int]:
             if line in before:
                 captions.add(before[line].index)
     return captions
+
+
+# A transcript's turn: its speaker tag opens the sentence ("HARTWIG: ...", "MINISTER OF
+# JUSTICE: ...", "Mao Ning: ...", "Euan Macrae (Managing Director, Glenmorvan): ..."). The
+# tag is who speaks; read as prose, "We only found out ..." gave the speaker "We only".
+# Capitals, or two to four capitalised words (one, "Update:", "Answer:", labels a line).
+_TURN = re.compile(
+    r"^(?P<who>(?:[A-Z][A-Z'’.-]+\s){0,3}[A-Z][A-Z'’.-]{2,}"
+    r"|[A-Z][a-z][\w'’.-]*(?:\s(?:[A-Z][\w'’.-]*|de|van|von|al|bin)){1,3})"
+    r"(?:\s\([^()]{2,80}\))?:\s+(?=[A-Z\"“‘'])"
+)
+MIN_TURNS = 2  # speaker tags that make a text a transcript
+_NOT_TURNS = frozenset(
+    {"NOTE", "UPDATE", "CORRECTION", "BREAKING", "WATCH", "READ", "LISTEN", "PHOTO", "VIDEO",
+     "ADVERTISEMENT", "DISCLAIMER", "EDITOR'S NOTE", "RELATED", "SOURCE"}
+)  # fmt: skip
+
+
+def _turn_of(text: str) -> str | None:
+    """The speaker tag that opens a transcript's turn, if `text` opens with one."""
+    turn = _TURN.match(text)
+    if turn is None or turn.group("who").upper() in _NOT_TURNS:
+        return None
+    return turn.group("who")
 
 
 def speaker_of(text: str) -> str | None:

@@ -152,6 +152,18 @@ def test_a_paragraph_that_runs_into_a_caption_keeps_its_claims() -> None:
     assert [c.text[:11] for c in claims_of(text)] == ["The company", "The fund is"]
 
 
+def test_a_transcript_s_speaker_tags_are_its_speakers_and_a_dateline_is_not() -> None:
+    transcript = (
+        "PRESENTER: Shareholders voted down the proposal to force an independent audit.\n\n"
+        "HARTWIG: The founding family had already said it would side with management.\n\n"
+        "Euan Macrae (Managing Director, Glenmorvan): We only found out last autumn, he said."
+    )
+    speakers = [c.speaker for c in claims_of(transcript, "Radio")]
+    assert speakers == ["PRESENTER", "HARTWIG", "Euan Macrae"]  # not "family", "We only"
+    wire = "BEIJING: The council rejected the motion by 19 votes to 17 on Thursday."
+    assert [c.speaker for c in claims_of(wire, "Wire")] == ["Wire"]
+
+
 def test_a_masthead_run_before_a_sentence_is_not_part_of_its_claim() -> None:
     text = (
         "THE GENEVA LETTER | No. 41 | 2 March 2024 The council rejected the motion by 19"
