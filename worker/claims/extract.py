@@ -90,7 +90,9 @@ _NOT_SPEAKERS = frozenset({"this", "that", "there", "which", "what", "who", "and
 # and related posts, a release's safe-harbour boilerplate, and since the seventh a
 # content farm's "You may also like:" and disclaimer; since the eighth its "Read also:"
 # spun ("Learn additionally:"), and a transcript's procedure: thanks, a hand-over to a
-# correspondent, a chair opening or suspending a sitting). Those kinds were chosen on the
+# correspondent, a chair opening or suspending a sitting; since the ninth a live blog's and a
+# call's close: "This live blog has now ended", "thank you for joining", "That concludes
+# today's call"). Those kinds were chosen on the
 # claims sets read; no line of them labelled new or known, and four sentences of the 181
 # real articles of the extraction benchmark (a headline's "Welcome to the future", an
 # "Editor's note", a "Good morning!") meet the second part. The colon forms ("Tags:") are
@@ -121,6 +123,9 @@ _FURNITURE = re.compile(
     r"|(?:learn|read|see)\s+(?:also|additionally|extra|further)(?=:)"
     r"|(?:^|:\s)thank(?:s| you)(?:\s+(?:both|all|very much))?(?:,\s*[^.;!?]{1,40})?"
     r"(?=\s*[.;!]|$)|,\s*thank you(?:\s+(?:both|all|very much))?(?=[.!]?$)"
+    r"|(?:this|our) live (?:blog|coverage|updates?) (?:has |have |is |are )?(?:now )?"
+    r"(?:ended|closed|finished|paused)|\bthanks? (?:you )?for (?:following|joining|watching"
+    r"|listening)|\b(?:this|that) concludes (?:today'?s|this|our)\b"
     r"|\b(?:will|shall) (?:now )?come to order|\bI (?:now )?(?:suspend|adjourn)\b"
     r"|\bstands? adjourned|\b(?:our|my) (?:correspondent|reporter)\s+(?-i:[A-Z])[\w'’-]+"
     r"(?:\s+(?-i:[A-Z])[\w'’-]+)?\s+(?:was|is|has been|joins us)\b"
@@ -143,7 +148,14 @@ _LEADING_DASH = re.compile(r"^[-—–:]+\s+")
 # A masthead or breadcrumb run before the first sentence of a paragraph ("THE BRIEF | Issue
 # 118 | 3 September 2025", "Trending | Business | 4 min read"): its fragments are separated
 # by bars, which no sentence uses. What follows the last bar starts the claim.
-_MASTHEAD = re.compile(r"^(?:[^|]{1,60}\s\|\s+)+")
+# Since the ninth session of 2026-12-06 a breadcrumb's chevrons too ("Home » Business »
+# Footwear"), spaced: Russian copy quotes in «guillemets», never spaced inside.
+_MASTHEAD = re.compile(r"^(?:[^|»›]{1,60}\s[|»›]\s+)+")
+# A live blog's entry opens on its time ("09:12 – ", "10.45am BST: "): the time is when it
+# was posted, not a figure of the claim.
+_POSTED_AT = re.compile(
+    r"^\d{1,2}[:.]\d{2}(?:\s?(?:[ap]\.?m\.?))?(?:\s[A-Z]{2,4})?\s*[-—–:|]\s+", re.IGNORECASE
+)
 _DATELINE = re.compile(
     r"^[A-Z][A-Z .'’/-]{2,40}(?:,\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)?(?=,|\s*\(|\s*[-—–]))?"
     r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?|\d{1,2}\s+[A-Z][a-z]{2,8}\.?(?:\s+\d{4})?))?"
@@ -160,15 +172,18 @@ def claims_of(text: str, outlet: str | None = None) -> list[Claim]:
     # A turn's speaker tag is stripped with the lead-in (it reads as a dateline), so it is
     # looked for in the sentence as written; and only in a transcript, where turns come one
     # after another: a wire story's one "BEIJING: ..." is its dateline.
-    turns = {s.index: turn for s in written if (turn := _turn_of(s.text))}
+    turns = {s.index: turn for s in written if (turn := _TURN.match(s.text)) and _is_turn(turn)}
     if len(turns) < MIN_TURNS:
         turns = {}
-    every = [_without_lead_in(s) for s in written]
+    every = [_without_lead_in(_without_tag(s, turns.get(s.index))) for s in written]
     captions = _caption_sentences(every)
     for sentence in every:
         if sentence.index in captions or not is_claim(sentence.text):
             continue
-        said_by = turns.get(sentence.index) or speaker_of(sentence.text)
+        turn = turns.get(sentence.index)
+        if turn is not None and turn.group("who") in _PROCEDURE:
+            continue  # "Operator: Our next question comes from ...": the call's procedure
+        said_by = turn.group("who") if turn else speaker_of(sentence.text)
         speaker = said_by
         if speaker and _PRONOUN.match(speaker):
             speaker = last_named  # "he said": the person last named as speaking
@@ -226,11 +241,16 @@ def _caption_sentences(every: list[Sentence]) -> set[int]:
 # A transcript's turn: its speaker tag opens the sentence ("HARTWIG: ...", "MINISTER OF
 # JUSTICE: ...", "Mao Ning: ...", "Euan Macrae (Managing Director, Glenmorvan): ..."). The
 # tag is who speaks; read as prose, "We only found out ..." gave the speaker "We only".
-# Capitals, or two to four capitalised words (one, "Update:", "Answer:", labels a line).
+# Capitals, or two to four capitalised words (one, "Update:", "Answer:", labels a line);
+# since the ninth session of 2026-12-06 an earnings call's tags too: "Mette Lindqvist,
+# Chief Executive Officer: ...", "Priya Raman, Nordic Equity Partners: ...", "Operator: ...".
+# A tag's title or firm, in capitalised words ("Chief Executive Officer", "Head of Research"):
+# a dateline's "SIOUX FALLS, S.D. – People ... about it: South ..." is not a tag.
+_TITLE = r"[A-Z][\w'’.&-]*(?:\s(?:[A-Z][\w'’.&-]*|of|and|for|the|at|de|on)){0,7}"
 _TURN = re.compile(
     r"^(?P<who>(?:[A-Z][A-Z'’.-]+\s){0,3}[A-Z][A-Z'’.-]{2,}"
-    r"|[A-Z][a-z][\w'’.-]*(?:\s(?:[A-Z][\w'’.-]*|de|van|von|al|bin)){1,3})"
-    r"(?:\s\([^()]{2,80}\))?:\s+(?=[A-Z\"“‘'])"
+    r"|[A-Z][a-z][\w'’.-]*(?:\s(?:[A-Z][\w'’.-]*|de|van|von|al|bin)){1,3}|Operator|Moderator)"
+    rf"(?:\s\([^()]{{2,80}}\)|,\s{_TITLE}(?:,\s{_TITLE})?)?:\s+(?=[A-Z\"“‘'])"
 )
 MIN_TURNS = 2  # speaker tags that make a text a transcript
 _NOT_TURNS = frozenset(
@@ -239,12 +259,22 @@ _NOT_TURNS = frozenset(
 )  # fmt: skip
 
 
-def _turn_of(text: str) -> str | None:
-    """The speaker tag that opens a transcript's turn, if `text` opens with one."""
-    turn = _TURN.match(text)
-    if turn is None or turn.group("who").upper() in _NOT_TURNS:
-        return None
-    return turn.group("who")
+# Who runs a call or a panel: their turns hand over, they assert nothing.
+_PROCEDURE = frozenset({"Operator", "Moderator", "OPERATOR", "MODERATOR"})
+
+
+def _is_turn(tag: re.Match[str]) -> bool:
+    """True unless the tag is a label ("UPDATE:", "Source:"), not a speaker."""
+    return tag.group("who").upper() not in _NOT_TURNS
+
+
+def _without_tag(sentence: Sentence, turn: re.Match[str] | None) -> Sentence:
+    """A turn without its speaker tag: "Mette Lindqvist, Chief Executive Officer" is who
+    says it, not what is said (the tag's words made turns look alike, and unlike the
+    same claim elsewhere)."""
+    if turn is None:
+        return sentence
+    return replace(sentence, text=sentence.text[turn.end() :])
 
 
 def speaker_of(text: str) -> str | None:
@@ -285,6 +315,7 @@ def _without_lead_in(sentence: Sentence) -> Sentence:
     """The sentence without what a page puts before its first words: a masthead run, a
     byline, a dateline."""
     text = _MASTHEAD.sub("", sentence.text)
+    text = _POSTED_AT.sub("", text)
     text = _BYLINE.sub("", text)
     text = _DATELINE.sub("", text)
     text = _LEADING_DASH.sub("", text)  # syntok ends "GENEVA (AP)" before its dash

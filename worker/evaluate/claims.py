@@ -83,7 +83,7 @@ SET_DIR = EVAL_DIR / "articles"
 # blind after it, was scored once on that code. AC was then read; AE judged the change made
 # from it (F10), and AF, written blind beside AE, was scored once after it. AD was read
 # next (F11, judged by AG, which is held out since), then AE (F12, judged by AH), then AF
-# (F13, judged by AI), then AG (F14, judged by AJ).
+# (F13, judged by AI), then AG (F14, judged by AJ), then AH (F15, judged by AK and AL).
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -118,14 +118,14 @@ SETS = (
     ("set AE, scored twice, then read", EVAL_DIR / "set-ae"),
     ("set AF, scored once, then read", EVAL_DIR / "set-af"),
     ("set AG, scored once, then read", EVAL_DIR / "set-ag"),
-    ("set AH, never tuned on", EVAL_DIR / "set-ah"),
+    ("set AH, scored once, then read", EVAL_DIR / "set-ah"),
     ("set AI, never tuned on", EVAL_DIR / "set-ai"),
     ("set AJ, never tuned on", EVAL_DIR / "set-aj"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
 HELD_OUT = frozenset(
-    EVAL_DIR / f"set-{name}" for name in ("k", "l", "n", "o", "p", "q", "r", "s", "ah", "ai", "aj")
+    EVAL_DIR / f"set-{name}" for name in ("k", "l", "n", "o", "p", "q", "r", "s", "ai", "aj")
 )
 # The sets whose mistakes were read: what after_others and claims_scale --verdict-sizes judge.
 TUNED = tuple((name, set_dir) for name, set_dir in SETS if set_dir not in HELD_OUT)

@@ -70,6 +70,9 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "Astrid Vollan writes on business and human rights; the views here are her own.",
         # a spokesperson's stock non-answer (set AG)
         "Mao Ning: I am not aware of the specific situation of this company.",
+        # a live blog's close and a call's (set AH)
+        "This live blog has now ended; thank you for following.",
+        "That concludes today's call, and we appreciate your questions this morning.",
     ],
 )
 def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
@@ -92,6 +95,7 @@ def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
         "Thanks to the new law, 300 workers were released from the camps in May.",
         "Our correspondent was detained for three days in Urumqi last week.",
         "The council adjourned the session without voting on the Xinjiang motion.",
+        "The blog's author said the company had ended its live updates on the audit.",
     ],
 )
 def test_furniture_words_inside_a_claim_leave_it_a_claim(line: str) -> None:
@@ -164,13 +168,43 @@ def test_a_transcript_s_speaker_tags_are_its_speakers_and_a_dateline_is_not() ->
     assert [c.speaker for c in claims_of(wire, "Wire")] == ["Wire"]
 
 
+def test_an_earnings_call_s_tags_are_its_speakers_and_the_operator_says_nothing() -> None:
+    call = (
+        "Operator: Good morning and welcome to the Hallbeck third-quarter results call.\n"
+        "Mette Lindqvist, Chief Executive Officer: Revenue for the quarter was 1.12 billion"
+        " kroner, up 3 percent.\n"
+        "Operator: Our first question comes from Priya Raman with Nordic Equity Partners.\n"
+        "Priya Raman, Nordic Equity Partners: How sure are you that no Xinjiang leather is left?\n"
+        "Anders Holm, Chief Financial Officer, Hallbeck: We booked a charge of 22 million kroner."
+    )
+    found = [(c.speaker, c.text[:11]) for c in claims_of(call, "CallScript")]
+    # The tag is who speaks, not part of what is said; the operator hands over.
+    assert found == [("Mette Lindqvist", "Revenue for"), ("Anders Holm", "We booked a")]
+    prose = "Sophie Richardson, China director at Human Rights Watch: The vote was a setback."
+    assert [c.speaker for c in claims_of(prose, "Wire")] == ["Wire"]  # one tag: no transcript
+
+
+def test_a_live_blog_entry_s_time_is_not_part_of_its_claim() -> None:
+    text = (
+        "09:15 – Her series named twenty-three people whose relatives had heard nothing.\n"
+        "10.45am BST: The committee said it would invite the ambassador in June."
+    )
+    found = claims_of(text)
+    assert [c.text[:9] for c in found] == ["Her serie", "The commi"]
+    assert [c.figures for c in found] == [("23",), ()]  # not "9", "15" or "10.45"
+
+
 def test_a_masthead_run_before_a_sentence_is_not_part_of_its_claim() -> None:
     text = (
         "THE GENEVA LETTER | No. 41 | 2 March 2024 The council rejected the motion by 19"
         " votes to 17, with 11 abstentions.\n"
-        "Home | World | Asia | 3 min read Diplomats said it was only the second such vote."
+        "Home | World | Asia | 3 min read Diplomats said it was only the second such vote.\n"
+        "Home » Business » Footwear As much as 30 p.c. of the hides came through that firm.\n"
+        "«Ем все» » — she wrote, and the council rejected the motion by 19 votes to 17 then."
     )
-    assert [c.text[:16] for c in claims_of(text)] == ["2 March 2024 The", "3 min read Diplo"]
+    assert [c.text[:16] for c in claims_of(text)] == [
+        "2 March 2024 The", "3 min read Diplo", "Footwear As much", "«Ем все» » — she"
+    ]  # fmt: skip
 
 
 def test_a_dateline_stripped_keeps_its_sentence_off_the_caption_line() -> None:

@@ -49,6 +49,7 @@ from worker.claims.record import recaps_a_document, restates_a_position
         "She reiterated the group's call for an international investigation.",
         "HARTWIG: To recap, two investors wanted the board to bring in outside auditors.",
         "As we reported last month, the fund sold its stake in the smelter.",
+        "As a reminder, Beijing declined to extend her press visa in March 2023.",
     ],
 )
 def test_a_position_restated(sentence: str) -> None:
@@ -70,6 +71,8 @@ def test_a_position_restated(sentence: str) -> None:
         "The ministry said it would not interfere in the court's internal review.",
         # a so-called thing that is not said to be a lie
         "The so-called training centres were built in 2017, the report said.",
+        # a reminder that is not a recap
+        "The clean-up acted as a reminder that the army could yet be called in.",
         # a recap of a document: recaps_a_document's
         "The assessment, made public minutes before Bachelet stepped down, judged the "
         "accounts credible.",
