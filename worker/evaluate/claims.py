@@ -121,11 +121,14 @@ SETS = (
     ("set AH, scored once, then read", EVAL_DIR / "set-ah"),
     ("set AI, never tuned on", EVAL_DIR / "set-ai"),
     ("set AJ, never tuned on", EVAL_DIR / "set-aj"),
+    ("set AK, never tuned on", EVAL_DIR / "set-ak"),
+    ("set AL, never tuned on", EVAL_DIR / "set-al"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
 HELD_OUT = frozenset(
-    EVAL_DIR / f"set-{name}" for name in ("k", "l", "n", "o", "p", "q", "r", "s", "ai", "aj")
+    EVAL_DIR / f"set-{name}"
+    for name in ("k", "l", "n", "o", "p", "q", "r", "s", "ai", "aj", "ak", "al")
 )
 # The sets whose mistakes were read: what after_others and claims_scale --verdict-sizes judge.
 TUNED = tuple((name, set_dir) for name, set_dir in SETS if set_dir not in HELD_OUT)
