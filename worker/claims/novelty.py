@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -108,6 +108,9 @@ REWRITE_COSINE_AT = 0.55
 # AB) any window of 30 to 60 days gives the same verdicts (nine false "new" fewer, one new
 # line lost), 90 loses follow-ups' news; 45 is the middle.
 REWRITE_WITHIN = timedelta(days=45)
+# A party to a story answering it (a company's statement on the report that named it) is no
+# rewrite of it: its outlet opens this many of its claims (see _answers).
+ANSWER_MIN = 2
 # A rewrite's line still judged new after that, which names no person, place or body and
 # states no figure or year that some known claim lacks, is taken for one more restatement
 # in words too far from its source's for any test of wording (_names_news). Measured on
@@ -304,7 +307,7 @@ class ClaimJudge:
         if prejudged is not None and prejudged.covers(text, outlet, profiles):
             for profile in profiles:
                 pending = self._second_pass(session, profile, prejudged.by_profile[profile])
-                pending, rewrite = self._in_context(session, profile, pending, dated)
+                pending, rewrite = self._in_context(session, profile, pending, dated, outlet)
                 verdicts.extend(_settle(session, profile, _shift(pending, base), seen, rewrite))
             return verdicts
         judged = self._prepare([_shifted(c, base) for c in claims_of(text, outlet)])
@@ -312,7 +315,7 @@ class ClaimJudge:
             pending = self._pending(self._synced(session, profile), judged, seen)
             rewrite = None
             if origin != "seed":  # the seeds are all known, whatever they restate
-                pending, rewrite = self._in_context(session, profile, pending, dated)
+                pending, rewrite = self._in_context(session, profile, pending, dated, outlet)
             verdicts.extend(_settle(session, profile, pending, seen, rewrite))
         return verdicts
 
@@ -449,15 +452,25 @@ class ClaimJudge:
         return pending
 
     def _in_context(
-        self, session: Session, profile: str, pending: _Pending, dated: datetime | None
+        self,
+        session: Session,
+        profile: str,
+        pending: _Pending,
+        dated: datetime | None,
+        outlet: str | None = None,
     ) -> tuple[_Pending, RewriteOf | None]:
         """The verdicts once the text is read whole: as a rewrite of one earlier article
         (_as_rewrite), and each line that restates a position on record (_retold)."""
-        pending, rewrite = self._as_rewrite(session, profile, pending, dated)
+        pending, rewrite = self._as_rewrite(session, profile, pending, dated, outlet)
         return _retold(pending, self._indexes[profile].lexical), rewrite
 
     def _as_rewrite(
-        self, session: Session, profile: str, pending: _Pending, dated: datetime | None
+        self,
+        session: Session,
+        profile: str,
+        pending: _Pending,
+        dated: datetime | None,
+        outlet: str | None = None,
     ) -> tuple[_Pending, RewriteOf | None]:
         """The verdicts, with those of a rewrite of one earlier article judged against it,
         and that article where it is a stored one.
@@ -472,10 +485,16 @@ class ClaimJudge:
         polarity, outcome and quotes: a rewrite that adds a figure or turns a vote around
         still brings a new claim. A claim still new then is new only when it names or states
         something no known claim does (_names_news). Only an article dated within
-        REWRITE_WITHIN before the text (`dated`; None for any) is taken for its source."""
+        REWRITE_WITHIN before the text (`dated`; None for any) is taken for its source.
+
+        A text from a party its source names (`outlet`: a company's statement on the report
+        that named it, three days later) answers the source rather than rewrites it: it
+        restates the charges it answers, but what it adds (an audit, a suspension, a pledge)
+        is its own news, however few names that carries (set AI's statement lost four such
+        lines to _names_news)."""
         since = dated - REWRITE_WITHIN if dated is not None else None
         source_of, source = self._rewritten(session, pending, since)
-        if source is None:
+        if source is None or self._answers(session, outlet, pending, source_of, source):
             return pending, None
         index = self._indexes[profile]
         lexical = index.lexical
@@ -516,6 +535,26 @@ class ClaimJudge:
             return again, None  # an article seen before its row was kept: nothing to join
         restating = sum(n.same and source_of.get(n.claim_id or 0) == source for _, n in again)
         return again, RewriteOf(source, round(restating / len(again), 4))
+
+    @staticmethod
+    def _answers(
+        session: Session,
+        outlet: str | None,
+        pending: _Pending,
+        source_of: Mapping[int, object],
+        source: object,
+    ) -> bool:
+        """Whether `outlet` is a party to the story that speaks of itself: the subject of
+        ANSWER_MIN of the text's claims ("Brennholt estimates ...", "Brennholt will ask
+        ..."), and named in the claims of `source` that the text's are nearest. A spinner's
+        name is in neither; a local paper's (set E's "Laval Weekly") may name a place of
+        its source's, but opens no sentence of its own."""
+        party = _capitalised(_LETTERS.findall(outlet)) if outlet else frozenset()
+        subjects = [_LETTERS.findall(item.claim.text)[:1] for item, _ in pending]
+        if sum(bool(party & _capitalised(first)) for first in subjects) < ANSWER_MIN:
+            return False
+        texts = _texts(session, {i for i, s in source_of.items() if s == source})
+        return any(party & _names_in(text) for text in texts.values())
 
     def _rewritten(
         self, session: Session, pending: _Pending, since: datetime | None
@@ -761,7 +800,10 @@ def _names_in(text: str) -> frozenset[str]:
     """The capitalised words of a sentence past its first, lower-cased; not the calendar's,
     nor the common nouns of bodies' names and titles (acronyms aside: "UN" and "EU" ride
     along with every restatement)."""
-    words = _LETTERS.findall(text)[1:]
+    return _capitalised(_LETTERS.findall(text)[1:])
+
+
+def _capitalised(words: Iterable[str]) -> frozenset[str]:
     names = frozenset(w.lower() for w in words if w[0].isupper() and w[1:].islower())
     return names - _CALENDAR - _BODY_AND_TITLE_WORDS
 

@@ -6,8 +6,9 @@ retelling are the same in news copy on any story, and the third is this story's 
 
 - a position already taken, marked as such: "Beijing has long described the sites as
   schools", "continues to describe the document as illegal", "maintains that", "keeps
-  insisting", "recalled that", "repeated that", "reiterated"; or any restatement marked as
-  one ("to recap", "as we reported", a live blog's "As a reminder, ...");
+  insisting", "recalled that", "repeated that", "reiterated", "have said for years"; or any
+  restatement marked as one ("to recap", "as we reported", a live blog's "As a reminder,
+  ...");
 - a denial in the standard words: "dismissed the report as lies", "called the findings a
   fabrication", "rejected the allegations as groundless", "denies any abuse", "said the
   report was built on lies", "the document is nothing but a political instrument", "the
@@ -49,9 +50,12 @@ from __future__ import annotations
 
 import re
 
+_CHARGED = "said|argued|claimed|alleged|accused|denied|insisted|warned|urged"
 _STANCE = re.compile(
     r"\b(?:has|have) (?:long|already|repeatedly)\b|\bcontinues? to\b|\bmaintains?\b"
     r"|\brecalled\b|\bkeeps? insisting\b|\brepeated (?:that|its|his|her|their)\b|\breiterated\b"
+    # "have said for years", "has for years accused" (set AI)
+    rf"|\b(?:has|have) (?:(?:{_CHARGED}) for (?:many )?years|for (?:many )?years (?:{_CHARGED}))\b"
     # a restatement that says it is one, at a sentence's start as often as not
     r"|(?i:\bto recap\b|^as a reminder\b|\bas (?:we|previously|earlier) reported\b"
     r"|\bas reported (?:earlier|before)\b)"

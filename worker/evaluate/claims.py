@@ -83,7 +83,8 @@ SET_DIR = EVAL_DIR / "articles"
 # blind after it, was scored once on that code. AC was then read; AE judged the change made
 # from it (F10), and AF, written blind beside AE, was scored once after it. AD was read
 # next (F11, judged by AG, which is held out since), then AE (F12, judged by AH), then AF
-# (F13, judged by AI), then AG (F14, judged by AJ), then AH (F15, judged by AK and AL).
+# (F13, judged by AI), then AG (F14, judged by AJ), then AH (F15, judged by AK and AL), then
+# AI (F16, judged by AM and AN).
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -119,7 +120,7 @@ SETS = (
     ("set AF, scored once, then read", EVAL_DIR / "set-af"),
     ("set AG, scored once, then read", EVAL_DIR / "set-ag"),
     ("set AH, scored once, then read", EVAL_DIR / "set-ah"),
-    ("set AI, never tuned on", EVAL_DIR / "set-ai"),
+    ("set AI, scored once, then read", EVAL_DIR / "set-ai"),
     ("set AJ, never tuned on", EVAL_DIR / "set-aj"),
     ("set AK, never tuned on", EVAL_DIR / "set-ak"),
     ("set AL, never tuned on", EVAL_DIR / "set-al"),
@@ -127,8 +128,7 @@ SETS = (
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
 HELD_OUT = frozenset(
-    EVAL_DIR / f"set-{name}"
-    for name in ("k", "l", "n", "o", "p", "q", "r", "s", "ai", "aj", "ak", "al")
+    EVAL_DIR / f"set-{name}" for name in ("k", "l", "n", "o", "p", "q", "r", "s", "aj", "ak", "al")
 )
 # The sets whose mistakes were read: what after_others and claims_scale --verdict-sizes judge.
 TUNED = tuple((name, set_dir) for name, set_dir in SETS if set_dir not in HELD_OUT)

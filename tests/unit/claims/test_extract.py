@@ -73,6 +73,8 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         # a live blog's close and a call's (set AH)
         "This live blog has now ended; thank you for following.",
         "That concludes today's call, and we appreciate your questions this morning.",
+        # a parliament's procedure (set AI)
+        "The Chair: I give the floor to Ms Ter Haar-Brink of the Labour group.",
     ],
 )
 def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:

@@ -129,6 +129,16 @@ def test_nothing_after_a_verb_negates_the_verb() -> None:
         ("The firm terminated the licences.", "The firm suspended the licences."),
         ("The museum cancelled the exhibition.", "The museum postponed the exhibition."),
         ("The bank scrapped the loan.", "The bank suspended the loan."),
+        # a status moved on (set AI): put forward, then decided; filed or pending, then
+        # ruled on; charged, then sentenced; paused, then ended
+        ("Parliament adopted a motion asking for a ban.", "She tabled a motion asking for a ban."),
+        ("The court dismissed the lawsuit.", "The firm filed a lawsuit in the court."),
+        ("The court upheld the refusal.", "The appeal against the refusal is pending in court."),
+        ("He was sentenced over the protest.", "He was charged over the protest."),
+        (
+            "The maker ended its orders from the plant.",
+            "The maker paused its orders from the plant.",
+        ),
     ],
 )
 def test_a_step_further_in_status_is_another_claim(later: str, earlier: str) -> None:

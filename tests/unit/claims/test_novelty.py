@@ -578,6 +578,34 @@ def test_a_body_s_common_noun_swapped_in_a_rewrite_names_nothing_new(
     assert verdicts[swapped] is False
 
 
+def test_a_statement_by_a_party_the_story_names_answers_it_and_does_not_rewrite_it(
+    sqlite_db: Database, judge: ClaimJudge
+) -> None:
+    assert all(recorded(sqlite_db, judge, WIRE_STORY, "Wire", 1).values())
+    speaking_of_itself = (
+        "Nordlys has read the league's statement on the regatta with regret.",
+        "Nordlys will keep backing the league's races in the Baltic states.",
+    )
+    text = f"{REWRITE.strip()} {' '.join(speaking_of_itself + REWORDED_AWAY)}\n"
+    # From the shipping firm the wire story names, opening its own lines (set AI: a
+    # company's statement on the report that named it), what it adds in words of its own
+    # is its news; its close restatements stay known.
+    answer = recorded(sqlite_db, judge, text, "Nordlys Shipping (statement)", 2)
+    assert [answer[line] for line in REWORDED_AWAY] == [True, True]
+    assert not answer[REWRITE.split(". ")[1] + "."]
+
+
+def test_an_outlet_the_story_names_that_opens_none_of_its_lines_may_rewrite_it(
+    sqlite_db: Database, judge: ClaimJudge
+) -> None:
+    assert all(recorded(sqlite_db, judge, WIRE_STORY, "Wire", 1).values())
+    text = f"{REWRITE.strip()} {' '.join(REWORDED_AWAY)}\n"
+    spun = recorded(sqlite_db, judge, text, "Nordlys Shipping (statement)", 2)
+    # The outlet is named in the wire story, but opens none of the text's lines: a local
+    # paper named after a place of its source's is no party to it (set E's "Laval Weekly").
+    assert [spun[line] for line in REWORDED_AWAY] == [False, False]
+
+
 def test_a_line_naming_nothing_new_is_new_outside_a_rewrite(
     sqlite_db: Database, judge: ClaimJudge
 ) -> None:

@@ -50,6 +50,8 @@ from worker.claims.record import recaps_a_document, restates_a_position
         "HARTWIG: To recap, two investors wanted the board to bring in outside auditors.",
         "As we reported last month, the fund sold its stake in the smelter.",
         "As a reminder, Beijing declined to extend her press visa in March 2023.",
+        "Human rights organisations have said for years that Uyghurs are put to forced labour.",
+        "Rights groups have for years accused Beijing of abuses against the Uyghurs.",
     ],
 )
 def test_a_position_restated(sentence: str) -> None:
@@ -73,6 +75,7 @@ def test_a_position_restated(sentence: str) -> None:
         "The so-called training centres were built in 2017, the report said.",
         # a reminder that is not a recap
         "The clean-up acted as a reminder that the army could yet be called in.",
+        "The man who filed the complaint has for years taken part in separatist activities.",
         # a recap of a document: recaps_a_document's
         "The assessment, made public minutes before Bachelet stepped down, judged the "
         "accounts credible.",
