@@ -124,11 +124,14 @@ SETS = (
     ("set AJ, never tuned on", EVAL_DIR / "set-aj"),
     ("set AK, never tuned on", EVAL_DIR / "set-ak"),
     ("set AL, never tuned on", EVAL_DIR / "set-al"),
+    ("set AM, never tuned on", EVAL_DIR / "set-am"),
+    ("set AN, never tuned on", EVAL_DIR / "set-an"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
 HELD_OUT = frozenset(
-    EVAL_DIR / f"set-{name}" for name in ("k", "l", "n", "o", "p", "q", "r", "s", "aj", "ak", "al")
+    EVAL_DIR / f"set-{name}"
+    for name in ("k", "l", "n", "o", "p", "q", "r", "s", "aj", "ak", "al", "am", "an")
 )
 # The sets whose mistakes were read: what after_others and claims_scale --verdict-sizes judge.
 TUNED = tuple((name, set_dir) for name, set_dir in SETS if set_dir not in HELD_OUT)
