@@ -241,8 +241,15 @@ def _in_words(number: int) -> str:
     return " ".join(words)
 
 
+# "4 hundred and ten" (set AJ's spinner) is "four hundred and ten": text2num read a digit
+# before "hundred" as a figure of its own ("4" and "110").
+_DIGIT_HUNDRED = re.compile(r"(?<![\d,.])\b([1-9]) (?=hundred\b)", re.IGNORECASE)
+
+
 def _unmixed(text: str) -> str:
-    """`text` with a spinner's digits inside a spelled number in words (_AFTER_SCALE)."""
+    """`text` with a spinner's digits inside a spelled number in words (_AFTER_SCALE,
+    _BEFORE_AND, _DIGIT_HUNDRED)."""
+    text = _DIGIT_HUNDRED.sub(lambda m: f"{_SMALL[int(m.group(1)) - 1]} ", text)
     text = _AFTER_SCALE.sub(lambda m: f"{m.group(1)} {_in_words(int(m.group(2)))}", text)
     return _BEFORE_AND.sub(lambda m: _in_words(int(m.group(1))), text)
 

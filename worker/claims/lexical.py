@@ -49,9 +49,9 @@ NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
 # figures as words, hedged figures, the stance words, figures' written forms): known claims
 # stored with an older signature are re-read from their text.
-SIGNATURE_VERSION = 18  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
+SIGNATURE_VERSION = 19  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
 # 15: years as spoken ("nineteen seventy-four"); 16: banned/prohibited; 17: "free" people;
-# 18: a status moved on ("tabled" / "adopted")
+# 18: a status moved on ("tabled" / "adopted"); 19: "applied" / "granted", "4 hundred"
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution"; nor a step further for the step before it ("the
@@ -71,7 +71,7 @@ _OPPOSITES = (
     ("tabl", "adopt"), ("tabl", "approv"), ("propos", "adopt"), ("propos", "approv"),
     ("filed", "dismiss"), ("filed", "uph"), ("pend", "dismiss"), ("pend", "uph"),
     ("charg", "convict"), ("charg", "sentenc"), ("paus", "terminat"), ("paus", "ended"),
-    ("suspend", "ended"),
+    ("suspend", "ended"), ("appl", "grant"), ("appl", "refus"),
 )  # fmt: skip
 _STANCE = re.compile(r"\b(" + "|".join(sorted({s for pair in _OPPOSITES for s in pair})) + ")")
 _DIGITS = re.compile(r"^\d")

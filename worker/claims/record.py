@@ -57,7 +57,9 @@ _STANCE = re.compile(
     # "have said for years", "has for years accused" (set AI)
     rf"|\b(?:has|have) (?:(?:{_CHARGED}) for (?:many )?years|for (?:many )?years (?:{_CHARGED}))\b"
     # a restatement that says it is one, at a sentence's start as often as not
-    r"|(?i:\bto recap\b|^as a reminder\b|\bas (?:we|previously|earlier) reported\b"
+    r"|(?i:\bto recap\b|^as a reminder\b|\bfor (?:listeners|viewers|readers|those) who"
+    r" (?:don'?t|do not|may not|might not|didn'?t|did not) (?:know|follow|remember)\b"
+    r"|\bas (?:we|previously|earlier) reported\b"
     r"|\bas reported (?:earlier|before)\b)"
 )
 _DENIAL = re.compile(
@@ -65,6 +67,7 @@ _DENIAL = re.compile(
     r"|call(?:s|ed|ing)?"
     r"|brand(?:s|ed)|label(?:s|led)|decr(?:y|ies|ied))\b.*\b(?:lies?|fabricat\w*|smear\w*"
     r"|slander\w*|baseless|groundless|unfounded|unlawful|illegal|invalid|void|farce"
+    r"|concoct\w*|cooked up|made up(?! of)"
     r"|falsehoods?|disinformation|misinformation"
     r"|political (?:tool|weapon|instrument|manipulation|device))\b",
     re.IGNORECASE,
@@ -85,7 +88,8 @@ _DOCUMENT_IS_LIES = re.compile(
     r"\b(?:report|assessment|document|findings|accusations?|allegations?|charges?)\b[^;]{0,50}"
     r"\b(?:is|was|are|were|had been|has been)\b[^;]{0,40}"
     r"\b(?:lies?|fabricat\w*|smear\w*|slander\w*|baseless|groundless|unfounded|illegal"
-    r"|invalid|farce|falsehoods?|disinformation|political (?:tool|weapon|instrument))\b",
+    r"|invalid|farce|falsehoods?|disinformation|political (?:tool|weapon|instrument)"
+    r"|concoct\w*|cooked up|made up(?! of))\b",
     re.IGNORECASE,
 )
 
@@ -96,7 +100,7 @@ _DOCUMENT_IS_LIES = re.compile(
 _SO_CALLED_IS_LIES = re.compile(
     r"\bso-called\b[^;]{0,60}\b(?:is|was|are|were|had been|has been)\b[^;]{0,40}"
     r"\b(?:lies?|fabricat\w*|smear\w*|slander\w*|baseless|groundless|unfounded|farce"
-    r"|falsehoods?|disinformation|hoax)\b",
+    r"|falsehoods?|disinformation|hoax|concoct\w*|cooked up|made up(?! of))\b",
     re.IGNORECASE,
 )
 

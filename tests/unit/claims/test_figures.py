@@ -26,6 +26,7 @@ from worker.claims.figures import figures_of, same_figure, unmatched
         ("it reserved 100 and eighty square metres", (180.0,)),
         ("a petition signed by two thousand 300 people", (2300.0,)),
         ("more than ninety p.c. of it", (90.0,)),
+        ("it despatched round 4 hundred and ten tonnes", (410.0,)),
         # ranges and tallies stay apart
         ("between 100 and two hundred people", (100.0, 200.0)),
         ("between 100 and twenty-five thousand people", (100.0, 25_000.0)),

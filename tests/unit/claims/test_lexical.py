@@ -139,6 +139,7 @@ def test_nothing_after_a_verb_negates_the_verb() -> None:
             "The maker ended its orders from the plant.",
             "The maker paused its orders from the plant.",
         ),
+        ("An officer granted her children visas.", "She applied for visas for her children."),
     ],
 )
 def test_a_step_further_in_status_is_another_claim(later: str, earlier: str) -> None:

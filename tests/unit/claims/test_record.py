@@ -52,6 +52,8 @@ from worker.claims.record import recaps_a_document, restates_a_position
         "As a reminder, Beijing declined to extend her press visa in March 2023.",
         "Human rights organisations have said for years that Uyghurs are put to forced labour.",
         "Rights groups have for years accused Beijing of abuses against the Uyghurs.",
+        "PRESENTER: For listeners who don't know the story, you came here as a nurse in 2017.",
+        "Beijing insists the UN report was concocted by Washington and its allies.",
     ],
 )
 def test_a_position_restated(sentence: str) -> None:
@@ -76,6 +78,7 @@ def test_a_position_restated(sentence: str) -> None:
         # a reminder that is not a recap
         "The clean-up acted as a reminder that the army could yet be called in.",
         "The man who filed the complaint has for years taken part in separatist activities.",
+        "The delegation was made up of officials from three ministries.",
         # a recap of a document: recaps_a_document's
         "The assessment, made public minutes before Bachelet stepped down, judged the "
         "accounts credible.",
