@@ -182,12 +182,6 @@ def test_an_earnings_call_s_tags_are_its_speakers_and_the_operator_says_nothing(
     found = [(c.speaker, c.text[:11]) for c in claims_of(call, "CallScript")]
     # The tag is who speaks, not part of what is said; the operator hands over.
     assert found == [("Mette Lindqvist", "Revenue for"), ("Anders Holm", "We booked a")]
-    presser = (
-        "Q: A London group says a Xinjiang plant supplied Falkenried. What is your comment?\n"
-        "Mao Ning: The claim of so-called forced labour in Xinjiang is a lie made up abroad."
-    )
-    # A reporter's question: its premise is no claim (set AJ).
-    assert [c.speaker for c in claims_of(presser, "MFA")] == ["Mao Ning"]
     prose = "Sophie Richardson, China director at Human Rights Watch: The vote was a setback."
     assert [c.speaker for c in claims_of(prose, "Wire")] == ["Wire"]  # one tag: no transcript
 
