@@ -84,7 +84,7 @@ SET_DIR = EVAL_DIR / "articles"
 # from it (F10), and AF, written blind beside AE, was scored once after it. AD was read
 # next (F11, judged by AG, which is held out since), then AE (F12, judged by AH), then AF
 # (F13, judged by AI), then AG (F14, judged by AJ), then AH (F15, judged by AK and AL), then
-# AI (F16, judged by AM and AN), then AJ (F17, judged by AO and AP).
+# AI (F16, judged by AM and AN), then AJ (F17, judged by AO and AP, and F17b by them again).
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -126,12 +126,14 @@ SETS = (
     ("set AL, never tuned on", EVAL_DIR / "set-al"),
     ("set AM, never tuned on", EVAL_DIR / "set-am"),
     ("set AN, never tuned on", EVAL_DIR / "set-an"),
+    ("set AO, never tuned on", EVAL_DIR / "set-ao"),
+    ("set AP, never tuned on", EVAL_DIR / "set-ap"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
 HELD_OUT = frozenset(
     EVAL_DIR / f"set-{name}"
-    for name in ("k", "l", "n", "o", "p", "q", "r", "s", "ak", "al", "am", "an")
+    for name in ("k", "l", "n", "o", "p", "q", "r", "s", "ak", "al", "am", "an", "ao", "ap")
 )
 # The sets whose mistakes were read: what after_others and claims_scale --verdict-sizes judge.
 TUNED = tuple((name, set_dir) for name, set_dir in SETS if set_dir not in HELD_OUT)
