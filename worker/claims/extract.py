@@ -127,6 +127,7 @@ _FURNITURE = re.compile(
     r"(?:ended|closed|finished|paused)|\bthanks? (?:you )?for (?:following|joining|watching"
     r"|listening)|\b(?:this|that) concludes (?:today'?s|this|our)\b"
     r"|\bI (?:now )?give the floor to\b|\bthe floor is yours\b"
+    r"|\byou(?: are|'re) receiving this\b|\bbecause you (?:subscribed|signed up)\b"
     r"|\b(?:will|shall) (?:now )?come to order|\bI (?:now )?(?:suspend|adjourn)\b"
     r"|\bstands? adjourned|\b(?:our|my) (?:correspondent|reporter)\s+(?-i:[A-Z])[\w'’-]+"
     r"(?:\s+(?-i:[A-Z])[\w'’-]+)?\s+(?:was|is|has been|joins us)\b"

@@ -49,9 +49,10 @@ NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
 # figures as words, hedged figures, the stance words, figures' written forms): known claims
 # stored with an older signature are re-read from their text.
-SIGNATURE_VERSION = 19  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
+SIGNATURE_VERSION = 20  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
 # 15: years as spoken ("nineteen seventy-four"); 16: banned/prohibited; 17: "free" people;
-# 18: a status moved on ("tabled" / "adopted"); 19: "applied" / "granted", "4 hundred"
+# 18: a status moved on ("tabled" / "adopted"); 19: "applied" / "granted", "4 hundred";
+# 20: overlooked/ignored, progress/achievements
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution"; nor a step further for the step before it ("the
@@ -223,6 +224,9 @@ _SYNONYMS = (
     ("hodgepodge", "jumble", "mishmash"),
     ("distort", "twist", "misrepresent"),
     ("interfere", "meddle"),
+    # "ignored the human rights achievements" re-voiced (sets AH and AK)
+    ("ignore", "overlook", "disregard"),
+    ("achievement", "progress"),
     ("company", "firm"),
     # Rewording that wire copy and rewrites use for the same act or the same people.
     ("suspend", "halt", "freeze", "stop", "pause"),

@@ -53,7 +53,11 @@ import re
 _CHARGED = "said|argued|claimed|alleged|accused|denied|insisted|warned|urged"
 _STANCE = re.compile(
     r"\b(?:has|have) (?:long|already|repeatedly)\b|\bcontinues? to\b|\bmaintains?\b"
-    r"|\brecalled\b|\bkeeps? insisting\b|\brepeated (?:that|its|his|her|their)\b|\breiterated\b"
+    r"|\brecalled\b|\bkeeps? insisting\b"
+    r"|\brepeated (?:that|its|his|her|their)\b|\breiterated\b"
+    # "Beijing's earlier position, given at a briefing in March 2024, ..." (set AK)
+    r"|(?:['’]s|\bits|\bhis|\bher|\btheir|\bthe) (?:earlier|previous|long-?standing)"
+    r" (?:position|stance|line)\b"
     # "have said for years", "has for years accused" (set AI)
     rf"|\b(?:has|have) (?:(?:{_CHARGED}) for (?:many )?years|for (?:many )?years (?:{_CHARGED}))\b"
     # a restatement that says it is one, at a sentence's start as often as not
@@ -112,8 +116,8 @@ _SO_CALLED_IS_LIES = re.compile(
 _STANDING_LINES = re.compile(
     r"\blies?\b[^.;]{0,60}\b(?:collapsed|fell apart|fallen apart|crumbled|been exposed"
     r"|been debunked)\b"
-    r"|\binternal (?:affairs|matters)\b[^.;]{0,80}\binterfer\w*"
-    r"|\binterfer\w*[^.;]{0,80}\binternal (?:affairs|matters)\b"
+    r"|\binternal (?:affairs|matters)\b[^.;]{0,80}\b(?:interfer|meddl)\w*"
+    r"|\b(?:interfer|meddl)\w*[^.;]{0,80}\binternal (?:affairs|matters)\b"
     r"|\b(?:vocational|training) (?:[\w-]+ ){0,4}?cent(?:re|er)s?\b[^.;]{0,80}"
     r"\b(?:terroris\w*|extremis\w*)"
     r"|\b(?:us(?:e|es|ed|ing)|exploit\w*)\s+(?:the\s+)?Xinjiang\b[^.;]{0,40}?\bto\s+"

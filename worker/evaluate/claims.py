@@ -84,7 +84,8 @@ SET_DIR = EVAL_DIR / "articles"
 # from it (F10), and AF, written blind beside AE, was scored once after it. AD was read
 # next (F11, judged by AG, which is held out since), then AE (F12, judged by AH), then AF
 # (F13, judged by AI), then AG (F14, judged by AJ), then AH (F15, judged by AK and AL), then
-# AI (F16, judged by AM and AN), then AJ (F17, judged by AO and AP, and F17b by them again).
+# AI (F16, judged by AM and AN), then AJ (F17, judged by AO and AP, and F17b by them again),
+# then AK (F18, judged by AQ and AR).
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -122,7 +123,7 @@ SETS = (
     ("set AH, scored once, then read", EVAL_DIR / "set-ah"),
     ("set AI, scored once, then read", EVAL_DIR / "set-ai"),
     ("set AJ, scored once, then read", EVAL_DIR / "set-aj"),
-    ("set AK, never tuned on", EVAL_DIR / "set-ak"),
+    ("set AK, scored once, then read", EVAL_DIR / "set-ak"),
     ("set AL, never tuned on", EVAL_DIR / "set-al"),
     ("set AM, never tuned on", EVAL_DIR / "set-am"),
     ("set AN, never tuned on", EVAL_DIR / "set-an"),
@@ -133,7 +134,7 @@ SETS = (
 # read, a set no longer estimates how the code does on text it was not shaped by.
 HELD_OUT = frozenset(
     EVAL_DIR / f"set-{name}"
-    for name in ("k", "l", "n", "o", "p", "q", "r", "s", "ak", "al", "am", "an", "ao", "ap")
+    for name in ("k", "l", "n", "o", "p", "q", "r", "s", "al", "am", "an", "ao", "ap")
 )
 # The sets whose mistakes were read: what after_others and claims_scale --verdict-sizes judge.
 TUNED = tuple((name, set_dir) for name, set_dir in SETS if set_dir not in HELD_OUT)

@@ -75,6 +75,8 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "That concludes today's call, and we appreciate your questions this morning.",
         # a parliament's procedure (set AI)
         "The Chair: I give the floor to Ms Ter Haar-Brink of the Labour group.",
+        # a newsletter's footer (set AK)
+        "You are receiving this because you subscribed to Supply Chain & Rights Monthly.",
     ],
 )
 def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:

@@ -159,6 +159,7 @@ def test_a_step_further_in_status_is_another_claim(later: str, earlier: str) -> 
         ("Scholars signed the letter.", "Researchers signed the letter."),
         ("It twisted the law and meddled.", "It distorted the law and interfered."),
         ("China denied the accusations.", "China rejected the accusations."),
+        ("It overlooks the progress of all groups.", "It ignored the achievements of all groups."),
         ("The platform took down the accounts.", "The platform removed the accounts."),
         ("The app deleted the names.", "The app removed the names."),
         ("The app swapped the names.", "The app replaced the names."),

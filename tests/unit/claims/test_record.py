@@ -54,6 +54,8 @@ from worker.claims.record import recaps_a_document, restates_a_position
         "Rights groups have for years accused Beijing of abuses against the Uyghurs.",
         "PRESENTER: For listeners who don't know the story, you came here as a nurse in 2017.",
         "Beijing insists the UN report was concocted by Washington and its allies.",
+        "Xinjiang affairs are purely China's internal affairs, and no outside party may meddle.",
+        "Beijing's earlier position, given at a briefing in March 2024, was that he is a suspect.",
     ],
 )
 def test_a_position_restated(sentence: str) -> None:
