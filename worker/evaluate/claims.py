@@ -85,7 +85,8 @@ SET_DIR = EVAL_DIR / "articles"
 # next (F11, judged by AG, which is held out since), then AE (F12, judged by AH), then AF
 # (F13, judged by AI), then AG (F14, judged by AJ), then AH (F15, judged by AK and AL), then
 # AI (F16, judged by AM and AN), then AJ (F17, judged by AO and AP, and F17b by them again),
-# then AK (F18, judged by AQ and AR).
+# then AK (F18, judged by AQ and AR); AS and AT, written blind beside them, were scored once
+# after F18.
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -129,13 +130,16 @@ SETS = (
     ("set AN, never tuned on", EVAL_DIR / "set-an"),
     ("set AO, never tuned on", EVAL_DIR / "set-ao"),
     ("set AP, never tuned on", EVAL_DIR / "set-ap"),
+    ("set AQ, never tuned on", EVAL_DIR / "set-aq"),
+    ("set AR, never tuned on", EVAL_DIR / "set-ar"),
+    ("set AS, never tuned on", EVAL_DIR / "set-as"),
+    ("set AT, never tuned on", EVAL_DIR / "set-at"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
-HELD_OUT = frozenset(
-    EVAL_DIR / f"set-{name}"
-    for name in ("k", "l", "n", "o", "p", "q", "r", "s", "al", "am", "an", "ao", "ap")
-)
+_HELD_OUT_NAMES = ("k", "l", "n", "o", "p", "q", "r", "s",
+                   "al", "am", "an", "ao", "ap", "aq", "ar", "as", "at")  # fmt: skip
+HELD_OUT = frozenset(EVAL_DIR / f"set-{name}" for name in _HELD_OUT_NAMES)
 # The sets whose mistakes were read: what after_others and claims_scale --verdict-sizes judge.
 TUNED = tuple((name, set_dir) for name, set_dir in SETS if set_dir not in HELD_OUT)
 PROFILE = "xinjiang"  # every article of the set is on it; novelty is judged per profile
