@@ -804,6 +804,7 @@ def _names_in(text: str) -> frozenset[str]:
 
 
 def _capitalised(words: Iterable[str]) -> frozenset[str]:
+    """Those of `words` written as names ("Brennholt", not "UN" nor "the"), lower-cased."""
     names = frozenset(w.lower() for w in words if w[0].isupper() and w[1:].islower())
     return names - _CALENDAR - _BODY_AND_TITLE_WORDS
 
