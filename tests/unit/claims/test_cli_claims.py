@@ -98,10 +98,10 @@ def test_eval_claims_prints_precision_and_recall_per_mode(tmp_path: Path) -> Non
     assert "embedding" in out
     assert "the held-out sets together (lexical mode)" in out  # the estimate the README quotes
     # ... and the tuned sets judged on a profile that has followed other stories first
-    _, rows = out.split("each judged after all the others (lexical mode)", 1)
+    _, rows = out.split("each judged after half of the others or more (lexical mode)", 1)
     line = next(row for row in rows.splitlines() if row.strip().startswith("new (lexical)"))
     precision, recall = (float(x) for x in line.split()[2:4])
-    assert 0.6 <= precision <= 1 and 0.6 <= recall <= 1  # 0.839 / 0.798 when written
+    assert 0.6 <= precision <= 1 and 0.6 <= recall <= 1  # 0.863 / 0.778 at 29 sets read
 
 
 def test_claims_says_which_stored_article_a_text_rewrites() -> None:
