@@ -183,7 +183,7 @@ def claims_of(text: str, outlet: str | None = None) -> list[Claim]:
         if sentence.index in captions or not is_claim(sentence.text):
             continue
         turn = turns.get(sentence.index)
-        if turn is not None and turn.group("who") in _PROCEDURE:
+        if turn is not None and turn.group("who").upper() in _PROCEDURE:
             continue  # "Operator: Our next question comes from ...": the call's procedure
         said_by = turn.group("who") if turn else speaker_of(sentence.text)
         speaker = said_by
@@ -263,7 +263,7 @@ _NOT_TURNS = frozenset(
 
 # Who runs a call or a panel: their turns hand over, they assert nothing. (A reporter's
 # "Q:" turn was tried as procedure too and not kept: docs/claims.md, "AJ read".)
-_PROCEDURE = frozenset({"Operator", "Moderator", "OPERATOR", "MODERATOR"})
+_PROCEDURE = frozenset({"OPERATOR", "MODERATOR"})
 
 
 def _is_turn(tag: re.Match[str]) -> bool:

@@ -51,6 +51,9 @@ from __future__ import annotations
 import re
 
 _CHARGED = "said|argued|claimed|alleged|accused|denied|insisted|warned|urged"
+# Words that call a thing invented, in every form of denial below ("the UN report was
+# concocted by Washington"; not "a delegation made up of").
+_MADE_UP = r"concoct\w*|cooked up|made up(?! of)"
 _STANCE = re.compile(
     r"\b(?:has|have) (?:long|already|repeatedly)\b|\bcontinues? to\b|\bmaintains?\b"
     r"|\brecalled\b|\bkeeps? insisting\b"
@@ -71,7 +74,7 @@ _DENIAL = re.compile(
     r"|call(?:s|ed|ing)?"
     r"|brand(?:s|ed)|label(?:s|led)|decr(?:y|ies|ied))\b.*\b(?:lies?|fabricat\w*|smear\w*"
     r"|slander\w*|baseless|groundless|unfounded|unlawful|illegal|invalid|void|farce"
-    r"|concoct\w*|cooked up|made up(?! of)"
+    rf"|{_MADE_UP}"
     r"|falsehoods?|disinformation|misinformation"
     r"|political (?:tool|weapon|instrument|manipulation|device))\b",
     re.IGNORECASE,
@@ -93,7 +96,7 @@ _DOCUMENT_IS_LIES = re.compile(
     r"\b(?:is|was|are|were|had been|has been)\b[^;]{0,40}"
     r"\b(?:lies?|fabricat\w*|smear\w*|slander\w*|baseless|groundless|unfounded|illegal"
     r"|invalid|farce|falsehoods?|disinformation|political (?:tool|weapon|instrument)"
-    r"|concoct\w*|cooked up|made up(?! of))\b",
+    rf"|{_MADE_UP})\b",
     re.IGNORECASE,
 )
 
@@ -104,7 +107,7 @@ _DOCUMENT_IS_LIES = re.compile(
 _SO_CALLED_IS_LIES = re.compile(
     r"\bso-called\b[^;]{0,60}\b(?:is|was|are|were|had been|has been)\b[^;]{0,40}"
     r"\b(?:lies?|fabricat\w*|smear\w*|slander\w*|baseless|groundless|unfounded|farce"
-    r"|falsehoods?|disinformation|hoax|concoct\w*|cooked up|made up(?! of))\b",
+    rf"|falsehoods?|disinformation|hoax|{_MADE_UP})\b",
     re.IGNORECASE,
 )
 
