@@ -119,7 +119,8 @@ _FURNITURE = re.compile(
     r"|leave a (?:reply|comment)|cancel reply|forward-looking statements?"
     r"|^this (?:week|edition|issue)(?=:)|you (?:may|might) also (?:like|enjoy)|disclaimer(?=:)"
     r"|for (?:general )?information(?:al)? purposes only"
-    r"|\bI am not aware of the (?:specific |relevant )?(?:situation|details|case|report)"
+    r"|\bI am not aware of the (?:specific |relevant )?(?:situation|details|case|report"
+    r"|specifics)"
     r"|(?:learn|read|see)\s+(?:also|additionally|extra|further)(?=:)"
     r"|(?:^|:\s)thank(?:s| you)(?:\s+(?:both|all|very much))?(?:,\s*[^.;!?]{1,40})?"
     r"(?=\s*[.;!]|$)|,\s*thank you(?:\s+(?:both|all|very much))?(?=[.!]?$)"
@@ -127,6 +128,8 @@ _FURNITURE = re.compile(
     r"(?:ended|closed|finished|paused)|\bthanks? (?:you )?for (?:following|joining|watching"
     r"|listening)|\b(?:this|that) concludes (?:today'?s|this|our)\b"
     r"|\bI (?:now )?give the floor to\b|\bthe floor is yours\b"
+    r"|\bwe (?:will )?now (?:vote on|proceed to (?:the )?vote|move to (?:the )?vote)\b"
+    r"|^read the (?:full|whole) (?:report|study|statement|interview)\b"
     r"|\byou(?: are|'re) receiving this\b|\bbecause you (?:subscribed|signed up)\b"
     r"|\b(?:will|shall) (?:now )?come to order|\bI (?:now )?(?:suspend|adjourn)\b"
     r"|\bstands? adjourned|\b(?:our|my) (?:correspondent|reporter)\s+(?-i:[A-Z])[\w'’-]+"
@@ -167,6 +170,12 @@ _DATELINE = re.compile(
 
 def claims_of(text: str, outlet: str | None = None) -> list[Claim]:
     """The claims of an article's text, in order; speaker falls back to `outlet`."""
+    return read_claims(text, outlet)[0]
+
+
+def read_claims(text: str, outlet: str | None = None) -> tuple[list[Claim], bool]:
+    """The claims of an article's text (claims_of), and whether it is a transcript:
+    MIN_TURNS of its sentences open with a speaker tag."""
     body = "\n".join(content_lines(text))
     found: list[Claim] = []
     last_named: str | None = None
@@ -174,9 +183,7 @@ def claims_of(text: str, outlet: str | None = None) -> list[Claim]:
     # A turn's speaker tag is stripped with the lead-in (it reads as a dateline), so it is
     # looked for in the sentence as written; and only in a transcript, where turns come one
     # after another: a wire story's one "BEIJING: ..." is its dateline.
-    turns = {s.index: turn for s in written if (turn := _TURN.match(s.text)) and _is_turn(turn)}
-    if len(turns) < MIN_TURNS:
-        turns = {}
+    turns = _turns(written)
     every = [_without_lead_in(_without_tag(s, turns.get(s.index))) for s in written]
     captions = _caption_sentences(every)
     for sentence in every:
@@ -192,7 +199,13 @@ def claims_of(text: str, outlet: str | None = None) -> list[Claim]:
         elif speaker:
             last_named = speaker
         found.append(_claim(sentence, said_by, speaker or outlet))
-    return found
+    return found, bool(turns)
+
+
+def _turns(written: list[Sentence]) -> dict[int, re.Match[str]]:
+    """The speaker tags of a transcript's turns, by sentence; none unless MIN_TURNS."""
+    turns = {s.index: turn for s in written if (turn := _TURN.match(s.text)) and _is_turn(turn)}
+    return turns if len(turns) >= MIN_TURNS else {}
 
 
 def is_claim(text: str) -> bool:

@@ -40,7 +40,7 @@ from sqlalchemy import Table, bindparam, func, insert, select
 from sqlalchemy.orm import Session
 
 from worker.claims import embedding
-from worker.claims.extract import claims_of
+from worker.claims.extract import claims_of, read_claims
 from worker.claims.lexical import (
     Features,
     LexicalIndex,
@@ -260,6 +260,7 @@ class Prejudged:
     text: str
     outlet: str | None
     by_profile: dict[str, _FirstPass]
+    transcript: bool = False  # the text is a transcript (extract.read_claims)
 
     def covers(self, text: str, outlet: str | None, profiles: Sequence[str]) -> bool:
         """Whether this judged `text` from `outlet` for every one of `profiles`."""
@@ -307,15 +308,20 @@ class ClaimJudge:
         if prejudged is not None and prejudged.covers(text, outlet, profiles):
             for profile in profiles:
                 pending = self._second_pass(session, profile, prejudged.by_profile[profile])
-                pending, rewrite = self._in_context(session, profile, pending, dated, outlet)
+                pending, rewrite = self._in_context(
+                    session, profile, pending, dated, outlet, transcript=prejudged.transcript
+                )
                 verdicts.extend(_settle(session, profile, _shift(pending, base), seen, rewrite))
             return verdicts
-        judged = self._prepare([_shifted(c, base) for c in claims_of(text, outlet)])
+        claims, transcript = read_claims(text, outlet)
+        judged = self._prepare([_shifted(c, base) for c in claims])
         for profile in profiles:
             pending = self._pending(self._synced(session, profile), judged, seen)
             rewrite = None
             if origin != "seed":  # the seeds are all known, whatever they restate
-                pending, rewrite = self._in_context(session, profile, pending, dated, outlet)
+                pending, rewrite = self._in_context(
+                    session, profile, pending, dated, outlet, transcript=transcript
+                )
             verdicts.extend(_settle(session, profile, pending, seen, rewrite))
         return verdicts
 
@@ -324,14 +330,15 @@ class ClaimJudge:
     ) -> Prejudged:
         """The first pass over the claims of `text`: extracted, featured and judged against
         the known claims committed so far; `session` only reads. Records nothing."""
-        judged = self._prepare(claims_of(text, outlet))
+        claims, transcript = read_claims(text, outlet)
+        judged = self._prepare(claims)
         seen = _Seen(None, outlet, datetime.now(UTC), "article")  # what _stored reads of it
         passes = {}
         for profile in profiles:
             shared = self._synced(session, profile)
             rows = len(shared.lexical)
             passes[profile] = _FirstPass(rows, tuple(self._pending(shared, judged, seen)))
-        return Prejudged(text, outlet, passes)
+        return Prejudged(text, outlet, passes, transcript)
 
     def follows(
         self,
@@ -392,15 +399,23 @@ class ClaimJudge:
         )
 
     def judge(
-        self, session: Session, claims: Sequence[Claim], profiles: Sequence[str]
+        self,
+        session: Session,
+        claims: Sequence[Claim],
+        profiles: Sequence[str],
+        *,
+        transcript: bool = False,
     ) -> list[ClaimVerdict]:
-        """Verdicts on `claims` for each of `profiles`, recording nothing (the `claims`
-        command); the claims' features and vectors are prepared once for all profiles."""
+        """Verdicts on `claims` (of a transcript: extract.read_claims) for each of
+        `profiles`, recording nothing (the `claims` command); the claims' features and
+        vectors are prepared once for all profiles."""
         judged = self._prepare(claims)
         verdicts: list[ClaimVerdict] = []
         for profile in profiles:
             pending = self._pending(self._synced(session, profile), judged, None)
-            pending, rewrite = self._in_context(session, profile, pending, None)
+            pending, rewrite = self._in_context(
+                session, profile, pending, None, transcript=transcript
+            )
             verdicts.extend(_settle(session, profile, pending, None, rewrite))
         return verdicts
 
@@ -458,10 +473,21 @@ class ClaimJudge:
         pending: _Pending,
         dated: datetime | None,
         outlet: str | None = None,
+        *,
+        transcript: bool = False,
     ) -> tuple[_Pending, RewriteOf | None]:
         """The verdicts once the text is read whole: as a rewrite of one earlier article
-        (_as_rewrite), and each line that restates a position on record (_retold)."""
-        pending, rewrite = self._as_rewrite(session, profile, pending, dated, outlet)
+        (_as_rewrite), and each line that restates a position on record (_retold).
+
+        A transcript (a council's debate, a briefing, a programme) is a record of what was
+        said at one sitting, not a rewrite: its speakers restate the story, as anyone
+        debating it does, and what they add is what was said there, however few names it
+        carries (set AL: a council debate, read as a rewrite of the story it debated, lost
+        four of its new lines to _names_news; no transcript of the sets read before was
+        read as a rewrite)."""
+        rewrite = None
+        if not transcript:
+            pending, rewrite = self._as_rewrite(session, profile, pending, dated, outlet)
         return _retold(pending, self._indexes[profile].lexical), rewrite
 
     def _as_rewrite(

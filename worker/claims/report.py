@@ -73,7 +73,7 @@ class ClaimsReport:
 def judge_location(settings: Settings, location: str, profiles: Sequence[str]) -> ClaimsReport:
     """Load an article (URL or file), judge its claims; records nothing."""
     from worker import pipeline
-    from worker.claims.extract import claims_of
+    from worker.claims.extract import read_claims
     from worker.runner import prepare
     from worker.services import build_services
 
@@ -83,9 +83,9 @@ def judge_location(settings: Settings, location: str, profiles: Sequence[str]) -
         pipeline.ensure_seed_claims(svc)
         article = pipeline.load_article(svc, location)
         chosen, matched = _profiles_for(svc, article, profiles)
-        claims = claims_of(article.text, article.outlet)
+        claims, transcript = read_claims(article.text, article.outlet)
         with svc.db.session_scope() as session:
-            verdicts = svc.claims.judge(session, claims, chosen)
+            verdicts = svc.claims.judge(session, claims, chosen, transcript=transcript)
         return ClaimsReport(article, tuple(chosen), matched, tuple(verdicts))
     finally:
         svc.close()

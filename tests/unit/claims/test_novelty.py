@@ -606,6 +606,23 @@ def test_an_outlet_the_story_names_that_opens_none_of_its_lines_may_rewrite_it(
     assert [spun[line] for line in REWORDED_AWAY] == [False, False]
 
 
+def test_a_transcript_records_what_was_said_and_rewrites_nothing(
+    sqlite_db: Database, judge: ClaimJudge
+) -> None:
+    assert all(recorded(sqlite_db, judge, WIRE_STORY, "Wire", 1).values())
+    # The rewrite's lines spoken in turns (set AL: a city council's debate of the story):
+    # the close restatements are still known by their words, but the text is no rewrite,
+    # so its lines in words of their own that name nothing new are what was said there.
+    sentences = [*REWRITE.strip().split(". "), *REWORDED_AWAY]
+    spoken = [
+        f"{'CHAIR' if i % 2 else 'BERG'}: {line.rstrip('.')}." for i, line in enumerate(sentences)
+    ]
+    said = recorded(sqlite_db, judge, "\n".join(spoken) + "\n", "City council", 2)
+    assert [said[line] for line in REWORDED_AWAY] == [True, True]
+    assert not said[REWRITE.split(". ")[1] + "."]
+    # (Unspoken, the same lines are a rewrite's: test_a_rewrite_s_line_that_names_nothing_new.)
+
+
 def test_a_line_naming_nothing_new_is_new_outside_a_rewrite(
     sqlite_db: Database, judge: ClaimJudge
 ) -> None:
