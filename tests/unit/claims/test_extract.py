@@ -77,10 +77,6 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "The Chair: I give the floor to Ms Ter Haar-Brink of the Labour group.",
         # a newsletter's footer (set AK)
         "You are receiving this because you subscribed to Supply Chain & Rights Monthly.",
-        # a release's pointer to its report, a stock non-answer, a chair's vote call (set AL)
-        'Read the full report, "Small Trolls, Long Shadows", on the network\'s website.',
-        "Mao Ning: I am not aware of the specifics you mentioned.",
-        "Council President: We now vote on the motion as amended.",
     ],
 )
 def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
@@ -102,8 +98,6 @@ def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
         "He said: thank you to the 19 countries that stood with China in the vote.",
         "Thanks to the new law, 300 workers were released from the camps in May.",
         "Our correspondent was detained for three days in Urumqi last week.",
-        "We now know that 300 workers were moved to the plant in May.",
-        "Researchers who read the full report say it names 212 workers.",
         "The council adjourned the session without voting on the Xinjiang motion.",
         "The blog's author said the company had ended its live updates on the audit.",
     ],
