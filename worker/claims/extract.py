@@ -128,6 +128,7 @@ _FURNITURE = re.compile(
     r"|listening)|\b(?:this|that) concludes (?:today'?s|this|our)\b"
     r"|\bI (?:now )?give the floor to\b|\bthe floor is yours\b"
     r"|\byou(?: are|'re) receiving this\b|\bbecause you (?:subscribed|signed up)\b"
+    r"|^sources?(?=:)"
     r"|\b(?:will|shall) (?:now )?come to order|\bI (?:now )?(?:suspend|adjourn)\b"
     r"|\bstands? adjourned|\b(?:our|my) (?:correspondent|reporter)\s+(?-i:[A-Z])[\w'’-]+"
     r"(?:\s+(?-i:[A-Z])[\w'’-]+)?\s+(?:was|is|has been|joins us)\b"
@@ -158,6 +159,9 @@ _MASTHEAD = re.compile(r"^(?:[^|»›]{1,60}\s[|»›]\s+)+")
 _POSTED_AT = re.compile(
     r"^\d{1,2}[:.]\d{2}(?:\s?(?:[ap]\.?m\.?))?(?:\s[A-Z]{2,4})?\s*[-—–:|]\s+", re.IGNORECASE
 )
+# A list's or a written answer's number ("2. The OHCHR assessment ...", "Answer 2: The
+# minister says ..."): where the item sits, not a figure of the claim (set AM).
+_ITEM_NUMBER = re.compile(r"^(?:(?:Answer|Question|Item)\s+)?\d{1,2}[.):]\s+(?=[A-Z\"“‘'])")
 _DATELINE = re.compile(
     r"^[A-Z][A-Z .'’/-]{2,40}(?:,\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)?(?=,|\s*\(|\s*[-—–]))?"
     r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?|\d{1,2}\s+[A-Z][a-z]{2,8}\.?(?:\s+\d{4})?))?"
@@ -329,6 +333,7 @@ def _without_lead_in(sentence: Sentence) -> Sentence:
     byline, a dateline."""
     text = _MASTHEAD.sub("", sentence.text)
     text = _POSTED_AT.sub("", text)
+    text = _ITEM_NUMBER.sub("", text)
     text = _BYLINE.sub("", text)
     text = _DATELINE.sub("", text)
     text = _LEADING_DASH.sub("", text)  # syntok ends "GENEVA (AP)" before its dash

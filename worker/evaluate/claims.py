@@ -86,7 +86,8 @@ SET_DIR = EVAL_DIR / "articles"
 # (F13, judged by AI), then AG (F14, judged by AJ), then AH (F15, judged by AK and AL), then
 # AI (F16, judged by AM and AN), then AJ (F17, judged by AO and AP, and F17b by them again),
 # then AK (F18, judged by AQ and AR); AS and AT, written blind beside them, were scored once
-# after F18; then AL (F19, not kept, and F19b, judged by AU and AV).
+# after F18; then AL (F19, not kept, and F19b, judged by AU and AV); then AM (F20, judged
+# by AW and AX).
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -126,7 +127,7 @@ SETS = (
     ("set AJ, scored once, then read", EVAL_DIR / "set-aj"),
     ("set AK, scored once, then read", EVAL_DIR / "set-ak"),
     ("set AL, scored once, then read", EVAL_DIR / "set-al"),
-    ("set AM, never tuned on", EVAL_DIR / "set-am"),
+    ("set AM, scored, then read", EVAL_DIR / "set-am"),
     ("set AN, never tuned on", EVAL_DIR / "set-an"),
     ("set AO, never tuned on", EVAL_DIR / "set-ao"),
     ("set AP, never tuned on", EVAL_DIR / "set-ap"),
@@ -140,7 +141,7 @@ SETS = (
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
 _HELD_OUT_NAMES = ("k", "l", "n", "o", "p", "q", "r", "s",
-                   "am", "an", "ao", "ap", "aq", "ar", "as", "at", "au", "av")  # fmt: skip
+                   "an", "ao", "ap", "aq", "ar", "as", "at", "au", "av")  # fmt: skip
 HELD_OUT = frozenset(EVAL_DIR / f"set-{name}" for name in _HELD_OUT_NAMES)
 # The sets whose mistakes were read: what after_others and claims_scale --verdict-sizes judge.
 TUNED = tuple((name, set_dir) for name, set_dir in SETS if set_dir not in HELD_OUT)

@@ -77,6 +77,8 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "The Chair: I give the floor to Ms Ter Haar-Brink of the Labour group.",
         # a newsletter's footer (set AK)
         "You are receiving this because you subscribed to Supply Chain & Rights Monthly.",
+        # a written answer's source line (set AM)
+        "Source: Tweede Kamer, Aanhangsel Handelingen, no. 1432 (summary prepared by us).",
     ],
 )
 def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
@@ -196,6 +198,19 @@ def test_a_live_blog_entry_s_time_is_not_part_of_its_claim() -> None:
     found = claims_of(text)
     assert [c.text[:9] for c in found] == ["Her serie", "The commi"]
     assert [c.figures for c in found] == [("23",), ()]  # not "9", "15" or "10.45"
+
+
+def test_a_list_item_s_number_is_not_part_of_its_claim() -> None:
+    text = (
+        "2. The OHCHR assessment of human rights concerns in Xinjiang was published in 2022.\n"
+        "Answer 3: The minister says the 2023 report showed that 212 workers were moved.\n"
+        "4) Kottebo removed the figurines from 64 stores.\n"
+        "19: the number of countries that voted against the motion in October."
+    )
+    found = claims_of(text)
+    assert [c.text[:9] for c in found] == ["The OHCHR", "The minis", "Kottebo r", "19: the n"]
+    # "2", "3" and "4" are where the items sit; "19" before a lower-case word is a figure
+    assert [c.figures for c in found] == [(), ("212",), ("64",), ("19",)]  # years are not figures
 
 
 def test_a_masthead_run_before_a_sentence_is_not_part_of_its_claim() -> None:
