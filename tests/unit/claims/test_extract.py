@@ -77,6 +77,10 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "The Chair: I give the floor to Ms Ter Haar-Brink of the Labour group.",
         # a newsletter's footer (set AK)
         "You are receiving this because you subscribed to Supply Chain & Rights Monthly.",
+        # a stock non-answer, a written answer's full text (set AN); a credit's label
+        "Wang Wenbin: I am not aware of the specifics you mentioned.",
+        "The full text of the question and answer, in Norwegian, is available on its website.",
+        "Cover image: an artist's impression of the lighting installation at the festival.",
         # a written answer's source line (set AM)
         "Source: Tweede Kamer, Aanhangsel Handelingen, no. 1432 (summary prepared by us).",
     ],
@@ -102,6 +106,12 @@ def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
         "Our correspondent was detained for three days in Urumqi last week.",
         "The council adjourned the session without voting on the Xinjiang motion.",
         "The blog's author said the company had ended its live updates on the audit.",
+        # a picture named in a claim is no caption (17 sentences of the real articles were)
+        "A photo of the meeting was denied by Andrew, hinting that it was a fake.",
+        "The Oslo house prints picture books in the Uyghur language for diaspora children.",
+        "Turbulent polling has created a murky picture of the top tier of the 2020 class.",
+        # a non-answer that goes on to answer (set AM)
+        "Mao Ning: I am not aware of the specifics, but the authorities will reply in due course.",
     ],
 )
 def test_furniture_words_inside_a_claim_leave_it_a_claim(line: str) -> None:
