@@ -98,13 +98,22 @@ _NOT_SPEAKERS = frozenset({"this", "that", "there", "which", "what", "who", "and
 # "Editor's note", a "Good morning!") meet the second part. The colon forms ("Tags:") are
 # matched before their colon: the closing word boundary does not hold after ": ".
 _FURNITURE = re.compile(
-    r"\b(subscribe|newsletter|sign up|cookies?|click here|donate|contribute what|support from"
-    r" readers|you are visiting|advertis\w*|all rights reserved|copyright|follow us|share this"
+    r"\b(^(?:sign up|subscribe)\b|(?:,|\bor)\s+(?:sign up|subscribe)\b"
+    r"|(?:sign up|subscribe) (?:here|now|at|for free|(?:for|to) (?:our|the) [\w' ]{0,30}"
+    r"(?:newsletter|briefing|digest|bulletin))|newsletter"
+    r"|cookie (?:policy|settings|preferences|notice|consent)|(?:uses?|accept(?: all)?) cookies"
+    r"|click here|donate|contribute what|support from readers|you are visiting"
+    r"|support (?:our|independent) (?:mission|journalism|reporting)"
+    r"|^advertisement\b|advertise with us|sponsored (?:content|post)|all rights reserved"
+    r"|copyright|follow us|^share this\b|share this (?:story|article|post|page|text)"
     r"|read more|terms of use|privacy policy|javascript|media enquiries|media inquiries"
-    r"|please contact|for more information"
+    r"|please contact|^for more information\b"
+    r"|for more information,? (?:please )?(?:visit|contact|see|go to|call|email|write)"
     r"|for interviews?|to arrange an interview|(?:media|press) contacts?|notes? to editors"
     r"|editor'?s note|can be (?:downloaded|read|found) (?:at|on|from|here)"
     r"|download the (?:full )?report"
+    r"|^read (?:the|our)\b[^.]{0,80}\b(?:on|at) (?:our|the|its|their)\b[^.]{0,30}"
+    r"\b(?:website|site)\b"
     r"|(?:full|whole) (?:text|report|interview|episode|statement)(?: of [\w ]{1,40})?"
     r"(?:, in \w+,)? (?:is|are|can be) (?:available|on|at|read|found)"
     r"|welcome (?:back )?to (?:this|the|our)|in this (?:issue|edition)|this email"
@@ -175,6 +184,12 @@ _POSTED_AT = re.compile(
 # A list's or a written answer's number ("2. The OHCHR assessment ...", "Answer 2: The
 # minister says ..."): where the item sits, not a figure of the claim (set AM).
 _ITEM_NUMBER = re.compile(r"^(?:(?:Answer|Question|Item)\s+)?\d{1,2}[.):]\s+(?=[A-Z\"“‘'])")
+# A press release's close run into its notes ("ENDS Notes to editors: The full report ...
+# runs to 64 pages"): labels of what follows, which is a claim of its own (set AO).
+_NOTES_LABEL = re.compile(
+    r"^(?:(?-i:ENDS?)\b[\s.-]*)?(?:notes? (?:to|for) editors?\s*:?\s+)?(?=(?-i:[A-Z0-9\"“]))",
+    re.IGNORECASE,
+)
 _DATELINE = re.compile(
     r"^[A-Z][A-Z .'’/-]{2,40}(?:,\s*[A-Z][a-z]+(?:\s[A-Z][a-z]+)?(?=,|\s*\(|\s*[-—–]))?"
     r"(?:,\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2}(?:,\s*\d{4})?|\d{1,2}\s+[A-Z][a-z]{2,8}\.?(?:\s+\d{4})?))?"
@@ -347,6 +362,7 @@ def _without_lead_in(sentence: Sentence) -> Sentence:
     text = _MASTHEAD.sub("", sentence.text)
     text = _POSTED_AT.sub("", text)
     text = _ITEM_NUMBER.sub("", text)
+    text = _NOTES_LABEL.sub("", text)
     text = _BYLINE.sub("", text)
     text = _DATELINE.sub("", text)
     text = _LEADING_DASH.sub("", text)  # syntok ends "GENEVA (AP)" before its dash

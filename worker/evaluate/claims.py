@@ -87,7 +87,7 @@ SET_DIR = EVAL_DIR / "articles"
 # AI (F16, judged by AM and AN), then AJ (F17, judged by AO and AP, and F17b by them again),
 # then AK (F18, judged by AQ and AR); AS and AT, written blind beside them, were scored once
 # after F18; then AL (F19, not kept, and F19b, judged by AU and AV); then AM (F20, judged
-# by AW and AX); then AN (F21, judged by AY and AZ).
+# by AW and AX); then AN (F21, judged by AY and AZ); then AO (F22, judged by BA and BB).
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -129,7 +129,7 @@ SETS = (
     ("set AL, scored once, then read", EVAL_DIR / "set-al"),
     ("set AM, scored, then read", EVAL_DIR / "set-am"),
     ("set AN, scored, then read", EVAL_DIR / "set-an"),
-    ("set AO, never tuned on", EVAL_DIR / "set-ao"),
+    ("set AO, scored, then read", EVAL_DIR / "set-ao"),
     ("set AP, never tuned on", EVAL_DIR / "set-ap"),
     ("set AQ, never tuned on", EVAL_DIR / "set-aq"),
     ("set AR, never tuned on", EVAL_DIR / "set-ar"),
@@ -145,7 +145,8 @@ SETS = (
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
 _HELD_OUT_NAMES = ("k", "l", "n", "o", "p", "q", "r", "s",
-                   "ao", "ap", "aq", "ar", "as", "at", "au", "av", "aw", "ax", "ay", "az")  # fmt: skip
+                   "ap", "aq", "ar", "as", "at", "au", "av",
+                   "aw", "ax", "ay", "az")  # fmt: skip
 HELD_OUT = frozenset(EVAL_DIR / f"set-{name}" for name in _HELD_OUT_NAMES)
 # The sets whose mistakes were read: what after_others and claims_scale --verdict-sizes judge.
 TUNED = tuple((name, set_dir) for name, set_dir in SETS if set_dir not in HELD_OUT)

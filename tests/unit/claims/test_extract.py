@@ -77,6 +77,10 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "The Chair: I give the floor to Ms Ter Haar-Brink of the Labour group.",
         # a newsletter's footer (set AK)
         "You are receiving this because you subscribed to Supply Chain & Rights Monthly.",
+        # a reader appeal, a pointer to a document on the site, a share prompt (set AO)
+        "Advertising revenue goes some way to support our mission, but it has not been enough.",
+        "Read the court's press summary on our website.",
+        "Share this story with your friends and family today.",
         # a stock non-answer, a written answer's full text (set AN); a credit's label
         "Wang Wenbin: I am not aware of the specifics you mentioned.",
         "The full text of the question and answer, in Norwegian, is available on its website.",
@@ -110,6 +114,13 @@ def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
         "A photo of the meeting was denied by Andrew, hinting that it was a fake.",
         "The Oslo house prints picture books in the Uyghur language for diaspora children.",
         "Turbulent polling has created a murky picture of the top tier of the 2020 class.",
+        # words of sign-ups and adverts inside claims (26 sentences of the real articles)
+        "Disney patched the software as the company continued to sign up more subscribers.",
+        "Hege is the CEO of DH, the Spokane advertising and branding firm behind the campaign.",
+        "It really means a lot and I share this recognition with the entire Experience team.",
+        "For taste receptors, this cascade lets us recognise a chocolate chip cookie.",
+        "We reached out to both sites for more information on how they arrived at the figure.",
+        "The advertiser argued that the word referred to its traceability documents (set AO).",
         # a non-answer that goes on to answer (set AM)
         "Mao Ning: I am not aware of the specifics, but the authorities will reply in due course.",
     ],
@@ -221,6 +232,16 @@ def test_a_list_item_s_number_is_not_part_of_its_claim() -> None:
     assert [c.text[:9] for c in found] == ["The OHCHR", "The minis", "Kottebo r", "19: the n"]
     # "2", "3" and "4" are where the items sit; "19" before a lower-case word is a figure
     assert [c.figures for c in found] == [(), ("212",), ("64",), ("19",)]  # years are not figures
+
+
+def test_a_release_s_close_run_into_its_notes_is_not_part_of_the_claim() -> None:
+    # The set format joins "ENDS", "Notes to editors:" and the note into one paragraph (set AO)
+    text = (
+        "ENDS Notes to editors: The full report runs to 64 pages and is on the FJN website.\n"
+        "Notes to editors: the full report and its methodology are available on our site.\n"
+        "End Xinjiang forced labour now, the campaign urged its 22 member groups."
+    )
+    assert [c.text[:15] for c in claims_of(text)] == ["The full report", "End Xinjiang fo"]
 
 
 def test_a_masthead_run_before_a_sentence_is_not_part_of_its_claim() -> None:
