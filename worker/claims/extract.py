@@ -37,7 +37,9 @@ _SAY = (
     r"|criticized|criticises|criticizes|welcomed|welcomes|slammed|praised|accused|accuses"
 )
 _LONGER_WORD = re.compile(r"\b[A-Za-z][A-Za-z'’-]{3,}")
-_ENDS_SENTENCE = re.compile(r"""[.!]["'”’)\]]*$""")
+# syntok ends a sentence at a semicolon too ("OLLP shared its findings with the firm on 27
+# March 2023; Baiyun did not respond."): each clause is a sentence (set AP).
+_ENDS_SENTENCE = re.compile(r"""[.!;]["'”’)\]]*$""")
 # How a long fragment that is not a sentence ends: a question, a lead-in to a list, a
 # trailing ellipsis, a link, or a caption's credit in brackets.
 _NOT_A_SENTENCE_END = re.compile(
@@ -119,6 +121,9 @@ _FURNITURE = re.compile(
     r"|welcome (?:back )?to (?:this|the|our)|in this (?:issue|edition)|this email"
     r"|forward (?:this|it) to|that'?s all for|until next (?:week|time|month)|see you next"
     r"|thanks? (?:you )?for reading|unsubscribe|view (?:it )?in (?:your|a) browser"
+    # an op-ed's author line as a sentence of its own (set AP); with a comma it goes on
+    r"|^(?-i:[A-Z])[\w'’.-]+(?:\s(?-i:[A-Z])[\w'’.-]+){0,3}\s+writes (?:on|about)"
+    r" [^,;.]{0,80}\w(?=\.?$)"
     r"|who writes (?:on|about)|is the author of|views expressed|the writer is|the author is"
     r"|the views (?:here |in this (?:article|column|piece) )?are"
     r" (?:her|his|their|my|the author'?s) own"

@@ -77,6 +77,8 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "The Chair: I give the floor to Ms Ter Haar-Brink of the Labour group.",
         # a newsletter's footer (set AK)
         "You are receiving this because you subscribed to Supply Chain & Rights Monthly.",
+        # an op-ed's author line on its own (set AP)
+        "Helen Marsh-Okafor writes on human rights and diaspora communities.",
         # a reader appeal, a pointer to a document on the site, a share prompt (set AO)
         "Advertising revenue goes some way to support our mission, but it has not been enough.",
         "Read the court's press summary on our website.",
@@ -242,6 +244,15 @@ def test_a_release_s_close_run_into_its_notes_is_not_part_of_the_claim() -> None
         "End Xinjiang forced labour now, the campaign urged its 22 member groups."
     )
     assert [c.text[:15] for c in claims_of(text)] == ["The full report", "End Xinjiang fo"]
+
+
+def test_a_clause_ended_by_a_semicolon_is_a_sentence() -> None:
+    # syntok cuts at a semicolon before a capital; the clause before it is a claim (set AP)
+    text = (
+        "OLLP shared its findings with Grauhorn on 27 March; Baiyun Feather gave no answer"
+        " to any of them."
+    )
+    assert [c.text[:12] for c in claims_of(text)] == ["OLLP shared ", "Baiyun Feath"]
 
 
 def test_a_masthead_run_before_a_sentence_is_not_part_of_its_claim() -> None:
