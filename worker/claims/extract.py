@@ -154,14 +154,14 @@ _FURNITURE = re.compile(
     re.IGNORECASE,
 )
 # Photo captions: a caption's or credit's label ("Photo: ...", "Photo caption: ...", "Cover
-# image: ...", "(Image credit: ...)"), a credit at the end ("... (Meridian Wire photo)",
-# "... Photo: family handout", "Photo via Reuters."), an agency's tag, "in an image taken
-# in 2019", or the date the picture was taken at the end. Until the tenth session of
+# image: ...", "(Image credit: ...)", "Caption: ..."), a credit at the end ("... (Meridian
+# Wire photo)", "... Photo: family handout", "Photo via Reuters."), an agency's tag, "in an
+# image taken in 2019", or the date the picture was taken at the end. Until the tenth session of
 # 2026-12-06 any "photo", "picture" or "image" made a caption, which dropped 16 sentences of
 # the 181 real articles ("A photo of the meeting was denied by Andrew", "painting a picture
 # of political incompetence") and new lines of the claims sets ("picture books").
 _CAPTION = re.compile(
-    r"\b(?:photo(?:graph)?|picture|image)s?(?: caption| credit)?\s*:"
+    r"\b(?:photo(?:graph)?|picture|image)s?(?: caption| credit)?\s*:|^caption\s*:"
     r"|\((?:[^()]{0,40}\s)?(?:photo|picture|file)\b[^()]{0,40}\)\.?$"
     r"|\b(?:file photo|getty images|ap photo|afp via)\b"
     r"|^(?:photo|picture|image)s? (?:via|by|courtesy(?: of)?)\s[^.]{1,40}\.?$"

@@ -88,7 +88,7 @@ SET_DIR = EVAL_DIR / "articles"
 # then AK (F18, judged by AQ and AR); AS and AT, written blind beside them, were scored once
 # after F18; then AL (F19, not kept, and F19b, judged by AU and AV); then AM (F20, judged
 # by AW and AX); then AN (F21, judged by AY and AZ); then AO (F22, judged by BA and BB);
-# then AP (F23, judged by BC and BD).
+# then AP (F23, judged by BC and BD); then AQ (F24, judged by BE and BF).
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -132,7 +132,7 @@ SETS = (
     ("set AN, scored, then read", EVAL_DIR / "set-an"),
     ("set AO, scored, then read", EVAL_DIR / "set-ao"),
     ("set AP, scored, then read", EVAL_DIR / "set-ap"),
-    ("set AQ, never tuned on", EVAL_DIR / "set-aq"),
+    ("set AQ, scored, then read", EVAL_DIR / "set-aq"),
     ("set AR, never tuned on", EVAL_DIR / "set-ar"),
     ("set AS, never tuned on", EVAL_DIR / "set-as"),
     ("set AT, never tuned on", EVAL_DIR / "set-at"),
@@ -150,7 +150,7 @@ SETS = (
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
 _HELD_OUT_NAMES = ("k", "l", "n", "o", "p", "q", "r", "s",
-                   "aq", "ar", "as", "at", "au", "av",
+                   "ar", "as", "at", "au", "av",
                    "aw", "ax", "ay", "az", "ba", "bb", "bc", "bd")  # fmt: skip
 HELD_OUT = frozenset(EVAL_DIR / f"set-{name}" for name in _HELD_OUT_NAMES)
 # The sets whose mistakes were read: what after_others and claims_scale --verdict-sizes judge.

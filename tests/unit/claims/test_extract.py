@@ -77,6 +77,8 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "The Chair: I give the floor to Ms Ter Haar-Brink of the Labour group.",
         # a newsletter's footer (set AK)
         "You are receiving this because you subscribed to Supply Chain & Rights Monthly.",
+        # a caption labelled so (set AQ)
+        "Caption: Arslan Tursun at a club in Almaty, where he trains most evenings.",
         # an op-ed's author line on its own (set AP)
         "Helen Marsh-Okafor writes on human rights and diaspora communities.",
         # a reader appeal, a pointer to a document on the site, a share prompt (set AO)
