@@ -99,6 +99,11 @@ _NOT_SPEAKERS = frozenset({"this", "that", "there", "which", "what", "who", "and
 # real articles of the extraction benchmark (a headline's "Welcome to the future", an
 # "Editor's note", a "Good morning!") meet the second part. The colon forms ("Tags:") are
 # matched before their colon: the closing word boundary does not hold after ": ".
+# Since the tenth session the first part goes by its form: a sign-up that opens the
+# sentence or follows "or", "Advertisement" as a label, a cookie notice, "Share this:".
+# Matched anywhere, "advertis", "sign up", "subscribe", "cookie", "share this" and "for
+# more information" dropped 24 claims of the real articles ("print advertising
+# disappears", "the company continued to sign up additional subscribers").
 _FURNITURE = re.compile(
     r"\b(^(?:sign up|subscribe)\b|(?:,|\bor)\s+(?:sign up|subscribe)\b"
     r"|(?:sign up|subscribe) (?:here|now|at|for free|(?:for|to) (?:our|the) [\w' ]{0,30}"
