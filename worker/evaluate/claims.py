@@ -88,7 +88,8 @@ SET_DIR = EVAL_DIR / "articles"
 # then AK (F18, judged by AQ and AR); AS and AT, written blind beside them, were scored once
 # after F18; then AL (F19, not kept, and F19b, judged by AU and AV); then AM (F20, judged
 # by AW and AX); then AN (F21, judged by AY and AZ); then AO (F22, judged by BA and BB);
-# then AP (F23, judged by BC and BD); then AQ (F24, judged by BE and BF).
+# then AP (F23, judged by BC and BD); then AQ (F24, judged by BE and BF); then AR (nothing
+# kept); BG and BH, written blind beside them, were scored once after F24.
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -133,7 +134,7 @@ SETS = (
     ("set AO, scored, then read", EVAL_DIR / "set-ao"),
     ("set AP, scored, then read", EVAL_DIR / "set-ap"),
     ("set AQ, scored, then read", EVAL_DIR / "set-aq"),
-    ("set AR, never tuned on", EVAL_DIR / "set-ar"),
+    ("set AR, scored, then read", EVAL_DIR / "set-ar"),
     ("set AS, never tuned on", EVAL_DIR / "set-as"),
     ("set AT, never tuned on", EVAL_DIR / "set-at"),
     ("set AU, never tuned on", EVAL_DIR / "set-au"),
@@ -148,12 +149,15 @@ SETS = (
     ("set BD, never tuned on", EVAL_DIR / "set-bd"),
     ("set BE, never tuned on", EVAL_DIR / "set-be"),
     ("set BF, never tuned on", EVAL_DIR / "set-bf"),
+    ("set BG, never tuned on", EVAL_DIR / "set-bg"),
+    ("set BH, never tuned on", EVAL_DIR / "set-bh"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
 _HELD_OUT_NAMES = ("k", "l", "n", "o", "p", "q", "r", "s",
-                   "ar", "as", "at", "au", "av",
-                   "aw", "ax", "ay", "az", "ba", "bb", "bc", "bd", "be", "bf")  # fmt: skip
+                   "as", "at", "au", "av",
+                   "aw", "ax", "ay", "az", "ba", "bb", "bc", "bd", "be", "bf",
+                   "bg", "bh")  # fmt: skip
 HELD_OUT = frozenset(EVAL_DIR / f"set-{name}" for name in _HELD_OUT_NAMES)
 # The sets whose mistakes were read: what after_others and claims_scale --verdict-sizes judge.
 TUNED = tuple((name, set_dir) for name, set_dir in SETS if set_dir not in HELD_OUT)
