@@ -49,10 +49,10 @@ NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
 # figures as words, hedged figures, the stance words, figures' written forms): known claims
 # stored with an older signature are re-read from their text.
-SIGNATURE_VERSION = 20  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
+SIGNATURE_VERSION = 21  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
 # 15: years as spoken ("nineteen seventy-four"); 16: banned/prohibited; 17: "free" people;
 # 18: a status moved on ("tabled" / "adopted"); 19: "applied" / "granted", "4 hundred";
-# 20: overlooked/ignored, progress/achievements
+# 20: overlooked/ignored, progress/achievements; 21: stance words' false friends
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution"; nor a step further for the step before it ("the
@@ -74,7 +74,23 @@ _OPPOSITES = (
     ("charg", "convict"), ("charg", "sentenc"), ("paus", "terminat"), ("paus", "ended"),
     ("suspend", "ended"), ("appl", "grant"), ("appl", "refus"),
 )  # fmt: skip
-_STANCE = re.compile(r"\b(" + "|".join(sorted({s for pair in _OPPOSITES for s in pair})) + ")")
+# Words that begin as a stance word and are none ("passport", "bank", "appliances",
+# "fellow"): a line naming an appliance maker clashed with every known claim saying
+# "granted" (set AR, tenth session of 2026-12-06).
+_NOT_STANCES = {
+    "pass": "port|eng|age|ive|ion", "appl": "ian|aus|e\\b|es\\b", "ban": "k|d|ner|ish|al|e\\b",
+    "won": "der|t\\b|['’]t", "fell": "ow", "clos": "ely|est|er\\b", "favour": "it|ab",
+    "favor": "it|ab", "oppos": "it", "impos": "sib", "tabl": "et", "uph": "ill|olst",
+    "allow": "anc", "charg": "er", "open": "ly|ness",
+}  # fmt: skip
+_STANCE = re.compile(
+    r"\b("
+    + "|".join(
+        stem + (f"(?!{_NOT_STANCES[stem]})" if stem in _NOT_STANCES else "")
+        for stem in sorted({s for pair in _OPPOSITES for s in pair})
+    )
+    + ")"
+)
 _DIGITS = re.compile(r"^\d")
 _QUOTE = re.compile(r'"([^"]+)"')  # normalise() has made every double quote straight
 # Stemming before the skeleton: "abstained"/"abstaining", "countries"/"country" become one.

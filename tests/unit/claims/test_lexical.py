@@ -152,6 +152,22 @@ def test_a_step_further_in_status_is_another_claim(later: str, earlier: str) -> 
 @pytest.mark.parametrize(
     ("one", "other"),
     [
+        # words that begin as a stance word and are none (set AR's "Appliances")
+        ("The licence for Lindqvist Appliances is under review.", "The licence was granted."),
+        ("The passport office reviewed the loan.", "The loan was rejected."),
+        ("A fellow researcher said the protest grew.", "The protest rose."),
+        ("They won't appeal the ruling.", "They lost the ruling."),
+        ("Officials openly discussed the file.", "Officials closed the file."),
+        ("The bank froze the account.", "The account is allowed."),
+    ],
+)
+def test_a_word_that_only_begins_as_a_stance_word_takes_no_stance(one: str, other: str) -> None:
+    assert compatible(features_of(one), features_of(other))
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
         ("The lender halted payments.", "The lender suspended payments."),
         ("Members declined to discuss the report.", "Members refused to debate the report."),
         ("Police locked up the activists.", "Police detained the activists."),
