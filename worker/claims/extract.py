@@ -197,7 +197,8 @@ _ITEM_NUMBER = re.compile(r"^(?:(?:Answer|Question|Item)\s+)?\d{1,2}[.):]\s+(?=[
 # A press release's close run into its notes ("ENDS Notes to editors: The full report ...
 # runs to 64 pages"): labels of what follows, which is a claim of its own (set AO).
 _NOTES_LABEL = re.compile(
-    r"^(?:(?-i:ENDS?)\b[\s.-]*)?(?:notes? (?:to|for) editors?\s*:?\s+)?(?=(?-i:[A-Z0-9\"“]))",
+    r"^(?:(?-i:ENDS?)\b[\s.-]*(?:notes? (?:to|for) editors?\s*:?\s+)?"
+    r"|notes? (?:to|for) editors?\s*:?\s+)(?=(?-i:[A-Z0-9\"“]))",
     re.IGNORECASE,
 )
 _DATELINE = re.compile(
