@@ -122,7 +122,8 @@ _FURNITURE = re.compile(
     r"|^read (?:the|our)\b[^.]{0,80}\b(?:on|at) (?:our|the|its|their)\b[^.]{0,30}"
     r"\b(?:website|site)\b"
     r"|(?:full|whole) (?:text|report|interview|episode|statement)(?: of [\w ]{1,40})?"
-    r"(?:, in \w+,)? (?:is|are|can be) (?:available|on|at|read|found)"
+    # an apposition between: ", in Norwegian,", a title ', "Bitter Fibre",' (set AT)
+    r"(?:,[^,;.]{1,60},)? (?:is|are|can be) (?:available|on|at|read|found)"
     r"|welcome (?:back )?to (?:this|the|our)|in this (?:issue|edition)|this email"
     r"|forward (?:this|it) to|that'?s all for|until next (?:week|time|month)|see you next"
     r"|thanks? (?:you )?for reading|unsubscribe|view (?:it )?in (?:your|a) browser"

@@ -55,7 +55,12 @@ _CHARGED = "said|argued|claimed|alleged|accused|denied|insisted|warned|urged"
 # concocted by Washington"; not "a delegation made up of").
 _MADE_UP = r"concoct\w*|cooked up|made up(?! of)"
 _STANCE = re.compile(
-    r"\b(?:has|have) (?:long|already|repeatedly)\b|\bcontinues? to\b|\bmaintains?\b"
+    # Not "has long been in contact with separatists": a state of its subject, and the
+    # embassy's charge against a new critic comes in that form (sets Z, AR, AS); "has long
+    # been accused" is the charge on record again.
+    r"\b(?:has|have) (?:long|already|repeatedly)\b"
+    r"(?! been\b(?! (?:accused|criticised|criticized|condemned|blamed|charged)\b))"
+    r"|\bcontinues? to\b|\bmaintains?\b"
     r"|\brecalled\b|\bkeeps? insisting\b"
     r"|\brepeated (?:that|its|his|her|their)\b|\breiterated\b"
     # "Beijing's earlier position, given at a briefing in March 2024, ..." (set AK)

@@ -91,6 +91,8 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "Cover image: an artist's impression of the lighting installation at the festival.",
         # a written answer's source line (set AM)
         "Source: Tweede Kamer, Aanhangsel Handelingen, no. 1432 (summary prepared by us).",
+        # the full report named in an apposition (set AT)
+        'The full report, "Bitter Fibre", is available to journalists on request.',
     ],
 )
 def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
@@ -127,6 +129,8 @@ def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
         "The advertiser argued that the word referred to its traceability documents (set AO).",
         # a non-answer that goes on to answer (set AM)
         "Mao Ning: I am not aware of the specifics, but the authorities will reply in due course.",
+        # a report named and described is news (sets AO and AM)
+        'The full report, "Threads of Transfer", runs to 64 pages and is available online.',
     ],
 )
 def test_furniture_words_inside_a_claim_leave_it_a_claim(line: str) -> None:

@@ -56,6 +56,7 @@ from worker.claims.record import recaps_a_document, restates_a_position
         "Beijing insists the UN report was concocted by Washington and its allies.",
         "Xinjiang affairs are purely China's internal affairs, and no outside party may meddle.",
         "Beijing's earlier position, given at a briefing in March 2024, was that he is a suspect.",
+        "China has long been accused of using forced labour on a mass scale in the region.",
     ],
 )
 def test_a_position_restated(sentence: str) -> None:
@@ -80,6 +81,8 @@ def test_a_position_restated(sentence: str) -> None:
         # a reminder that is not a recap
         "The clean-up acted as a reminder that the army could yet be called in.",
         "The man who filed the complaint has for years taken part in separatist activities.",
+        # the embassy's charge against a new critic (sets Z, AR, AS)
+        "Ms Erkin has long been in contact with separatist organisations abroad.",
         "The delegation was made up of officials from three ministries.",
         # a recap of a document: recaps_a_document's
         "The assessment, made public minutes before Bachelet stepped down, judged the "
