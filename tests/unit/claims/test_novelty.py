@@ -631,19 +631,44 @@ def test_a_line_naming_nothing_new_is_new_outside_a_rewrite(
     assert verdicts == dict.fromkeys(REWORDED_AWAY, True)
 
 
+# What a follow-up adds of its own, beyond retelling the story it follows.
+ITS_OWN = (
+    "The Estonian Rowing Union said 40 clubs had already entered the Tallinn race. "
+    "Nordlys said it would sponsor the June race in Tallinn instead. "
+    "Tickets for the Tallinn finals go on sale in March, the union said.\n"
+)
+FOLLOWING_UP = f"{REWRITE.strip()} {ITS_OWN}"
+
+
 def test_a_restatement_months_later_is_a_follow_up_not_a_rewrite(
     sqlite_db: Database, judge: ClaimJudge
 ) -> None:
     assert all(recorded(sqlite_db, judge, WIRE_STORY, "Wire", 1).values())
     later = NOW + novelty.REWRITE_WITHIN + timedelta(days=60)
     with sqlite_db.session_scope() as session:
-        verdicts = judge.judge_and_record(session, REWRITE, ["xinjiang"], article_id=None,
+        verdicts = judge.judge_and_record(session, FOLLOWING_UP, ["xinjiang"], article_id=None,
                                           outlet="Wire", seen_at=later)  # fmt: skip
-    # The same text as the rewrite above, but the story it restates is months old: its
-    # closely restated lines are known, the loose one is judged on its own words.
+    # The rewrite above and as much again of its own, when the story it restates is months
+    # old: its closely restated lines are known, the loose one is judged on its own words.
     new = {v.claim.text: v.is_new for v in verdicts}
+    assert len(new) > novelty.SPIN_AT_MOST * 5  # the wire story brought five claims
     assert new[LOOSELY_RESTATED]
     assert sum(not is_new for is_new in new.values()) == 3
+
+
+def test_a_spin_posted_months_later_is_still_a_rewrite(
+    sqlite_db: Database, judge: ClaimJudge
+) -> None:
+    assert all(recorded(sqlite_db, judge, WIRE_STORY, "Wire", 1).values())
+    later = NOW + novelty.REWRITE_WITHIN + timedelta(days=60)
+    with sqlite_db.session_scope() as session:
+        verdicts = judge.judge_and_record(session, REWRITE, ["xinjiang"], article_id=None,
+                                          outlet="Content farm", seen_at=later)  # fmt: skip
+    # It retells four of the wire story's five claims and adds two (sets AM and AT: spins
+    # 98 and 101 days after their source): a rewrite, however late.
+    by = {v.claim.text: v.known_by for v in verdicts}
+    assert by[LOOSELY_RESTATED] == "rewrite"
+    assert [v.is_new for v in verdicts if v.claim.text in NEW_IN_THE_REWRITE] == [True, True]
 
 
 # A spinner's copy three weeks on is still a rewrite (sets U, X, Z and AB: 17 to 26 days).
@@ -662,7 +687,7 @@ def test_a_rewrite_is_dated_by_publication_not_by_when_it_was_fetched(
         judge.judge_and_record(session, WIRE_STORY, ["xinjiang"], article_id=3, outlet="Wire",
                                seen_at=NOW, published=published)  # fmt: skip
         verdicts = judge.judge_and_record(
-            session, REWRITE, ["xinjiang"], article_id=None, outlet="Content farm",
+            session, FOLLOWING_UP, ["xinjiang"], article_id=None, outlet="Content farm",
             seen_at=NOW, published=published + timedelta(days=days_apart),
         )  # fmt: skip
     new = {v.claim.text: v.is_new for v in verdicts}
