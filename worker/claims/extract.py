@@ -104,6 +104,17 @@ _NOT_SPEAKERS = frozenset({"this", "that", "there", "which", "what", "who", "and
 # Matched anywhere, "advertis", "sign up", "subscribe", "cookie", "share this" and "for
 # more information" dropped 24 claims of the real articles ("print advertising
 # disappears", "the company continued to sign up additional subscribers").
+# Where to read a document in full: furniture, unless it says how long the document is
+# ("The 64-page report, "Rented Watchtowers", can be downloaded from ...", set AV; "The
+# full report runs to 36 pages and is available ...", set AM): news about the report.
+_WHERE_TO_READ = re.compile(
+    r"can be (?:downloaded|read|found) (?:at|on|from|here)|download the (?:full )?report"
+    r"|(?:full|whole) (?:text|report|interview|episode|statement)(?: of [\w ]{1,40})?"
+    # an apposition between: ", in Norwegian,", a title ', "Bitter Fibre",' (set AT)
+    r"(?:,[^,;.]{1,60},)? (?:is|are|can be) (?:available|on|at|read|found)",
+    re.IGNORECASE,
+)
+_PAGE_COUNT = re.compile(r"\b\d[\d,]*(?:-| )pages?\b", re.IGNORECASE)
 _FURNITURE = re.compile(
     r"\b(^(?:sign up|subscribe)\b|(?:,|\bor)\s+(?:sign up|subscribe)\b"
     r"|(?:sign up|subscribe) (?:here|now|at|for free|(?:for|to) (?:our|the) [\w' ]{0,30}"
@@ -117,13 +128,9 @@ _FURNITURE = re.compile(
     r"|please contact|^for more information\b"
     r"|for more information,? (?:please )?(?:visit|contact|see|go to|call|email|write)"
     r"|for interviews?|to arrange an interview|(?:media|press) contacts?|notes? to editors"
-    r"|editor'?s note|can be (?:downloaded|read|found) (?:at|on|from|here)"
-    r"|download the (?:full )?report"
+    r"|editor'?s note"
     r"|^read (?:the|our)\b[^.]{0,80}\b(?:on|at) (?:our|the|its|their)\b[^.]{0,30}"
     r"\b(?:website|site)\b"
-    r"|(?:full|whole) (?:text|report|interview|episode|statement)(?: of [\w ]{1,40})?"
-    # an apposition between: ", in Norwegian,", a title ', "Bitter Fibre",' (set AT)
-    r"(?:,[^,;.]{1,60},)? (?:is|are|can be) (?:available|on|at|read|found)"
     r"|welcome (?:back )?to (?:this|the|our)|in this (?:issue|edition)|this email"
     r"|forward (?:this|it) to|that'?s all for|until next (?:week|time|month)|see you next"
     r"|thanks? (?:you )?for reading|unsubscribe|view (?:it )?in (?:your|a) browser"
@@ -139,6 +146,10 @@ _FURNITURE = re.compile(
     r"|leave a (?:reply|comment)|cancel reply|forward-looking statements?"
     r"|^this (?:week|edition|issue)(?=:)|you (?:may|might) also (?:like|enjoy)|disclaimer(?=:)"
     r"|for (?:general )?information(?:al)? purposes only"
+    # a presenter's hand-over: "..., and he joins me from Kota Seri." (set AV)
+    r"|\bjoins? (?:me|us)(?: now)? (?:from|in|on)\b"
+    # a newsletter's offer: "Get The Ledgerline's weekly briefing on tech and rights." (AV)
+    r"|^get\b[^.]{0,80}\b(?:briefing|digest|bulletin)\b"
     # a spokesperson's stock non-answer, when it is all the sentence says ("I am not aware of
     # the specifics, but the competent authorities will reply ..." goes on to say something)
     r"|\bI am not aware of the (?:specific |relevant )?(?:situation|details|case|report"
@@ -255,6 +266,8 @@ def is_claim(text: str) -> bool:
     # A caption's words inside a quote are what someone said ("used to polish the image
     # of a place"), not a picture credit.
     if len(words) < MIN_WORDS or _FURNITURE.search(text) or _CAPTION.search(_outside_quotes(text)):
+        return False
+    if _WHERE_TO_READ.search(text) and not _PAGE_COUNT.search(text):
         return False
     if _title_case(text):
         return False

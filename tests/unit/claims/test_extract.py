@@ -93,6 +93,9 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "Source: Tweede Kamer, Aanhangsel Handelingen, no. 1432 (summary prepared by us).",
         # the full report named in an apposition (set AT)
         'The full report, "Bitter Fibre", is available to journalists on request.',
+        # a presenter's hand-over, a newsletter's offer (set AV)
+        "Farid Osman has represented the men for almost a decade, and he joins me from Kota Seri.",
+        "Get The Ledgerline's weekly briefing on tech and human rights.",
     ],
 )
 def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
@@ -131,6 +134,7 @@ def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
         "Mao Ning: I am not aware of the specifics, but the authorities will reply in due course.",
         # a report named and described is news (sets AO and AM)
         'The full report, "Threads of Transfer", runs to 64 pages and is available online.',
+        'The 64-page report, "Rented Watchtowers", can be downloaded from Glasswall\'s website.',
     ],
 )
 def test_furniture_words_inside_a_claim_leave_it_a_claim(line: str) -> None:
