@@ -198,10 +198,13 @@ _LEADING_DASH = re.compile(r"^[-—–:]+\s+")
 # Since the ninth session of 2026-12-06 a breadcrumb's chevrons too ("Home » Business »
 # Footwear"), spaced: Russian copy quotes in «guillemets», never spaced inside.
 _MASTHEAD = re.compile(r"^(?:[^|»›]{1,60}\s[|»›]\s+)+")
-# A live blog's entry opens on its time ("09:12 – ", "10.45am BST: "): the time is when it
-# was posted, not a figure of the claim.
+# A live blog's entry opens on its time ("09:12 – ", "10.45am BST: ", or with no mark
+# before a capital, "09:10 Three years ago today, ...", set AW): the time is when it was
+# posted, not a figure of the claim.
 _POSTED_AT = re.compile(
-    r"^\d{1,2}[:.]\d{2}(?:\s?(?:[ap]\.?m\.?))?(?:\s[A-Z]{2,4})?\s*[-—–:|]\s+", re.IGNORECASE
+    r"^\d{1,2}[:.]\d{2}(?:\s?(?:[ap]\.?m\.?))?(?:\s[A-Z]{2,4})?"
+    r"(?:\s*[-—–:|]\s+|\s+(?=(?-i:[A-Z])))",
+    re.IGNORECASE,
 )
 # A list's or a written answer's number ("2. The OHCHR assessment ...", "Answer 2: The
 # minister says ..."): where the item sits, not a figure of the claim (set AM).

@@ -190,7 +190,9 @@ _HEDGE_WORDS = {
 }
 _HEDGE_BEFORE = re.compile(
     r"\b(?:(?P<about>" + _HEDGE_WORDS["about"] + r")|(?P<at_most>" + _HEDGE_WORDS["at_most"]
-    + r")|(?P<at_least>" + _HEDGE_WORDS["at_least"] + r"))\s+(?:a\s+|an\s+)?$",
+    + r")|(?P<at_least>" + _HEDGE_WORDS["at_least"] + r"))\s+"
+    # a fraction comes "about" (_share): "more than a third" is at least a third (set AW)
+    r"(?:about\s+)?(?:a\s+|an\s+)?$",
     re.IGNORECASE,
 )  # fmt: skip
 

@@ -226,11 +226,13 @@ def test_an_earnings_call_s_tags_are_its_speakers_and_the_operator_says_nothing(
 def test_a_live_blog_entry_s_time_is_not_part_of_its_claim() -> None:
     text = (
         "09:15 – Her series named twenty-three people whose relatives had heard nothing.\n"
-        "10.45am BST: The committee said it would invite the ambassador in June."
+        "10.45am BST: The committee said it would invite the ambassador in June.\n"
+        "09:10 Three years ago today, the UN office published its assessment of Xinjiang."
     )
     found = claims_of(text)
-    assert [c.text[:9] for c in found] == ["Her serie", "The commi"]
-    assert [c.figures for c in found] == [("23",), ()]  # not "9", "15" or "10.45"
+    assert [c.text[:9] for c in found] == ["Her serie", "The commi", "Three yea"]
+    # not "9", "15", "10.45", nor "9" and "10" (no mark after the time: set AW)
+    assert [c.figures for c in found] == [("23",), (), ()]
 
 
 def test_a_list_item_s_number_is_not_part_of_its_claim() -> None:

@@ -81,6 +81,9 @@ def test_rounding_is_the_same_figure_but_a_tenth_apart_is_not() -> None:
         ("just over fourteen years", "an average of 14.2 years"),
         ("some 300 people", "312 people"),
         ("about a million people", "1,050,000 people"),
+        # a fraction under a hedge takes the hedge, not its own "about" (set AW)
+        ("more than a third of the aluminium", "roughly 38 per cent of the aluminium"),
+        ("nearly two-thirds of the cotton", "62 per cent of the cotton"),
     ],
 )
 def test_a_hedged_round_figure_can_stand_for_the_exact_one(rounded: str, exact: str) -> None:
