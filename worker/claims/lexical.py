@@ -49,11 +49,11 @@ NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
 # figures as words, hedged figures, the stance words, figures' written forms): known claims
 # stored with an older signature are re-read from their text.
-SIGNATURE_VERSION = 22  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
+SIGNATURE_VERSION = 23  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
 # 15: years as spoken ("nineteen seventy-four"); 16: banned/prohibited; 17: "free" people;
 # 18: a status moved on ("tabled" / "adopted"); 19: "applied" / "granted", "4 hundred";
 # 20: overlooked/ignored, progress/achievements; 21: stance words' false friends;
-# 22: "more than a third" is at least a third
+# 22: "more than a third" is at least a third; 23: statuses (a tenth field)
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution"; nor a step further for the step before it ("the
@@ -92,6 +92,17 @@ _STANCE = re.compile(
     )
     + ")"
 )
+# A status reached: a contract ended, an order suspended, a ruling upheld, a fund's
+# exclusion, a resignation. A line that says one is news against a known claim that says
+# none, however many of its names it shares ("FairSweet closed its review and suspended the
+# range's certification" after "Sourcewise is calling on FairSweet to review it"; set AT):
+# see novelty._moves_on. Whole words, past forms: "recalls that" and "a suspended sentence"
+# would be "recall" and "suspend" too.
+_STATUS_MOVED = re.compile(
+    r"\b(recalled|suspended|terminated|cancell?ed|scrapped|lifted|resumed|reopened|withdrew"
+    r"|withdrawn|divested|excluded|overturned|upheld|ratified|resigned|reinstated|revoked"
+    r"|cut ties|ended|fined|indicted|acquitted)\b"
+)
 _DIGITS = re.compile(r"^\d")
 _QUOTE = re.compile(r'"([^"]+)"')  # normalise() has made every double quote straight
 # Stemming before the skeleton: "abstained"/"abstaining", "countries"/"country" become one.
@@ -110,24 +121,27 @@ class Features:
     quoted: frozenset[str] = frozenset()  # tokens inside its direct quotes (not stored)
     # Each figure with the word it counts: (value, hedge or "", that word's token).
     atoms: frozenset[tuple[float, str, str]] = frozenset()
+    statuses: frozenset[str] = frozenset()  # the _STATUS_MOVED words it uses
 
     def to_signature(self) -> list[object]:
         """A JSON-ready form, stored with each known claim so loading needs no re-parsing."""
         f = self.figures
         return [sorted(self.tokens), list(f.quantities), list(f.years), sorted(self.negated),
                 sorted(self.stances), [list(h) for h in f.hedged],
-                sorted([list(a) for a in self.atoms]), SIGNATURE_VERSION]  # fmt: skip
+                sorted([list(a) for a in self.atoms]), sorted(self.statuses),
+                SIGNATURE_VERSION]  # fmt: skip
 
     @classmethod
     def from_signature(cls, data: list[Any]) -> Features | None:
         """The inverse of to_signature; None for a signature of an older version, whose
         words were made otherwise (compute the features from the text again)."""
-        if len(data) != 8 or data[7] != SIGNATURE_VERSION:
+        if len(data) != 9 or data[8] != SIGNATURE_VERSION:
             return None
-        tokens, quantities, years, negated, stances, hedged, atoms, _ = data
+        tokens, quantities, years, negated, stances, hedged, atoms, statuses, _ = data
         figures = Figures(tuple(quantities), tuple(years), tuple((q, h) for q, h in hedged))
         return cls(frozenset(tokens), figures, frozenset(negated), frozenset(stances),
-                   atoms=frozenset((q, h, u) for q, h, u in atoms))  # fmt: skip
+                   atoms=frozenset((q, h, u) for q, h, u in atoms),
+                   statuses=frozenset(statuses))  # fmt: skip
 
 
 def known_features(signature: list[Any] | None, text: str) -> Features:
@@ -160,7 +174,9 @@ def features_of(text: str) -> Features:
         )[:NEGATED_WORDS]
     )
     quoted = _tokens([w for m in _QUOTE.finditer(normal) for w in content_words(m.group(1))])
-    return Features(tokens, figures, negated & tokens, stances, quoted & tokens, _atoms(figures))
+    statuses = frozenset(_STATUS_MOVED.findall(normal))
+    return Features(tokens, figures, negated & tokens, stances, quoted & tokens, _atoms(figures),
+                    statuses)  # fmt: skip
 
 
 def _atoms(figures: Figures) -> frozenset[tuple[float, str, str]]:
@@ -538,13 +554,14 @@ class LexicalIndex:
             compact = self._packed.compact(packed_row)
         else:
             compact = self._stored[row - self._packed.size]
-        tokens, quantities, years, hedged, negated, stances, atoms = compact
+        tokens, quantities, years, hedged, negated, stances, atoms, statuses = compact
         return Features(
             frozenset(tokens),
             Figures(quantities, years, hedged),
             frozenset(negated),
             frozenset(stances),
             atoms=frozenset(atoms),
+            statuses=frozenset(statuses),
         )
 
     def holds(self, token: str) -> bool:
@@ -735,6 +752,7 @@ def _compact(features: Features) -> Compact:
         tuple(features.negated),
         tuple(features.stances),
         tuple(features.atoms),
+        tuple(features.statuses),
     )
 
 

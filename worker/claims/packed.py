@@ -25,11 +25,11 @@ from typing import Any, cast
 import numpy as np
 
 # A known claim as the index keeps it: tokens, quantities, years, hedged, negated, stances,
-# atoms, all tuples.
+# atoms, statuses, all tuples.
 Compact = tuple[tuple[Any, ...], ...]
 _Ints = np.ndarray[Any, np.dtype[np.int64]]
 _Rows = np.ndarray[Any, np.dtype[np.int32]]
-_NONE: tuple[tuple[Any, ...], ...] = ((), (), (), (), ())  # years ... atoms, for most claims
+_NONE: tuple[tuple[Any, ...], ...] = ((), (), (), (), (), ())  # years ... statuses, for most
 NAMES_MEMO = 50_000  # decoded words a packed index remembers (a few MB a process at most)
 
 
@@ -52,7 +52,7 @@ class PackedClaims:
         self._token_words: _Rows = np.zeros(0, np.int32)
         self._quantity_start: _Ints = np.zeros(1, np.int64)
         self._quantities = np.zeros(0, np.float64)
-        # row -> (years, hedged, negated, stances, atoms), only for claims with any of them
+        # row -> (years, hedged, negated, stances, atoms, statuses), for claims with any of them
         self._rare: dict[int, tuple[tuple[Any, ...], ...]] = {}
         self._names = b""  # the words' texts, UTF-8, one after another, by word number
         self._name_memo: dict[int, str] = {}  # compact()'s decoded words (see _name)

@@ -240,7 +240,10 @@ def random_claims(rng: random.Random, n: int) -> list[tuple[int, Features]]:
         negated = frozenset(rng.sample(sorted(tokens), 1)) if rng.random() < 0.2 else frozenset()
         years = (2022,) if rng.random() < 0.3 else ()
         figures = Figures(quantities, years, tuple((q, "about") for q in quantities[:1]))
-        claims.append((claim_id, Features(frozenset(tokens), figures, negated)))
+        statuses = frozenset({"ended"}) if rng.random() < 0.2 else frozenset()
+        claims.append(
+            (claim_id, Features(frozenset(tokens), figures, negated, statuses=statuses))
+        )
     return claims
 
 
@@ -269,6 +272,7 @@ def test_a_packed_index_answers_as_the_unpacked_one_did(pack_at: int, in_bulk: b
         assert claim_id in packed
         assert packed.features(claim_id) == plain.features(claim_id)
         assert packed.features(claim_id).tokens == claim.tokens
+        assert packed.features(claim_id).statuses == claim.statuses
     assert 10**6 not in packed
     queries = [claim for _, claim in random_claims(rng, 40)]
     queries += [features({"china", "said"}), features({"china", "w1", "\ud800odd"})]

@@ -757,3 +757,25 @@ def test_a_follow_up_that_retells_one_earlier_story_follows_it(
     assert follows(sqlite_db, judge, FOLLOW_UP, day=novelty.FOLLOW_WITHIN.days + 1) == {}
     # and a text that retells only the seeds' background follows nothing.
     assert follows(sqlite_db, judge, BACKGROUND_ONLY, day=200) == {}
+
+
+STATUS_REACHED = (
+    "Sponsors including the shipping firm Nordlys have withdrawn their support.",
+    "League president Anna Berg resigned over the Kashgar regatta and the UN findings.",
+)
+
+
+@pytest.mark.parametrize("sentence", STATUS_REACHED)
+def test_a_status_reached_in_the_story_s_words_is_new(
+    sqlite_db: Database, judge: ClaimJudge, sentence: str
+) -> None:
+    assert all(recorded(sqlite_db, judge, WIRE_STORY, "Wire", 1).values())
+    # Most of its words are a known claim's (the threat to pull support, the president's
+    # words on the decision), but that claim reached no status: this is what happened next.
+    assert recorded(sqlite_db, judge, sentence + "\n", "Blog", 2) == {sentence: True}
+
+
+def test_a_status_restated_stays_known(sqlite_db: Database, judge: ClaimJudge) -> None:
+    assert all(recorded(sqlite_db, judge, WIRE_STORY, "Wire", 1).values())
+    restated = "The Baltic Rowing League has cancelled the 2024 Kashgar regatta, it said on Monday."
+    assert recorded(sqlite_db, judge, restated + "\n", "Blog", 2) == {restated: False}
