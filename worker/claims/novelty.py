@@ -931,11 +931,12 @@ def _moves_on(item: _Judged, nearest: _Nearest, indexes: Sequence[_ProfileIndex]
     its review and suspended the range's certification" after "Sourcewise is calling on
     FairSweet to review that certification", set AT). Measured in the eleventh session of
     2026-12-06 on the sets read (A to J, M, T to AW): 16 lines fixed, 10 broken."""
-    if not item.features.statuses or nearest.by != "words" or (nearest.claim_id or 0) <= 0:
+    known = nearest.claim_id
+    if not item.features.statuses or nearest.by != "words" or known is None or known <= 0:
         return False
     for index in indexes:
-        if nearest.claim_id in index.lexical:
-            return not index.lexical.features(nearest.claim_id).statuses
+        if known in index.lexical:
+            return not index.lexical.features(known).statuses
     return False
 
 

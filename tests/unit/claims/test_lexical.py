@@ -241,9 +241,7 @@ def random_claims(rng: random.Random, n: int) -> list[tuple[int, Features]]:
         years = (2022,) if rng.random() < 0.3 else ()
         figures = Figures(quantities, years, tuple((q, "about") for q in quantities[:1]))
         statuses = frozenset({"ended"}) if rng.random() < 0.2 else frozenset()
-        claims.append(
-            (claim_id, Features(frozenset(tokens), figures, negated, statuses=statuses))
-        )
+        claims.append((claim_id, Features(frozenset(tokens), figures, negated, statuses=statuses)))
     return claims
 
 
