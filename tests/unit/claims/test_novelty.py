@@ -640,14 +640,21 @@ ITS_OWN = (
 FOLLOWING_UP = f"{REWRITE.strip()} {ITS_OWN}"
 
 
+def months_after_the_wire_story(
+    db: Database, judge: ClaimJudge, text: str, outlet: str
+) -> list[ClaimVerdict]:
+    """The verdicts on `text`, seen two months past REWRITE_WITHIN after WIRE_STORY."""
+    assert all(recorded(db, judge, WIRE_STORY, "Wire", 1).values())
+    later = NOW + novelty.REWRITE_WITHIN + timedelta(days=60)
+    with db.session_scope() as session:
+        return judge.judge_and_record(session, text, ["xinjiang"], article_id=None,
+                                      outlet=outlet, seen_at=later)  # fmt: skip
+
+
 def test_a_restatement_months_later_is_a_follow_up_not_a_rewrite(
     sqlite_db: Database, judge: ClaimJudge
 ) -> None:
-    assert all(recorded(sqlite_db, judge, WIRE_STORY, "Wire", 1).values())
-    later = NOW + novelty.REWRITE_WITHIN + timedelta(days=60)
-    with sqlite_db.session_scope() as session:
-        verdicts = judge.judge_and_record(session, FOLLOWING_UP, ["xinjiang"], article_id=None,
-                                          outlet="Wire", seen_at=later)  # fmt: skip
+    verdicts = months_after_the_wire_story(sqlite_db, judge, FOLLOWING_UP, "Wire")
     # The rewrite above and as much again of its own, when the story it restates is months
     # old: its closely restated lines are known, the loose one is judged on its own words.
     new = {v.claim.text: v.is_new for v in verdicts}
@@ -659,11 +666,7 @@ def test_a_restatement_months_later_is_a_follow_up_not_a_rewrite(
 def test_a_spin_posted_months_later_is_still_a_rewrite(
     sqlite_db: Database, judge: ClaimJudge
 ) -> None:
-    assert all(recorded(sqlite_db, judge, WIRE_STORY, "Wire", 1).values())
-    later = NOW + novelty.REWRITE_WITHIN + timedelta(days=60)
-    with sqlite_db.session_scope() as session:
-        verdicts = judge.judge_and_record(session, REWRITE, ["xinjiang"], article_id=None,
-                                          outlet="Content farm", seen_at=later)  # fmt: skip
+    verdicts = months_after_the_wire_story(sqlite_db, judge, REWRITE, "Content farm")
     # It retells four of the wire story's five claims and adds two (sets AM and AT: spins
     # 98 and 101 days after their source): a rewrite, however late.
     by = {v.claim.text: v.known_by for v in verdicts}
