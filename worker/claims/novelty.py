@@ -531,7 +531,8 @@ class ClaimJudge:
         polarity, outcome and quotes: a rewrite that adds a figure or turns a vote around
         still brings a new claim. A claim still new then is new only when it names or states
         something no known claim does (_names_news). Only an article dated within
-        REWRITE_WITHIN before the text (`dated`; None for any) is taken for its source.
+        REWRITE_WITHIN before the text (`dated`; None for any) is taken for its source, or
+        an older one that the text retells nearly whole, adding little (_spins).
 
         A text from a party its source names (`outlet`: a company's statement on the report
         that named it, three days later) answers the source rather than rewrites it: it
