@@ -154,6 +154,11 @@ _FURNITURE = re.compile(
     # the specifics, but the competent authorities will reply ..." goes on to say something)
     r"|\bI am not aware of the (?:specific |relevant )?(?:situation|details|case|report"
     r"|specifics)\b[^,;.!]{0,40}(?=[.!]?$)"
+    # the other stock deflection, "I would refer you to the competent authorities" (sets AX,
+    # BH and more label it none), and a station's identification ("You're listening to Bay
+    # Evening on KQSF.", sets AW and AX)
+    r"|\brefer you to the (?:competent|relevant) (?:authorities|department)\b"
+    r"|^you(?:'re|’re| are) listening to\b"
     r"|(?:learn|read|see)\s+(?:also|additionally|extra|further)(?=:)"
     r"|(?:^|:\s)thank(?:s| you)(?:\s+(?:both|all|very much))?(?:,\s*[^.;!?]{1,40})?"
     r"(?=\s*[.;!]|$)|,\s*thank you(?:\s+(?:both|all|very much))?(?=[.!]?$)"

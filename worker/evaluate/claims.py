@@ -92,7 +92,7 @@ SET_DIR = EVAL_DIR / "articles"
 # kept); BG and BH, written blind beside them, were scored once after F24; then AS and AT
 # (F26, judged by BI and BJ; F27, judged by BK and BL); then AU (nothing kept); then AV
 # (F28, judged by BM and BN); then AW (F29, judged by BO and BP); F30 was judged by BQ and
-# BR.
+# BR; then AX (F31).
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -143,7 +143,7 @@ SETS = (
     ("set AU, scored, then read", EVAL_DIR / "set-au"),
     ("set AV, scored, then read", EVAL_DIR / "set-av"),
     ("set AW, scored, then read", EVAL_DIR / "set-aw"),
-    ("set AX, never tuned on", EVAL_DIR / "set-ax"),
+    ("set AX, scored, then read", EVAL_DIR / "set-ax"),
     ("set AY, never tuned on", EVAL_DIR / "set-ay"),
     ("set AZ, never tuned on", EVAL_DIR / "set-az"),
     ("set BA, never tuned on", EVAL_DIR / "set-ba"),
@@ -168,7 +168,7 @@ SETS = (
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
 _HELD_OUT_NAMES = ("k", "l", "n", "o", "p", "q", "r", "s",
-                   "ax", "ay", "az", "ba", "bb", "bc", "bd", "be", "bf",
+                   "ay", "az", "ba", "bb", "bc", "bd", "be", "bf",
                    "bg", "bh", "bi", "bj", "bk", "bl", "bm", "bn", "bo", "bp",
                    "bq", "br")  # fmt: skip
 HELD_OUT = frozenset(EVAL_DIR / f"set-{name}" for name in _HELD_OUT_NAMES)

@@ -96,6 +96,10 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         # a presenter's hand-over, a newsletter's offer (set AV)
         "Farid Osman has represented the men for almost a decade, and he joins me from Kota Seri.",
         "Get The Ledgerline's weekly briefing on tech and human rights.",
+        # a stock deflection, a station's identification (sets AW and AX)
+        "Mao Ning: That is not for the foreign ministry; I would refer you to the competent "
+        "authorities.",
+        "You're listening to Bay Evening on KQSF, the evening programme.",
     ],
 )
 def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:

@@ -114,6 +114,15 @@ def test_a_negating_quantifier_negates_what_it_counts_not_the_count() -> None:
     assert not compatible(not_one, one_freed)
 
 
+def test_no_evidence_of_a_thing_negates_the_thing() -> None:
+    # Set AX: "found no forced labour" clashed with "found no evidence of forced labour".
+    no_evidence = features_of("An audit in 2021 found no evidence of forced labour there.")
+    none_found = features_of("A 2021 audit found no forced labour there.")
+    found = features_of("A 2021 audit found forced labour there.")
+    assert compatible(none_found, no_evidence) and compatible(no_evidence, none_found)
+    assert not compatible(found, no_evidence)  # the negation still decides
+
+
 def test_nothing_after_a_verb_negates_the_verb() -> None:
     # "had heard nothing from either brother" says what "had not heard from her brothers"
     # says; read as negating "either", it clashed with the heard of the other.
