@@ -92,7 +92,7 @@ SET_DIR = EVAL_DIR / "articles"
 # kept); BG and BH, written blind beside them, were scored once after F24; then AS and AT
 # (F26, judged by BI and BJ; F27, judged by BK and BL); then AU (nothing kept); then AV
 # (F28, judged by BM and BN); then AW (F29, judged by BO and BP); F30 was judged by BQ and
-# BR; then AX (F31).
+# BR; then AX (F31, judged by BS and BT).
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -164,13 +164,15 @@ SETS = (
     ("set BP, never tuned on", EVAL_DIR / "set-bp"),
     ("set BQ, never tuned on", EVAL_DIR / "set-bq"),
     ("set BR, never tuned on", EVAL_DIR / "set-br"),
+    ("set BS, never tuned on", EVAL_DIR / "set-bs"),
+    ("set BT, never tuned on", EVAL_DIR / "set-bt"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
 _HELD_OUT_NAMES = ("k", "l", "n", "o", "p", "q", "r", "s",
                    "ay", "az", "ba", "bb", "bc", "bd", "be", "bf",
                    "bg", "bh", "bi", "bj", "bk", "bl", "bm", "bn", "bo", "bp",
-                   "bq", "br")  # fmt: skip
+                   "bq", "br", "bs", "bt")  # fmt: skip
 HELD_OUT = frozenset(EVAL_DIR / f"set-{name}" for name in _HELD_OUT_NAMES)
 # The sets whose mistakes were read: what after_others and claims_scale --verdict-sizes judge.
 TUNED = tuple((name, set_dir) for name, set_dir in SETS if set_dir not in HELD_OUT)
