@@ -104,17 +104,6 @@ _NOT_SPEAKERS = frozenset({"this", "that", "there", "which", "what", "who", "and
 # Matched anywhere, "advertis", "sign up", "subscribe", "cookie", "share this" and "for
 # more information" dropped 24 claims of the real articles ("print advertising
 # disappears", "the company continued to sign up additional subscribers").
-# Where to read a document in full: furniture, unless it says how long the document is
-# ("The 64-page report, "Rented Watchtowers", can be downloaded from ...", set AV; "The
-# full report runs to 36 pages and is available ...", set AM): news about the report.
-_WHERE_TO_READ = re.compile(
-    r"can be (?:downloaded|read|found) (?:at|on|from|here)|download the (?:full )?report"
-    r"|(?:full|whole) (?:text|report|interview|episode|statement)(?: of [\w ]{1,40})?"
-    # an apposition between: ", in Norwegian,", a title ', "Bitter Fibre",' (set AT)
-    r"(?:,[^,;.]{1,60},)? (?:is|are|can be) (?:available|on|at|read|found)",
-    re.IGNORECASE,
-)
-_PAGE_COUNT = re.compile(r"\b\d[\d,]*(?:-| )pages?\b", re.IGNORECASE)
 _FURNITURE = re.compile(
     r"\b(^(?:sign up|subscribe)\b|(?:,|\bor)\s+(?:sign up|subscribe)\b"
     r"|(?:sign up|subscribe) (?:here|now|at|for free|(?:for|to) (?:our|the) [\w' ]{0,30}"
@@ -175,6 +164,17 @@ _FURNITURE = re.compile(
     r"|weekdays|weekly|daily)|listen to the full|watch the full)\b",
     re.IGNORECASE,
 )
+# Where to read a document in full: furniture, unless it says how long the document is
+# ("The 64-page report, "Rented Watchtowers", can be downloaded from ...", set AV; "The
+# full report runs to 36 pages and is available ...", set AM): news about the report.
+_WHERE_TO_READ = re.compile(
+    r"can be (?:downloaded|read|found) (?:at|on|from|here)|download the (?:full )?report"
+    r"|(?:full|whole) (?:text|report|interview|episode|statement)(?: of [\w ]{1,40})?"
+    # an apposition between: ", in Norwegian,", a title ', "Bitter Fibre",' (set AT)
+    r"(?:,[^,;.]{1,60},)? (?:is|are|can be) (?:available|on|at|read|found)",
+    re.IGNORECASE,
+)
+_PAGE_COUNT = re.compile(r"\b\d[\d,]*(?:-| )pages?\b", re.IGNORECASE)
 # Photo captions: a caption's or credit's label ("Photo: ...", "Photo caption: ...", "Cover
 # image: ...", "(Image credit: ...)", "Caption: ..."), a credit at the end ("... (Meridian
 # Wire photo)", "... Photo: family handout", "Photo via Reuters."), an agency's tag, "in an

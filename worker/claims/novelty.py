@@ -540,12 +540,11 @@ class ClaimJudge:
         is its own news, however few names that carries (set AI's statement lost four such
         lines to _names_news)."""
         since = dated - REWRITE_WITHIN if dated is not None else None
-        source_of, source = self._rewritten(session, pending, since)
-        if source is None and since is not None:
-            source_of, source = self._rewritten(session, pending, None)
-            if source is not None and not _spins(session, profile, pending, source_of, source):
-                source_of, source = {}, None
+        source_of, source, late = self._rewritten(session, pending, since)
+        if late:  # older than REWRITE_WITHIN: a source only of a text that spins it whole
             since = None
+            if not _spins(session, profile, pending, source_of, source):
+                source = None
         if source is None or self._answers(session, outlet, pending, source_of, source):
             return pending, None
         index = self._indexes[profile]
@@ -610,9 +609,10 @@ class ClaimJudge:
 
     def _rewritten(
         self, session: Session, pending: _Pending, since: datetime | None
-    ) -> tuple[dict[int, object], object | None]:
-        """The earlier article `pending` rewrites, if any, and the sources of its claims'
-        nearest known claims.
+    ) -> tuple[dict[int, object], object | None, bool]:
+        """The earlier article `pending` rewrites, if any, the sources of its claims'
+        nearest known claims, and whether that article is dated before `since` (found only
+        when no later one is: _as_rewrite then asks whether the text spins it, _spins).
 
         Two signs, either enough. REWRITE_MIN of its claims, and REWRITE_SHARE of them, are
         known from claims that article first brought; or the nearest known claim of
@@ -630,13 +630,16 @@ class ClaimJudge:
         known_enough = max(REWRITE_MIN, REWRITE_SHARE * len(pending))
         near_enough = max(REWRITE_MIN, REWRITE_NEAREST_SHARE * len(pending))
         if len(known) < known_enough and len(near) < near_enough:
-            return {}, None  # neither sign can show, whatever the sources: spare the query
-        source_of = _sources(session, [*known, *near], since)
-        for ids, enough in ((known, known_enough), (near, near_enough)):
-            counted = Counter(source_of[i] for i in ids if i in source_of).most_common(1)
-            if counted and counted[0][1] >= enough:
-                return source_of, counted[0][0]
-        return source_of, None
+            return {}, None, False  # neither sign can show, whatever the sources: spare the query
+        dated = _dated_sources(session, [*known, *near])
+        source_of: dict[int, object] = {}
+        for cutoff in (since, None) if since is not None else (None,):
+            source_of = {i: s for i, (s, d) in dated.items() if cutoff is None or d >= cutoff}
+            for ids, enough in ((known, known_enough), (near, near_enough)):
+                counted = Counter(source_of[i] for i in ids if i in source_of).most_common(1)
+                if counted and counted[0][1] >= enough:
+                    return source_of, counted[0][0], cutoff != since
+        return source_of, None, False
 
     def _nearest(
         self,
@@ -802,13 +805,23 @@ def _sources(
     """The article each of these known claims was first seen in, as a value that tells
     articles apart (its id, or its outlet and time where no article row was kept); none for
     the seeds' claims, nor for those of an article dated before `since`."""
+    return {
+        claim_id: source
+        for claim_id, (source, dated) in _dated_sources(session, claim_ids).items()
+        if since is None or dated >= since
+    }
+
+
+def _dated_sources(
+    session: Session, claim_ids: Sequence[int]
+) -> dict[int, tuple[object, datetime]]:
+    """_sources, each with when its article came out, in one query for any cut-off."""
     wanted = sorted({i for i in claim_ids if i > 0})
     if not wanted:
         return {}
     return {
-        row.id: row.first_article_id or (row.first_outlet, row.first_seen_at)
+        row.id: (row.first_article_id or (row.first_outlet, row.first_seen_at), row.dated)
         for row in session.execute(_SOURCES, {"ids": wanted})
-        if since is None or row.dated >= since
     }
 
 
