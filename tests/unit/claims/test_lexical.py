@@ -105,22 +105,25 @@ def test_a_long_quote_must_be_known_too_and_a_short_one_goes_with_its_sentence()
     assert quote_held(short, old, lambda _: 1.0, 0.4)
 
 
-def test_a_negating_quantifier_negates_what_it_counts_not_the_count() -> None:
-    none_freed = features_of("None of the people on the list was freed; no family was told.")
-    not_one = features_of("Not one person on the list was released; not one family was told.")
-    one_freed = features_of("One person on the list was released; one family was told.")
-    assert compatible(none_freed, not_one) and compatible(not_one, none_freed)
-    assert not compatible(one_freed, not_one)  # the negation still decides
-    assert not compatible(not_one, one_freed)
-
-
-def test_no_evidence_of_a_thing_negates_the_thing() -> None:
-    # Set AX: "found no forced labour" clashed with "found no evidence of forced labour".
-    no_evidence = features_of("An audit in 2021 found no evidence of forced labour there.")
-    none_found = features_of("A 2021 audit found no forced labour there.")
-    found = features_of("A 2021 audit found forced labour there.")
-    assert compatible(none_found, no_evidence) and compatible(no_evidence, none_found)
-    assert not compatible(found, no_evidence)  # the negation still decides
+@pytest.mark.parametrize(
+    ("one_way", "another", "unnegated"),
+    [
+        # a quantifier after the cue negates what it counts, not the count
+        ("None of the people on the list was freed; no family was told.",
+         "Not one person on the list was released; not one family was told.",
+         "One person on the list was released; one family was told."),
+        # set AX: "found no forced labour" clashed with "found no evidence of forced labour"
+        ("A 2021 audit found no forced labour there.",
+         "An audit in 2021 found no evidence of forced labour there.",
+         "A 2021 audit found forced labour there."),
+    ],
+)  # fmt: skip
+def test_two_wordings_of_one_negation_agree_and_the_negation_still_decides(
+    one_way: str, another: str, unnegated: str
+) -> None:
+    first, second, plain = features_of(one_way), features_of(another), features_of(unnegated)
+    assert compatible(first, second) and compatible(second, first)
+    assert not compatible(plain, second) and not compatible(second, plain)
 
 
 def test_nothing_after_a_verb_negates_the_verb() -> None:
