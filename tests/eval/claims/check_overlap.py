@@ -59,9 +59,11 @@ def check_file(path: Path, seeds: Seeds) -> list[tuple[int, str, str, str]]:
         match = LINE.match(line)
         assert match, (path, line)
         label, text = match.groups()
+        # A caption, byline or heading is a block of its own on a page; joined to the next
+        # line it would be scored with that line's sentence. How it ends is not checked:
+        # page furniture often ends in a full stop ("Sign up to our newsletter."), and a
+        # rule against it would spare the tool the form it meets on real pages.
         if label == "none":
-            last = text.rstrip()
-            assert last.endswith("?") or not re.search(r'[.!"]$', last), (path, text)
             assert i + 1 >= len(body) or not body[i + 1].strip(), ("none not alone", path, text)
         n, example = seeds.longest_shared(words(text))
         found.append((n, path.name, label, example))
