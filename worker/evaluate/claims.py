@@ -144,7 +144,7 @@ SETS = (
     ("set AV, scored, then read", EVAL_DIR / "set-av"),
     ("set AW, scored, then read", EVAL_DIR / "set-aw"),
     ("set AX, scored, then read", EVAL_DIR / "set-ax"),
-    ("set AY, never tuned on", EVAL_DIR / "set-ay"),
+    ("set AY, scored, then read", EVAL_DIR / "set-ay"),
     ("set AZ, never tuned on", EVAL_DIR / "set-az"),
     ("set BA, never tuned on", EVAL_DIR / "set-ba"),
     ("set BB, never tuned on", EVAL_DIR / "set-bb"),
@@ -170,7 +170,7 @@ SETS = (
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
 _HELD_OUT_NAMES = ("k", "l", "n", "o", "p", "q", "r", "s",
-                   "ay", "az", "ba", "bb", "bc", "bd", "be", "bf",
+                   "az", "ba", "bb", "bc", "bd", "be", "bf",
                    "bg", "bh", "bi", "bj", "bk", "bl", "bm", "bn", "bo", "bp",
                    "bq", "br", "bs", "bt")  # fmt: skip
 HELD_OUT = frozenset(EVAL_DIR / f"set-{name}" for name in _HELD_OUT_NAMES)
