@@ -158,23 +158,6 @@ _FURNITURE = re.compile(
     r"|\byou(?: are|'re) receiving this\b|\bbecause you (?:subscribed|signed up)\b"
     r"|^sources?(?=:)"
     r"|\b(?:will|shall) (?:now )?come to order|\bI (?:now )?(?:suspend|adjourn)\b"
-    # a transcript's editorial notes: "This transcript has been edited for length and
-    # clarity.", "(Excerpt from the transcript published on the ministry's website.)", "(The
-    # transcript continues with questions on other topics.)" (sets AW and AY)
-    r"|\bedited for (?:length|clarity|brevity|space)\b"
-    r"|(?:^|(?<=^\())(?:an? )?(?:excerpts?|extracts?) (?:from|of)"
-    r" (?:the|a|an|this|today'?s) [^.]{0,40}"
-    r"\b(?:transcript|briefing|press conference|interview|broadcast|hearing|programme)\b"
-    r"|(?:^|(?<=^\())(?:the )?(?:transcript|briefing|press conference|hearing)"
-    r" (?:continues|resumes|ends)\b"
-    # and a programme's or a sitting's procedure: "Also on the line from Istanbul is ...",
-    # "That was Alim Yusup in Istanbul", "We now vote on the motion as amended.", "The time
-    # allotted to the member has expired." (sets AA, AB and AL)
-    r"|\b(?:on the line|with us) (?:now )?(?:from|in)\b"
-    r"|(?:^|:\s)that was (?-i:[A-Z])[\w'’-]+(?:\s(?-i:[A-Z])[\w'’-]+){0,2}"
-    r" (?:in|from|reporting)\b"
-    r"|(?:^|:\s)(?:we|I) (?:will |shall )?now (?:vote on|proceed to|move to|turn to)\b"
-    r"|\btime (?:allotted|allocated) (?:to|for)\b[^.]{0,40}\bexpired\b"
     r"|\bstands? adjourned|\b(?:our|my) (?:correspondent|reporter)\s+(?-i:[A-Z])[\w'’-]+"
     r"(?:\s+(?-i:[A-Z])[\w'’-]+)?\s+(?:was|is|has been|joins us)\b"
     r"|airs (?:on )?(?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays"

@@ -94,9 +94,6 @@ REWRITE_KNOWN_AT = 0.3
 # on 2026-12-04 for set I's rewrite. In embedding mode a rewrite's line is also judged
 # against that article's at REWRITE_COSINE_AT, a cosine alone, which the blend would not
 # take, because the text is already known to restate that article.
-# Since the first session of 2026-12-07 the share is of the claims near some known claim:
-# a spinner's padding close to nothing says nothing about what the text restates (set AY's
-# spin: 4 of its 7 claims closest to its source, 4 of the 6 near anything).
 REWRITE_NEAREST_SHARE = 0.6
 REWRITE_NEAR_AT = 0.2
 REWRITE_COSINE_AT = 0.55
@@ -619,12 +616,11 @@ class ClaimJudge:
 
         Two signs, either enough. REWRITE_MIN of its claims, and REWRITE_SHARE of them, are
         known from claims that article first brought; or the nearest known claim of
-        REWRITE_NEAREST_SHARE of its claims near one (at REWRITE_NEAR_AT or more),
-        recognised or not, is one that article first brought. The second is what a heavy
-        rewrite leaves: few of its lines pass for repeats, but nearly all of them are closest
-        to one article's. A follow-up story from the same agency is closest to its first story
-        in about half of its lines at most (0.53 on sets A to I; 8 of the 9 rewrites 0.64 to
-        0.91, all lines counted)."""
+        REWRITE_NEAREST_SHARE of its claims, recognised or not (at REWRITE_NEAR_AT or more),
+        is one that article first brought. The second is what a heavy rewrite leaves: few of
+        its lines pass for repeats, but nearly all of them are closest to one article's. A
+        follow-up story from the same agency is closest to its first story in about half of
+        its lines at most (0.53 on sets A to I; 8 of the 9 rewrites 0.64 to 0.91)."""
         known = [n.claim_id for _, n in pending if n.same and n.claim_id and n.claim_id > 0]
         near = [
             n.claim_id
@@ -632,7 +628,7 @@ class ClaimJudge:
             if n.claim_id and n.claim_id > 0 and n.similarity >= REWRITE_NEAR_AT
         ]
         known_enough = max(REWRITE_MIN, REWRITE_SHARE * len(pending))
-        near_enough = max(REWRITE_MIN, REWRITE_NEAREST_SHARE * len(near))
+        near_enough = max(REWRITE_MIN, REWRITE_NEAREST_SHARE * len(pending))
         if len(known) < known_enough and len(near) < near_enough:
             return {}, None, False  # neither sign can show, whatever the sources: spare the query
         dated = _dated_sources(session, [*known, *near])

@@ -542,36 +542,6 @@ def test_a_heavy_rewrite_is_read_as_one_by_where_its_lines_are_closest(
     assert verdicts[NEW_IN_THE_REWRITE[0]]
 
 
-# A content farm's spin, synonym by synonym (set AY's), padded with lines close to no known
-# claim at all: one line holds KNOWN_AT of a wire line's words, four are closest to the wire
-# story's lines (under REWRITE_NEAREST_SHARE of all seven), one to the spin's own first line.
-SPUN = (
-    "The Baltic Oar Organization stated on Monday it had actually called off its 2024 boat "
-    "race in Kashgar. League head Anna Berg specified the choice complied with the UN "
-    "searchings for on compelled work. The boat race was to have actually attracted six "
-    "hundred rowing crews from twenty-four countries. Kashgar had actually paid an organizing "
-    "charge of 1.2 million euros, which the organization will definitely return. Sponsors "
-    "consisting of the delivery company Nordlys had actually endangered to draw their "
-    "assistance. "
-)
-PADDING = (
-    "Visitors flock to the old town every summer for its bazaars and its famous melons. "
-    "Apricots, grapes and walnuts ripen in the oasis orchards each August.\n"
-)
-
-
-def test_a_spin_padded_with_lines_close_to_nothing_is_still_a_rewrite(
-    sqlite_db: Database, judge: ClaimJudge
-) -> None:
-    with sqlite_db.session_scope() as session:  # the seeds' claims: what padding is held to
-        load_seed_claims(session, SEEDS, ["xinjiang"], judge=judge)
-    assert all(recorded(sqlite_db, judge, WIRE_STORY, "Wire", 1).values())
-    verdicts = recorded(sqlite_db, judge, SPUN + PADDING, "Content farm", 2)
-    # The padding is closest to nothing, so it says nothing about what the text restates:
-    # the share is taken of the lines near some known claim, and the spin restates the wire.
-    assert not any(verdicts.values())
-
-
 # Restatements in words of their own: neither holds REWRITE_KNOWN_AT of a wire line's words.
 REWORDED_AWAY = (
     "Corporate backers of the event had been getting ready to walk away from it.",
