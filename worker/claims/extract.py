@@ -158,6 +158,34 @@ _FURNITURE = re.compile(
     r"|\byou(?: are|'re) receiving this\b|\bbecause you (?:subscribed|signed up)\b"
     r"|^sources?(?=:)"
     r"|\b(?:will|shall) (?:now )?come to order|\bI (?:now )?(?:suspend|adjourn)\b"
+    # a transcript's editorial notes: "This transcript has been edited for length and
+    # clarity.", "(Excerpt from the transcript published on the ministry's website.)", "(The
+    # transcript continues with questions on other topics.)" (sets AW and AY)
+    r"|\bedited for (?:length|clarity|brevity|space)\b"
+    r"|(?:^|(?<=^\())(?:an? )?(?:excerpts?|extracts?) (?:from|of)"
+    r" (?:the|a|an|this|today'?s) [^.]{0,40}"
+    r"\b(?:transcript|briefing|press conference|interview|broadcast|hearing|programme)\b"
+    r"|(?:^|(?<=^\())(?:the )?(?:transcript|briefing|press conference|hearing)"
+    r" (?:continue[sd]?|resume[sd]?|end(?:s|ed)?)\b"
+    # and a programme's or a sitting's procedure: "Also on the line from Istanbul is ...",
+    # "That was Alim Yusup in Istanbul", "We now vote on the motion as amended.", "The time
+    # allotted to the member has expired." (sets AA, AB and AL)
+    r"|\b(?:on the line|with us) (?:now )?(?:from|in)\b"
+    r"|(?:^|:\s)that was (?-i:[A-Z])[\w'’-]+(?:\s(?-i:[A-Z])[\w'’-]+){0,2}"
+    r" (?:in|from|reporting)\b"
+    r"|(?:^|:\s)(?:we|I) (?:will |shall )?now (?:vote on|proceed to|move to|turn to)\b"
+    r"|\btime (?:allotted|allocated) (?:to|for)\b[^.]{0,40}\bexpired\b"
+    # a paid newsletter's offer: "You're reading the free edition; upgrade to Pro ..." (AZ)
+    r"|\byou(?:'re|’re| are) reading (?:the|our) free (?:edition|version)\b"
+    # an op-ed's author line that names a post and nothing more: "Tomasz Wielgosz is a senior
+    # fellow at the Centre for Supply Chain Ethics in Warsaw." (AZ; W before it, and seed
+    # 003's "Jim Pollard is an Australian journalist based in Thailand since 1999."); an
+    # organisation's "is a network of 14 groups" is news, and a comma or a relative clause
+    # ("a lawyer who was detained in 2019") goes on to say more
+    r"|^(?:(?:Dr|Prof)\.? )?(?-i:[A-Z])[\w'’.-]+(?:\s(?-i:[A-Z])[\w'’.-]+){1,3} is (?:a|an)"
+    r"(?: [\w'’-]+){0,6} (?:fellow|professor|lecturer|researcher|scholar|analyst|translator"
+    r"|journalist|writer|columnist|lawyer|historian|economist|campaigner|consultant)\b"
+    r"(?:(?!\b(?:who|whose|which|that|but|after|until|when)\b)[^,;]){0,80}\w(?=\.?$)"
     r"|\bstands? adjourned|\b(?:our|my) (?:correspondent|reporter)\s+(?-i:[A-Z])[\w'’-]+"
     r"(?:\s+(?-i:[A-Z])[\w'’-]+)?\s+(?:was|is|has been|joins us)\b"
     r"|airs (?:on )?(?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays"

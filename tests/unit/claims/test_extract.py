@@ -100,6 +100,20 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "Mao Ning: That is not for the foreign ministry; I would refer you to the competent "
         "authorities.",
         "You're listening to Bay Evening on KQSF, the evening programme.",
+        # a transcript's editorial notes (sets AW and AY)
+        "This transcript has been edited for length and clarity.",
+        "(Excerpt from the transcript published on the ministry's website.)",
+        "(The transcript continues with questions on other topics.)",
+        # a programme's and a sitting's procedure (sets AA, AB and AL)
+        "PRESENTER: Also on the line from Istanbul is the architect Alim Yusup.",
+        "PRESENTER: That was Alim Yusup in Istanbul; the news and weather are next.",
+        "Council President Declercq: We now vote on the motion as amended.",
+        "CHAIR: The time allotted to the member has expired.",
+        # a transcript's note in the past tense, a paid newsletter's offer, an author line (AZ)
+        "(The press conference continued on other topics.)",
+        "You're reading the free edition; upgrade to Pro for the full supplier database.",
+        "Tomasz Wielgosz is a senior fellow at the Centre for Supply Chain Ethics in Warsaw.",
+        "Gulnar Tursun is a Uyghur translator based in Brussels.",
     ],
 )
 def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
@@ -123,6 +137,13 @@ def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
         "Our correspondent was detained for three days in Urumqi last week.",
         "The council adjourned the session without voting on the Xinjiang motion.",
         "The blog's author said the company had ended its live updates on the audit.",
+        "The interview was edited out of the broadcast after the embassy complained.",
+        "The council will now vote on the motion in March, its chair said on Tuesday.",
+        "That was the message the envoy carried to Beijing in May, diplomats said.",
+        "NTEN is a network of 14 consumer and labour organisations, founded in 2019.",
+        "Adil Tursun is a lawyer who was detained in 2019 for defending Uyghur clients.",
+        "Rafael Ondarza is a former statistician, and he says the figures were doctored.",
+        "The press office said the upgrade to the archive's servers ended in March.",
         # a picture named in a claim is no caption (17 sentences of the real articles were)
         "A photo of the meeting was denied by Andrew, hinting that it was a fake.",
         "The Oslo house prints picture books in the Uyghur language for diaspora children.",
