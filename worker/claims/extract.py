@@ -147,6 +147,8 @@ _FURNITURE = re.compile(
     # BH and more label it none), and a station's identification ("You're listening to Bay
     # Evening on KQSF.", sets AW and AX)
     r"|\brefer you to the (?:competent|relevant) (?:authorities|department)\b"
+    # and the third, when it is the whole answer: "I have noted the relevant reports." (BA)
+    r"|(?:^|:\s)(?:I|we) (?:have|'ve|’ve) noted the (?:relevant )?reports?(?=\.?$)"
     r"|^you(?:'re|’re| are) listening to\b"
     r"|(?:learn|read|see)\s+(?:also|additionally|extra|further)(?=:)"
     r"|(?:^|:\s)thank(?:s| you)(?:\s+(?:both|all|very much))?(?:,\s*[^.;!?]{1,40})?"

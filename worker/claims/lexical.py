@@ -55,12 +55,12 @@ NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
 # figures as words, hedged figures, the stance words, figures' written forms): known claims
 # stored with an older signature are re-read from their text.
-SIGNATURE_VERSION = 24  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
+SIGNATURE_VERSION = 25  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
 # 15: years as spoken ("nineteen seventy-four"); 16: banned/prohibited; 17: "free" people;
 # 18: a status moved on ("tabled" / "adopted"); 19: "applied" / "granted", "4 hundred";
 # 20: overlooked/ignored, progress/achievements; 21: stance words' false friends;
 # 22: "more than a third" is at least a third; 23: statuses (a tenth field); 24: "no
-# evidence of X" negates X
+# evidence of X" negates X; 25: the assessment's call and its word left out, retold
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution"; nor a step further for the step before it ("the
@@ -278,6 +278,8 @@ _SYNONYMS = (
     ("remove", "delete", "erase"),
     ("ban", "prohibit", "outlaw", "forbid"),
     ("replace", "swap", "substitute"),
+    # the assessment's call to account for the disappeared, retold in every set (AY to BA)
+    ("disappear", "vanish"),
 )
 _SYNONYM_STEMS = {
     _STEMMER.stemWord(word): _STEMMER.stemWord(group[0]) for group in _SYNONYMS for word in group
@@ -310,6 +312,35 @@ _PHRASES = (
             r"received|receives|got|gets|reported|reports|showed|shows)\s+nothing\b"
         ),
         r"not \1 anything",
+    ),
+    # The assessment's call to free the detained and account for the disappeared, retold in
+    # words of every day (sets AY, AZ and BA): "let go of people held without reason", "tell
+    # families what has become of relatives who vanished", "where their relatives are".
+    (re.compile(r"\b(?:let go of|set free)\b"), "released"),
+    (
+        re.compile(
+            r"\b(?:held|holds|holding|detained|locked up|jailed) (?:arbitrarily|without"
+            r" (?:reason|cause|charge|trial|legal basis))\b"
+        ),
+        "arbitrarily detained",
+    ),
+    (
+        re.compile(
+            r"\b(?:tell|telling|told|tells|inform|let) (?:\w+ ){0,2}(?:families|relatives)"
+            r"(?: know)? (?:what (?:has|had|have) become of|where)\b"
+        ),
+        "clarify the whereabouts of",
+    ),
+    # A word left out, retold in every set that recalls the assessment ("stopped short of
+    # calling the abuses genocide", "never used the word genocide"; the seeds: "made no
+    # mention of genocide")
+    (
+        re.compile(
+            r"\b(?:stopped|stops|stop) short of|\b(?:avoided|avoids|never used|did not use"
+            r"|didn't use|declined to use|shied away from|refrained from using)"
+            r"(?= (?:the (?:word|term|label)|calling|using|that word))"
+        ),
+        "made no mention of",
     ),
     (re.compile(r"\bhit(?:s|ting)? out at\b"), "condemned"),
     (re.compile(r"\b(?:took|taken|take|takes|taking) down\b"), "removed"),

@@ -146,7 +146,7 @@ SETS = (
     ("set AX, scored, then read", EVAL_DIR / "set-ax"),
     ("set AY, scored, then read", EVAL_DIR / "set-ay"),
     ("set AZ, scored, then read", EVAL_DIR / "set-az"),
-    ("set BA, never tuned on", EVAL_DIR / "set-ba"),
+    ("set BA, scored, then read", EVAL_DIR / "set-ba"),
     ("set BB, never tuned on", EVAL_DIR / "set-bb"),
     ("set BC, never tuned on", EVAL_DIR / "set-bc"),
     ("set BD, never tuned on", EVAL_DIR / "set-bd"),
@@ -172,7 +172,7 @@ SETS = (
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
 _HELD_OUT_NAMES = ("k", "l", "n", "o", "p", "q", "r", "s",
-                   "ba", "bb", "bc", "bd", "be", "bf",
+                   "bb", "bc", "bd", "be", "bf",
                    "bg", "bh", "bi", "bj", "bk", "bl", "bm", "bn", "bo", "bp",
                    "bq", "br", "bs", "bt", "bu", "bv")  # fmt: skip
 HELD_OUT = frozenset(EVAL_DIR / f"set-{name}" for name in _HELD_OUT_NAMES)

@@ -114,6 +114,8 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "You're reading the free edition; upgrade to Pro for the full supplier database.",
         "Tomasz Wielgosz is a senior fellow at the Centre for Supply Chain Ethics in Warsaw.",
         "Gulnar Tursun is a Uyghur translator based in Brussels.",
+        # a spokesperson's stock answer when it is the whole answer (BA)
+        "Mao Ning: I have noted the relevant reports.",
     ],
 )
 def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
@@ -144,6 +146,7 @@ def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
         "Adil Tursun is a lawyer who was detained in 2019 for defending Uyghur clients.",
         "Rafael Ondarza is a former statistician, and he says the figures were doctored.",
         "The press office said the upgrade to the archive's servers ended in March.",
+        "A: We have noted the relevant reports, and we hope the German side will not be misled.",
         # a picture named in a claim is no caption (17 sentences of the real articles were)
         "A photo of the meeting was denied by Andrew, hinting that it was a fake.",
         "The Oslo house prints picture books in the Uyghur language for diaspora children.",

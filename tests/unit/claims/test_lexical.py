@@ -193,6 +193,13 @@ def test_a_word_that_only_begins_as_a_stance_word_takes_no_stance(one: str, othe
         ("The app swapped the names.", "The app replaced the names."),
         ("Mining has been prohibited since 2021.", "Mining has been banned since 2021."),
         ("It urged China to free everyone held.", "It urged China to release everyone held."),
+        # the assessment's call and its word left out, as every set's author retells them
+        ("Families say he vanished in 2018.", "Families say he disappeared in 2018."),
+        ("It asked China to let go of the men.", "It asked China to release the men."),
+        ("They are held without charge.", "They are arbitrarily detained."),
+        ("It told families where relatives are.", "It clarified the whereabouts of relatives."),
+        ("It stopped short of calling it genocide.", "It made no mention of calling it genocide."),
+        ("It avoided the word genocide.", "It made no mention of the word genocide."),
     ],
 )
 def test_words_news_rewording_swaps_are_one_word(one: str, other: str) -> None:

@@ -164,9 +164,11 @@ RECAPPED_DOCUMENT = (
     # Far from any seed line in words, but what the assessment found or asked, as the seeds
     # already say it.
     # (Its "free everyone held arbitrarily" is now known by its words: "free" of people is
-    # "release"; this wording has no such word.)
-    "The UN assessment had asked China to let everyone held arbitrarily go home and to tell "
-    "families where their relatives are.",
+    # "release"; so since SIGNATURE_VERSION 25 is "let everyone held arbitrarily go home and
+    # tell families where their relatives are": "held arbitrarily" is "arbitrarily
+    # detained", "tell families where" is "clarify the whereabouts". This wording has none.)
+    "The UN assessment had asked China to send every arbitrary detainee home and to give "
+    "families news of their relatives.",
     "She said the office had judged credible the accounts of beatings and abuse in the facilities.",
 )
 NEW_FROM_A_DOCUMENT = (
