@@ -177,6 +177,17 @@ _FURNITURE = re.compile(
     r" (?:in|from|reporting)\b"
     r"|(?:^|:\s)(?:we|I) (?:will |shall )?now (?:vote on|proceed to|move to|turn to)\b"
     r"|\btime (?:allotted|allocated) (?:to|for)\b[^.]{0,40}\bexpired\b"
+    # a committee's procedure: "I will take the remaining figures on notice.", "Senator
+    # Prior, please direct that question to the minister." (BB)
+    r"|\btake (?:that|this|it|those|these|the (?:[\w-]+ ){0,2}(?:questions?|figures?|details?"
+    r"|matters?|numbers?)) on notice\b|\bplease (?:direct|put|address) (?:that|your|the)"
+    r" question to\b"
+    # a byline that runs on into its author's post: "By Harriet Okonkwo-Lange, who teaches
+    # business ethics at ...", "By Maria Holmgren, health procurement correspondent" (BB, BA)
+    r"|^by (?-i:[A-Z])[\w'’.-]+(?:\s(?-i:[A-Z])[\w'’.-]+){1,3},\s+(?:who (?:teaches|writes"
+    r"|works|reports|covers|lectures|researches|heads|directs|leads|is|was)\b"
+    r"|(?:(?:an?|the|our) )?[\w'’ -]{0,40}\b(?:correspondent|reporter|editor|writer"
+    r"|columnist|professor|fellow|lecturer|researcher|analyst)\b)"
     # a paid newsletter's offer: "You're reading the free edition; upgrade to Pro ..." (AZ)
     r"|\byou(?:'re|’re| are) reading (?:the|our) free (?:edition|version)\b"
     # an op-ed's author line that names a post and nothing more: "Tomasz Wielgosz is a senior

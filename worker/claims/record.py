@@ -169,7 +169,20 @@ _OFFICE_HAD = re.compile(
 )
 
 
+# Its findings retold one after another, the document or the office the subject of the
+# sentence before: "It also observed that detention had migrated from camps to courtrooms",
+# "Its 48 pages concluded ...", "The office declined to put a number on those held" (the
+# op-eds of AF to BB). The office now saying or asking something is news; finding, warning
+# and declining to say are what its assessment did.
+_IT_FOUND = re.compile(
+    r"^(?:It|Its (?:[\d,]+|forty-eight) pages|Its (?:authors|findings)"
+    r"|The (?:UN |U\.N\. |UN's |rights |human rights )*office)\s+"
+    r"(?:also\s+)?(?:found|warned|concluded|judged|observed|documented|stopped short"
+    r"|declined to|refused to|made no mention|never used|avoided)\b"
+)
+
+
 def recaps_a_document(text: str) -> bool:
     """Whether the sentence `text` retells what a document on record found, warned or asked
     (the module's docstring)."""
-    return bool(_DOCUMENT.search(text) or _OFFICE_HAD.search(text))
+    return bool(_DOCUMENT.search(text) or _OFFICE_HAD.search(text) or _IT_FOUND.search(text))

@@ -147,7 +147,7 @@ SETS = (
     ("set AY, scored, then read", EVAL_DIR / "set-ay"),
     ("set AZ, scored, then read", EVAL_DIR / "set-az"),
     ("set BA, scored, then read", EVAL_DIR / "set-ba"),
-    ("set BB, never tuned on", EVAL_DIR / "set-bb"),
+    ("set BB, scored, then read", EVAL_DIR / "set-bb"),
     ("set BC, never tuned on", EVAL_DIR / "set-bc"),
     ("set BD, never tuned on", EVAL_DIR / "set-bd"),
     ("set BE, never tuned on", EVAL_DIR / "set-be"),
@@ -174,7 +174,7 @@ SETS = (
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
 _HELD_OUT_NAMES = ("k", "l", "n", "o", "p", "q", "r", "s",
-                   "bb", "bc", "bd", "be", "bf",
+                   "bc", "bd", "be", "bf",
                    "bg", "bh", "bi", "bj", "bk", "bl", "bm", "bn", "bo", "bp",
                    "bq", "br", "bs", "bt", "bu", "bv",
                    "bw", "bx")  # fmt: skip

@@ -116,6 +116,11 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "Gulnar Tursun is a Uyghur translator based in Brussels.",
         # a spokesperson's stock answer when it is the whole answer (BA)
         "Mao Ning: I have noted the relevant reports.",
+        # a committee's procedure, a byline run on into its author's post (BB, BA)
+        "Ms LATHAM: I will take the remaining figures on notice.",
+        "CHAIR: Senator Prior, please direct that question to the minister.",
+        "By Harriet Okonkwo-Lange, who teaches business ethics at the Red River Institute.",
+        "By Maria Holmgren, health procurement correspondent",
     ],
 )
 def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
@@ -147,6 +152,8 @@ def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
         "Rafael Ondarza is a former statistician, and he says the figures were doctored.",
         "The press office said the upgrade to the archive's servers ended in March.",
         "A: We have noted the relevant reports, and we hope the German side will not be misled.",
+        "By Monday, the council had taken the petition on notice and scheduled a vote.",
+        "By March 2024, three of the firms had stopped buying from the Hami mine.",
         # a picture named in a claim is no caption (17 sentences of the real articles were)
         "A photo of the meeting was denied by Andrew, hinting that it was a fake.",
         "The Oslo house prints picture books in the Uyghur language for diaspora children.",

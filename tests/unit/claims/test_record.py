@@ -110,6 +110,12 @@ def test_news_and_other_retellings(sentence: str) -> None:
         "said the treatment of Uyghurs might amount to crimes against humanity.",
         "That assessment, published in the final minutes of Michelle Bachelet's term as High "
         "Commissioner, also judged credible the accounts of torture given by former detainees.",
+        # its findings retold one after another, the document the subject before (BB and the
+        # op-eds of AF to BA)
+        "It also observed that detention had migrated from camps to courtrooms.",
+        "It never used the word genocide, a restraint Chinese diplomats promptly spun.",
+        "Its 48 pages concluded that the detentions could qualify as crimes against humanity.",
+        "The office declined to put a number on those held.",
     ],
 )
 def test_a_document_recapped(sentence: str) -> None:
@@ -125,6 +131,8 @@ def test_a_document_recapped(sentence: str) -> None:
         "The UN human rights office said on Tuesday it remained concerned.",
         "The office will publish its findings in March.",
         "The council rejected a motion to debate the report by 19 votes to 17.",
+        "The office said it would send a team to Urumqi in May.",
+        "Its spokesperson warned on Monday that Beijing had not replied.",
     ],
 )
 def test_news_about_a_document(sentence: str) -> None:
