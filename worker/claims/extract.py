@@ -130,7 +130,7 @@ _FURNITURE = re.compile(
     r"|the views (?:here |in this (?:article|column|piece) )?are"
     r" (?:her|his|their|my|the author'?s) own"
     r"|writes (?:on|about) [^.]{1,80}\bfor (?:the )?(?-i:[A-Z])[^.,;]*\w(?=\.?$)"
-    r"|good (?:morning|afternoon|evening)(?=[,!])|^(?:hello|hi),? and welcome"
+    r"|good (?:morning|afternoon|evening)(?=[,!]|,? and welcome)|^(?:hello|hi),? and welcome"
     r"|welcome back(?= after| to|[,.!])|^tags?(?=:)|related (?:posts|articles|stories)\b"
     r"|leave a (?:reply|comment)|cancel reply|forward-looking statements?"
     r"|^this (?:week|edition|issue)(?=:)|you (?:may|might) also (?:like|enjoy)|disclaimer(?=:)"

@@ -159,10 +159,13 @@ _VAGUE_WORD = "magnitude"
 
 
 _PERCENT = re.compile(r"(\d)\s*(?:per\s?cent|percent|p\.c\.?(?!\w))", re.IGNORECASE)
-# "16 months since", "3 years ago", "six weeks after the vote": when, not what.
+# "16 months since", "3 years ago", "six weeks after the vote": when, not what. Since the
+# first session of 2026-12-07 also "ten months have passed since", "It is three years
+# today since" (sets C and AY: the assessment dated from the day of writing).
 _TIME_SPAN = re.compile(
     r"\b\d+(?:\.\d+)?\s+(?:days?|weeks?|months?|years?)\s+(?=(?:ago|after|since|later|"
-    r"earlier|before|on)\b)",
+    r"earlier|before|on|ha(?:ve|s|d) (?:now )?(?:passed|gone by|elapsed)|today|tonight"
+    r"|this (?:week|month))\b)",
     re.IGNORECASE,
 )
 _ORDINAL_SUFFIX = re.compile(r"(?:st|nd|rd|th)s?\b", re.IGNORECASE)

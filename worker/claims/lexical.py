@@ -55,12 +55,13 @@ NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
 # figures as words, hedged figures, the stance words, figures' written forms): known claims
 # stored with an older signature are re-read from their text.
-SIGNATURE_VERSION = 25  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
+SIGNATURE_VERSION = 26  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
 # 15: years as spoken ("nineteen seventy-four"); 16: banned/prohibited; 17: "free" people;
 # 18: a status moved on ("tabled" / "adopted"); 19: "applied" / "granted", "4 hundred";
 # 20: overlooked/ignored, progress/achievements; 21: stance words' false friends;
 # 22: "more than a third" is at least a third; 23: statuses (a tenth field); 24: "no
-# evidence of X" negates X; 25: the assessment's call and its word left out, retold
+# evidence of X" negates X; 25: the assessment's call and its word left out, retold;
+# 26: "ten months have passed since" is when, not a figure; "did not go as far as"
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution"; nor a step further for the step before it ("the
@@ -320,7 +321,7 @@ _PHRASES = (
     (
         re.compile(
             r"\b(?:held|holds|holding|detained|locked up|jailed) (?:arbitrarily|without"
-            r" (?:reason|cause|charge|trial|legal basis))\b"
+            r" (?:reason|cause|charge|trial|legal basis|(?:proper |legal |any )?grounds))\b"
         ),
         "arbitrarily detained",
     ),
@@ -336,11 +337,21 @@ _PHRASES = (
     # mention of genocide")
     (
         re.compile(
-            r"\b(?:stopped|stops|stop) short of|\b(?:avoided|avoids|never used|did not use"
+            r"\b(?:stopped|stops|stop) short of|\bdid not go (?:as|so) far as"
+            r"|\b(?:avoided|avoids|never used|did not use"
             r"|didn't use|declined to use|shied away from|refrained from using)"
             r"(?= (?:the (?:word|term|label)|calling|using|that word))"
         ),
         "made no mention of",
+    ),
+    # the capital for the country, as news copy names governments ("cooked up by Washington
+    # and certain Western forces"; the seeds: "by the United States and some western forces")
+    (
+        re.compile(
+            r"\bwashington\b(?!'s? (?:post|times|examiner)|,? d\.?c\.?|\s+(?:state|university"
+            r"|post|times|examiner|dulles))"
+        ),
+        "the united states",
     ),
     (re.compile(r"\bhit(?:s|ting)? out at\b"), "condemned"),
     (re.compile(r"\b(?:took|taken|take|takes|taking) down\b"), "removed"),

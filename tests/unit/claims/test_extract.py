@@ -121,6 +121,8 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "CHAIR: Senator Prior, please direct that question to the minister.",
         "By Harriet Okonkwo-Lange, who teaches business ethics at the Red River Institute.",
         "By Maria Holmgren, health procurement correspondent",
+        # a presenter's greeting run on into the programme's name (BC)
+        "KESSLER: Good evening and welcome to Weltjournal.",
     ],
 )
 def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:

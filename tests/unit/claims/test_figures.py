@@ -139,6 +139,9 @@ def test_one_figure_in_its_other_written_forms(new: str, known: str) -> None:
         "six weeks after the vote, the council adjourned",
         "a third resolution was tabled",  # an ordinal, not a share
         "the 2nd vote of the session",
+        # the assessment dated from the day of writing (sets C and AY)
+        "Nearly ten months have passed since the UN human rights office said so",
+        "It is three years today since the OHCHR published its assessment",
     ],
 )
 def test_spans_that_date_a_claim_and_ordinals_are_no_figures(text: str) -> None:

@@ -19,6 +19,7 @@ from worker.claims.lexical import (
     compatible,
     features_of,
     quote_held,
+    token_of,
 )
 from worker.claims.packed import Compact, PackedClaims
 
@@ -200,6 +201,9 @@ def test_a_word_that_only_begins_as_a_stance_word_takes_no_stance(one: str, othe
         ("It told families where relatives are.", "It clarified the whereabouts of relatives."),
         ("It stopped short of calling it genocide.", "It made no mention of calling it genocide."),
         ("It avoided the word genocide.", "It made no mention of the word genocide."),
+        ("It did not go as far as genocide.", "It made no mention of genocide."),
+        ("They are held without proper grounds.", "They are arbitrarily detained."),
+        ("It was planned by Washington.", "It was planned by the United States."),
     ],
 )
 def test_words_news_rewording_swaps_are_one_word(one: str, other: str) -> None:
@@ -412,3 +416,17 @@ def test_top_stable_picks_what_a_stable_sort_cut_to_k_picks(scores: list[float],
     values = np.array(scores, dtype=float)
     expected = np.argsort(-values, kind="stable")[:k]
     assert _top_stable(values, k).tolist() == expected.tolist()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Washington Post reported the sale on Monday.",
+        "Protesters gathered in Washington, D.C. on Friday.",
+        "The Washington State legislature passed the bill.",
+    ],
+)
+def test_the_capital_is_the_country_only_where_it_names_a_government(text: str) -> None:
+    tokens = features_of(text).tokens
+    assert token_of("washington") in tokens
+    assert token_of("united") not in tokens
