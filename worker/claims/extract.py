@@ -244,6 +244,10 @@ _LEADING_DASH = re.compile(r"^[-—–:]+\s+")
 # Since the ninth session of 2026-12-06 a breadcrumb's chevrons too ("Home » Business »
 # Footwear"), spaced: Russian copy quotes in «guillemets», never spaced inside.
 _MASTHEAD = re.compile(r"^(?:[^|»›]{1,60}\s[|»›]\s+)+")
+# A reading time left at the head of the text once the masthead's bars are gone ("Posted by
+# admin | 4 min read A bunch of fourteen ..."): a figure of the page, not of the claim, and
+# one the story it spins does not hold (sets U, AZ, BD).
+_READ_TIME = re.compile(r"^\d{1,3}[ -]min(?:ute)?s?\.? read\s+(?=[A-Z\"“‘'])", re.IGNORECASE)
 # A live blog's entry opens on its time ("09:12 – ", "10.45am BST: ", or with no mark
 # before a capital, "09:10 Three years ago today, ...", set AW): the time is when it was
 # posted, not a figure of the claim.
@@ -433,7 +437,7 @@ def kind_of(text: str, speaker: str | None, has_figures: bool) -> str:
 def _without_lead_in(sentence: Sentence) -> Sentence:
     """The sentence without what a page puts before its first words: a masthead run, a
     byline, a dateline."""
-    text = _MASTHEAD.sub("", sentence.text)
+    text = _READ_TIME.sub("", _MASTHEAD.sub("", sentence.text))
     text = _POSTED_AT.sub("", text)
     text = _ITEM_NUMBER.sub("", text)
     text = _NOTES_LABEL.sub("", text)

@@ -55,13 +55,14 @@ NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
 # figures as words, hedged figures, the stance words, figures' written forms): known claims
 # stored with an older signature are re-read from their text.
-SIGNATURE_VERSION = 26  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
+SIGNATURE_VERSION = 27  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
 # 15: years as spoken ("nineteen seventy-four"); 16: banned/prohibited; 17: "free" people;
 # 18: a status moved on ("tabled" / "adopted"); 19: "applied" / "granted", "4 hundred";
 # 20: overlooked/ignored, progress/achievements; 21: stance words' false friends;
 # 22: "more than a third" is at least a third; 23: statuses (a tenth field); 24: "no
 # evidence of X" negates X; 25: the assessment's call and its word left out, retold;
-# 26: "ten months have passed since" is when, not a figure; "did not go as far as"
+# 26: "ten months have passed since" is when, not a figure; "did not go as far as";
+# 27: "nor did it use"
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution"; nor a step further for the step before it ("the
@@ -338,6 +339,7 @@ _PHRASES = (
     (
         re.compile(
             r"\b(?:stopped|stops|stop) short of|\bdid not go (?:as|so) far as"
+            r"|\bnor did (?:it|the (?:report|assessment|office|document)) use"
             r"|\b(?:avoided|avoids|never used|did not use"
             r"|didn't use|declined to use|shied away from|refrained from using)"
             r"(?= (?:the (?:word|term|label)|calling|using|that word))"

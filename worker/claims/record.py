@@ -157,7 +157,8 @@ _DOCUMENT = re.compile(
     r"(?:own\s+)?"
     r"(?:assessment|report|document|findings?)\b[^.;]{0,120}?\b"
     r"(?:found|finds|said|says|concluded|warned|noted|asked|urged|called|described"
-    r"|documented|cited|stopped short|did not|judged|recommended|told)\b",
+    r"|documented|cited|stopped short|did not|judged|recommended|told|declined to|refused to"
+    r"|avoided|never used)\b",
     re.IGNORECASE,
 )
 # The office that wrote it, recalled in the past perfect: "the UN office had told China".

@@ -149,7 +149,7 @@ SETS = (
     ("set BA, scored, then read", EVAL_DIR / "set-ba"),
     ("set BB, scored, then read", EVAL_DIR / "set-bb"),
     ("set BC, scored, then read", EVAL_DIR / "set-bc"),
-    ("set BD, never tuned on", EVAL_DIR / "set-bd"),
+    ("set BD, scored, then read", EVAL_DIR / "set-bd"),
     ("set BE, never tuned on", EVAL_DIR / "set-be"),
     ("set BF, never tuned on", EVAL_DIR / "set-bf"),
     ("set BG, never tuned on", EVAL_DIR / "set-bg"),
@@ -176,7 +176,7 @@ SETS = (
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
 _HELD_OUT_NAMES = ("k", "l", "n", "o", "p", "q", "r", "s",
-                   "bd", "be", "bf",
+                   "be", "bf",
                    "bg", "bh", "bi", "bj", "bk", "bl", "bm", "bn", "bo", "bp",
                    "bq", "br", "bs", "bt", "bu", "bv",
                    "bw", "bx", "by", "bz")  # fmt: skip

@@ -312,8 +312,10 @@ def test_a_masthead_run_before_a_sentence_is_not_part_of_its_claim() -> None:
         "Home » Business » Footwear As much as 30 p.c. of the hides came through that firm.\n"
         "«Ем все» » — she wrote, and the council rejected the motion by 19 votes to 17 then."
     )
+    # What follows the last bar starts the claim; a reading time there is the page's, not
+    # the claim's (its figure made a spin's restatement new: sets U, AZ, BD).
     assert [c.text[:16] for c in claims_of(text)] == [
-        "2 March 2024 The", "3 min read Diplo", "Footwear As much", "«Ем все» » — she"
+        "2 March 2024 The", "Diplomats said i", "Footwear As much", "«Ем все» » — she"
     ]  # fmt: skip
 
 

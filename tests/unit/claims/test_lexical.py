@@ -202,6 +202,7 @@ def test_a_word_that_only_begins_as_a_stance_word_takes_no_stance(one: str, othe
         ("It stopped short of calling it genocide.", "It made no mention of calling it genocide."),
         ("It avoided the word genocide.", "It made no mention of the word genocide."),
         ("It did not go as far as genocide.", "It made no mention of genocide."),
+        ("Nor did it use the term genocide.", "It made no mention of the term genocide."),
         ("They are held without proper grounds.", "They are arbitrarily detained."),
         ("It was planned by Washington.", "It was planned by the United States."),
     ],

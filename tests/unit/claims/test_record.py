@@ -116,6 +116,7 @@ def test_news_and_other_retellings(sentence: str) -> None:
         "It never used the word genocide, a restraint Chinese diplomats promptly spun.",
         "Its 48 pages concluded that the detentions could qualify as crimes against humanity.",
         "The office declined to put a number on those held.",
+        "The report declined to put a number on how many people had been held.",
     ],
 )
 def test_a_document_recapped(sentence: str) -> None:
