@@ -95,6 +95,9 @@ REWRITE_KNOWN_AT = 0.3
 # against that article's at REWRITE_COSINE_AT, a cosine alone, which the blend would not
 # take, because the text is already known to restate that article.
 REWRITE_NEAREST_SHARE = 0.6
+# Since the first session of 2026-12-07 the share is of the lines that are not the seeds'
+# background, when that background is at most this share of the text (see _foreground).
+BACKGROUND_AT_MOST = 0.4
 REWRITE_NEAR_AT = 0.2
 REWRITE_COSINE_AT = 0.55
 # A content farm spins a story while it is fresh: every rewrite of sets A to J came one to
@@ -617,7 +620,8 @@ class ClaimJudge:
         Two signs, either enough. REWRITE_MIN of its claims, and REWRITE_SHARE of them, are
         known from claims that article first brought; or the nearest known claim of
         REWRITE_NEAREST_SHARE of its claims, recognised or not (at REWRITE_NEAR_AT or more),
-        is one that article first brought. The second is what a heavy rewrite leaves: few of
+        is one that article first brought (of its claims that are not the seeds'
+        background: _foreground). The second is what a heavy rewrite leaves: few of
         its lines pass for repeats, but nearly all of them are closest to one article's. A
         follow-up story from the same agency is closest to its first story in about half of
         its lines at most (0.53 on sets A to I; 8 of the 9 rewrites 0.64 to 0.91)."""
@@ -628,10 +632,10 @@ class ClaimJudge:
             if n.claim_id and n.claim_id > 0 and n.similarity >= REWRITE_NEAR_AT
         ]
         known_enough = max(REWRITE_MIN, REWRITE_SHARE * len(pending))
-        near_enough = max(REWRITE_MIN, REWRITE_NEAREST_SHARE * len(pending))
-        if len(known) < known_enough and len(near) < near_enough:
+        if len(known) < known_enough and len(near) < REWRITE_MIN:
             return {}, None, False  # neither sign can show, whatever the sources: spare the query
         dated = _dated_sources(session, [*known, *near])
+        near_enough = max(REWRITE_MIN, REWRITE_NEAREST_SHARE * _foreground(pending, dated))
         source_of: dict[int, object] = {}
         for cutoff in (since, None) if since is not None else (None,):
             source_of = {i: s for i, (s, d) in dated.items() if cutoff is None or d >= cutoff}
@@ -755,6 +759,24 @@ def _arrived(shared: _ProfileIndex, rows: int) -> _ProfileIndex:
     for claim_id in ids:
         arrived.add(claim_id, shared.lexical.features(claim_id), vectors.get(claim_id))
     return arrived
+
+
+def _foreground(pending: _Pending, dated: Mapping[int, object]) -> int:
+    """How many of the text's claims can say which article it restates: not the background
+    it shares with the seeds.
+
+    A line closest to a seed's (seeds have no source row in `dated`) retells what the seeds
+    hold, as the spun article did before the spin (AL's, AQ's, AY's and U's spins: their
+    source's background, closest to the seeds, kept them under REWRITE_NEAREST_SHARE of all
+    their lines). It is left out of the count, unless it restates a position (a rebuttal's
+    standing lines are what it is made of, not background), or unless such lines are more than
+    BACKGROUND_AT_MOST of the text: then the text is the seeds' story retold, not a spin."""
+    background = sum(
+        n.claim_id not in dated and not restates_a_position(item.claim.text)
+        for item, n in pending
+        if n.claim_id and n.claim_id > 0 and n.similarity >= REWRITE_NEAR_AT
+    )
+    return len(pending) - (background if background <= BACKGROUND_AT_MOST * len(pending) else 0)
 
 
 def _spins(

@@ -150,7 +150,7 @@ SETS = (
     ("set BB, scored, then read", EVAL_DIR / "set-bb"),
     ("set BC, scored, then read", EVAL_DIR / "set-bc"),
     ("set BD, scored, then read", EVAL_DIR / "set-bd"),
-    ("set BE, never tuned on", EVAL_DIR / "set-be"),
+    ("set BE, scored, then read", EVAL_DIR / "set-be"),
     ("set BF, never tuned on", EVAL_DIR / "set-bf"),
     ("set BG, never tuned on", EVAL_DIR / "set-bg"),
     ("set BH, never tuned on", EVAL_DIR / "set-bh"),
@@ -178,7 +178,7 @@ SETS = (
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
 _HELD_OUT_NAMES = ("k", "l", "n", "o", "p", "q", "r", "s",
-                   "be", "bf",
+                   "bf",
                    "bg", "bh", "bi", "bj", "bk", "bl", "bm", "bn", "bo", "bp",
                    "bq", "br", "bs", "bt", "bu", "bv",
                    "bw", "bx", "by", "bz", "ca", "cb")  # fmt: skip

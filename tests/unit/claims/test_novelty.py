@@ -544,6 +544,43 @@ def test_a_heavy_rewrite_is_read_as_one_by_where_its_lines_are_closest(
     assert verdicts[NEW_IN_THE_REWRITE[0]]
 
 
+# A content farm's spin, synonym by synonym (set AY's), of a wire story that retold the
+# seeds' background too: the spin retells that background as well, and those lines are
+# closest to the seeds', not to the wire story's.
+BACKGROUND = (
+    "Rights groups have long accused Beijing of abuses against Uyghurs, a mostly Muslim "
+    "minority of about ten million people in Xinjiang. In August the UN human rights office "
+    "said the detention of Uyghurs and other Muslim groups may amount to crimes against "
+    "humanity.\n"
+)
+SPUN = (
+    "The Baltic Oar Organization stated on Monday it had actually called off its 2024 boat "
+    "race in Kashgar. League head Anna Berg specified the choice complied with the UN "
+    "searchings for on compelled work. The boat race was to have actually attracted six "
+    "hundred rowing crews from twenty-four countries. Kashgar had actually paid an organizing "
+    "charge of 1.2 million euros, which the organization will definitely return. Sponsors "
+    "consisting of the delivery company Nordlys had actually endangered to draw their "
+    "assistance. Rights teams have lengthy accused Beijing of abuses in opposition to Uyghurs, "
+    "a principally Muslim minority of round ten million individuals in Xinjiang. In August the "
+    "UN human rights workplace stated the detention of Uyghurs and different Muslim teams "
+    "might quantity to crimes towards humanity.\n"
+)
+
+
+def test_a_spin_of_a_story_that_retold_the_seeds_is_read_by_its_other_lines(
+    sqlite_db: Database, judge: ClaimJudge
+) -> None:
+    with sqlite_db.session_scope() as session:
+        load_seed_claims(session, SEEDS, ["xinjiang"], judge=judge)
+    story = recorded(sqlite_db, judge, WIRE_STORY.strip() + " " + BACKGROUND, "Wire", 1)
+    assert sum(story.values()) == 5  # the background is the seeds'
+    verdicts = recorded(sqlite_db, judge, SPUN, "Content farm", 2)
+    # Four of its seven lines are closest to the wire story's, under REWRITE_NEAREST_SHARE
+    # of all seven; the two closest to the seeds' say nothing of what it spins, and of the
+    # other five, four are the story's: it is read as a rewrite, and nothing in it is new.
+    assert not any(verdicts.values())
+
+
 # Restatements in words of their own: neither holds REWRITE_KNOWN_AT of a wire line's words.
 REWORDED_AWAY = (
     "Corporate backers of the event had been getting ready to walk away from it.",
