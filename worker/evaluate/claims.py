@@ -176,6 +176,10 @@ SETS = (
     ("set CB, never tuned on", EVAL_DIR / "set-cb"),
     ("set CC, never tuned on", EVAL_DIR / "set-cc"),
     ("set CD, never tuned on", EVAL_DIR / "set-cd"),
+    ("set CE, never tuned on", EVAL_DIR / "set-ce"),
+    ("set CF, never tuned on", EVAL_DIR / "set-cf"),
+    ("set CG, never tuned on", EVAL_DIR / "set-cg"),
+    ("set CH, never tuned on", EVAL_DIR / "set-ch"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
@@ -183,7 +187,8 @@ _HELD_OUT_NAMES = ("k", "l", "n", "o", "p", "q", "r", "s",
                    "bf",
                    "bg", "bh", "bi", "bj", "bk", "bl", "bm", "bn", "bo", "bp",
                    "bq", "br", "bs", "bt", "bu", "bv",
-                   "bw", "bx", "by", "bz", "ca", "cb", "cc", "cd")  # fmt: skip
+                   "bw", "bx", "by", "bz", "ca", "cb", "cc", "cd",
+                   "ce", "cf", "cg", "ch")  # fmt: skip
 HELD_OUT = frozenset(EVAL_DIR / f"set-{name}" for name in _HELD_OUT_NAMES)
 # The sets whose mistakes were read: what after_others and claims_scale --verdict-sizes judge.
 TUNED = tuple((name, set_dir) for name, set_dir in SETS if set_dir not in HELD_OUT)
