@@ -172,7 +172,8 @@ _FURNITURE = re.compile(
     # and a programme's or a sitting's procedure: "Also on the line from Istanbul is ...",
     # "That was Alim Yusup in Istanbul", "We now vote on the motion as amended.", "The time
     # allotted to the member has expired." (sets AA, AB and AL)
-    r"|\b(?:on the line|with us) (?:now )?(?:from|in)\b"
+    # ("with us" only after "is" or "are": a quote's "he was with us in the camp" is news)
+    r"|\bon the line (?:now )?(?:from|in)\b|\b(?:is|are) (?:here )?with us (?:now )?(?:from|in)\b"
     r"|(?:^|:\s)that was (?-i:[A-Z])[\w'’-]+(?:\s(?-i:[A-Z])[\w'’-]+){0,2}"
     r" (?:in|from|reporting)\b"
     r"|(?:^|:\s)(?:we|I) (?:will |shall )?now (?:vote on|proceed to|move to|turn to)\b"

@@ -149,6 +149,7 @@ def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
         "The interview was edited out of the broadcast after the embassy complained.",
         "The council will now vote on the motion in March, its chair said on Tuesday.",
         "That was the message the envoy carried to Beijing in May, diplomats said.",
+        '"He was with us in the camp until 2019," his sister said on the programme.',
         "NTEN is a network of 14 consumer and labour organisations, founded in 2019.",
         "Adil Tursun is a lawyer who was detained in 2019 for defending Uyghur clients.",
         "Rafael Ondarza is a former statistician, and he says the figures were doctored.",
