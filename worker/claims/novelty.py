@@ -632,7 +632,11 @@ class ClaimJudge:
             if n.claim_id and n.claim_id > 0 and n.similarity >= REWRITE_NEAR_AT
         ]
         known_enough = max(REWRITE_MIN, REWRITE_SHARE * len(pending))
-        if len(known) < known_enough and len(near) < REWRITE_MIN:
+        # The fewest near claims the second sign could ask for, whatever the sources: as
+        # much background left out as _foreground ever leaves out.
+        most_background = min(len(near), int(BACKGROUND_AT_MOST * len(pending)))
+        least_near = max(REWRITE_MIN, REWRITE_NEAREST_SHARE * (len(pending) - most_background))
+        if len(known) < known_enough and len(near) < least_near:
             return {}, None, False  # neither sign can show, whatever the sources: spare the query
         dated = _dated_sources(session, [*known, *near])
         near_enough = max(REWRITE_MIN, REWRITE_NEAREST_SHARE * _foreground(pending, dated))
