@@ -203,7 +203,8 @@ _FURNITURE = re.compile(
     r"|\bstands? adjourned|\b(?:our|my) (?:correspondent|reporter)\s+(?-i:[A-Z])[\w'’-]+"
     r"(?:\s+(?-i:[A-Z])[\w'’-]+)?\s+(?:was|is|has been|joins us)\b"
     r"|airs (?:on )?(?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays"
-    r"|weekdays|weekly|daily)|listen to the full|watch the full)\b",
+    r"|weekdays|weeknights|nightly|weekly|daily|every (?:day|weekday|weeknight|week))"
+    r"|listen to the full|watch the full)\b",
     re.IGNORECASE,
 )
 # Where to read a document in full: furniture, unless it says how long the document is

@@ -55,14 +55,14 @@ NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
 # figures as words, hedged figures, the stance words, figures' written forms): known claims
 # stored with an older signature are re-read from their text.
-SIGNATURE_VERSION = 27  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
+SIGNATURE_VERSION = 28  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
 # 15: years as spoken ("nineteen seventy-four"); 16: banned/prohibited; 17: "free" people;
 # 18: a status moved on ("tabled" / "adopted"); 19: "applied" / "granted", "4 hundred";
 # 20: overlooked/ignored, progress/achievements; 21: stance words' false friends;
 # 22: "more than a third" is at least a third; 23: statuses (a tenth field); 24: "no
 # evidence of X" negates X; 25: the assessment's call and its word left out, retold;
 # 26: "ten months have passed since" is when, not a figure; "did not go as far as";
-# 27: "nor did it use"
+# 27: "nor did it use"; 28: "steered clear of", "rounded up", "families like mine"
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution"; nor a step further for the step before it ("the
@@ -297,6 +297,11 @@ _PHRASES = (
     (re.compile(r"\bfalse information\b"), "misinformation"),
     (re.compile(r"\b(?:was|were|is|are) unable to\b"), "could not"),
     (re.compile(r"\block(?:ed|s|ing)? up\b"), "detained"),
+    # "rounded up and held" for "detained" (set BF's op-ed retelling the assessment)
+    (
+        re.compile(r"\b(?:rounded|rounds|rounding|round) up(?: and (?:held|detained))?\b"),
+        "detained",
+    ),
     # "free everyone held arbitrarily" for "release all those detained": "free" of people
     # (not "free to leave", "free of"), which news copy uses for "release" as often
     (
@@ -329,6 +334,7 @@ _PHRASES = (
     (
         re.compile(
             r"\b(?:tell|telling|told|tells|inform|let) (?:\w+ ){0,2}(?:families|relatives)"
+            r"(?: like (?:mine|ours|theirs|his|hers)| of (?:the )?[\w-]+)?"
             r"(?: know)? (?:what (?:has|had|have) become of|where)\b"
         ),
         "clarify the whereabouts of",
@@ -341,7 +347,8 @@ _PHRASES = (
             r"\b(?:stopped|stops|stop) short of|\bdid not go (?:as|so) far as"
             r"|\bnor did (?:it|the (?:report|assessment|office|document)) use"
             r"|\b(?:avoided|avoids|never used|did not use"
-            r"|didn't use|declined to use|shied away from|refrained from using)"
+            r"|didn't use|declined to use|shied away from|refrained from using"
+            r"|steer(?:ed|s|ing)? clear of)"
             r"(?= (?:the (?:word|term|label)|calling|using|that word))"
         ),
         "made no mention of",

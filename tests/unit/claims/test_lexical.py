@@ -205,6 +205,10 @@ def test_a_word_that_only_begins_as_a_stance_word_takes_no_stance(one: str, othe
         ("Nor did it use the term genocide.", "It made no mention of the term genocide."),
         ("They are held without proper grounds.", "They are arbitrarily detained."),
         ("It was planned by Washington.", "It was planned by the United States."),
+        # and again, in set BF's op-ed and radio guest
+        ("It steered clear of the word genocide.", "It made no mention of the word genocide."),
+        ("Men were rounded up and held.", "Men were detained."),
+        ("Tell families like mine where they are.", "Clarify the whereabouts of they are."),
     ],
 )
 def test_words_news_rewording_swaps_are_one_word(one: str, other: str) -> None:
