@@ -713,6 +713,20 @@ def test_a_spin_posted_months_later_is_still_a_rewrite(
     assert [v.is_new for v in verdicts if v.claim.text in NEW_IN_THE_REWRITE] == [True, True]
 
 
+def test_a_late_spin_that_adds_next_to_nothing_is_a_rewrite_though_it_retells_less(
+    sqlite_db: Database, judge: ClaimJudge
+) -> None:
+    # Three of the wire story's five claims retold, one of them twice, and one figure added:
+    # no more claims than its source (sets AV, AW, BD and BG: spins 60 to 180 days late
+    # retelling 0.64 to 0.78 of their source): a rewrite, its line in words of its own known.
+    lean = ". ".join(REWRITE.split(". ")[:3]) + f". {REWORDED_AWAY[1]} {NEW_IN_THE_REWRITE[1]}\n"
+    verdicts = months_after_the_wire_story(sqlite_db, judge, lean, "Content farm")
+    assert len(verdicts) <= novelty.SPIN_LEAN_AT_MOST * 5
+    by = {v.claim.text: v.known_by for v in verdicts}
+    assert by[REWORDED_AWAY[1]] == "rewrite"
+    assert [v.is_new for v in verdicts if v.claim.text == NEW_IN_THE_REWRITE[1]] == [True]
+
+
 # A spinner's copy three weeks on is still a rewrite (sets U, X, Z and AB: 17 to 26 days);
 # months on, only a copy that adds little (_spins: the stored source's claims are counted).
 @pytest.mark.parametrize(
