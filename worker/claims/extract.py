@@ -171,8 +171,13 @@ _FURNITURE = re.compile(
     r" (?:continue[sd]?|resume[sd]?|end(?:s|ed)?)\b"
     # and a programme's or a sitting's procedure: "Also on the line from Istanbul is ...",
     # "That was Alim Yusup in Istanbul", "We now vote on the motion as amended.", "The time
-    # allotted to the member has expired." (sets AA, AB and AL)
+    # allotted to the member has expired." (sets AA, AB and AL); "We spoke to Dilnur Hashim
+    # earlier today." (BH)
     # ("with us" only after "is" or "are": a quote's "he was with us in the camp" is news)
+    r"|(?:^|:\s)(?:we|I) (?:spoke|talked) (?:to|with)"
+    r" (?-i:[A-Z])[\w'’-]+(?:\s(?-i:[A-Z])[\w'’-]+){0,3}"
+    r" (?:earlier(?: today| this (?:week|morning|afternoon|evening))?|yesterday"
+    r"|this (?:morning|afternoon|evening)|last (?:week|night))(?=\.?$)"
     r"|\bon the line (?:now )?(?:from|in)\b|\b(?:is|are) (?:here )?with us (?:now )?(?:from|in)\b"
     r"|(?:^|:\s)that was (?-i:[A-Z])[\w'’-]+(?:\s(?-i:[A-Z])[\w'’-]+){0,2}"
     r" (?:in|from|reporting)\b"

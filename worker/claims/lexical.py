@@ -55,14 +55,15 @@ NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
 # figures as words, hedged figures, the stance words, figures' written forms): known claims
 # stored with an older signature are re-read from their text.
-SIGNATURE_VERSION = 28  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
+SIGNATURE_VERSION = 29  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
 # 15: years as spoken ("nineteen seventy-four"); 16: banned/prohibited; 17: "free" people;
 # 18: a status moved on ("tabled" / "adopted"); 19: "applied" / "granted", "4 hundred";
 # 20: overlooked/ignored, progress/achievements; 21: stance words' false friends;
 # 22: "more than a third" is at least a third; 23: statuses (a tenth field); 24: "no
 # evidence of X" negates X; 25: the assessment's call and its word left out, retold;
 # 26: "ten months have passed since" is when, not a figure; "did not go as far as";
-# 27: "nor did it use"; 28: "steered clear of", "rounded up", "families like mine"
+# 27: "nor did it use"; 28: "steered clear of", "rounded up", "families like mine";
+# 29: "called off", "denied any", a mission in a capital, "put a number on"
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution"; nor a step further for the step before it ("the
@@ -287,6 +288,16 @@ _SYNONYM_STEMS = {
     _STEMMER.stemWord(word): _STEMMER.stemWord(group[0]) for group in _SYNONYMS for word in group
 }
 # Phrases for a single word, replaced before tokenising.
+# Host capitals, for a mission named by them (lower case, as _PHRASES sees the text).
+_CAPITALS = {
+    "hague": "the netherlands", "london": "britain", "berlin": "germany", "paris": "france",
+    "ottawa": "canada", "canberra": "australia", "tokyo": "japan", "brussels": "belgium",
+    "vienna": "austria", "bern": "switzerland", "stockholm": "sweden", "oslo": "norway",
+    "copenhagen": "denmark", "helsinki": "finland", "madrid": "spain", "rome": "italy",
+    "lisbon": "portugal", "dublin": "ireland", "warsaw": "poland", "ankara": "turkey",
+    "wellington": "new zealand", "astana": "kazakhstan", "brasilia": "brazil",
+    "santiago": "chile", "beijing": "china",
+}  # fmt: skip
 _PHRASES = (
     (re.compile(r"\b(?:voted|turned) down\b"), "rejected"),
     (re.compile(r"\bshut down\b"), "closed"),
@@ -363,6 +374,31 @@ _PHRASES = (
         "the united states",
     ),
     (re.compile(r"\bhit(?:s|ting)? out at\b"), "condemned"),
+    # BH's op-ed: a concert "called off" then "cancelled" is one status, not a move on
+    (re.compile(r"\bcall(?:ed|s|ing)? off\b"), "cancelled"),
+    # "denied any connection" says "no connection", as the embassy's own words did (BH)
+    (re.compile(r"\b(den(?:y|ies|ied|ying)) any\b"), r"\1 no"),
+    # a mission named by its host capital: "China's embassy in The Hague" is its embassy
+    # in the Netherlands (BH)
+    (
+        re.compile(
+            r"\b(embassy|embassies|consulate|mission) in (?:the )?(?:"
+            + "|".join(_CAPITALS)
+            + r")\b"
+        ),
+        lambda m: (
+            f"{m.group(1)} in {_CAPITALS[m.group(0).split(' in ', 1)[1].removeprefix('the ')]}"
+        ),
+    ),
+    # the assessment's "could not confirm estimates of how many", retold in BD, BF and BH
+    # as "declined to put a number on how many people had been held"
+    (
+        re.compile(
+            r"\b(?:declined|refused|did not|didn't|would not|wouldn't|could not|couldn't)"
+            r" (?:to )?(?:put|give|offer) an? (?:number|figure|estimate|total) (?:on|for|to)"
+        ),
+        "could not confirm estimates of",
+    ),
     (re.compile(r"\b(?:took|taken|take|takes|taking) down\b"), "removed"),
 )
 

@@ -48,6 +48,7 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "Leila Haddad is a lawyer in Beirut who writes about migration and asylum.",
         "The Week in Review airs Saturdays at noon, and the full interview is on our website.",
         "Asia Today airs weeknights at 9 pm on Radio Kanto International.",
+        "KARIN VOS: We spoke to Dilnur Hashim earlier today.",
         "Marta Oyelaran writes about trade and labour rights for The Harbour Post.",
         "Good evening, and thanks for opening this week's letter.",
         "Hello and welcome to a shorter edition after the long weekend.",

@@ -209,6 +209,10 @@ def test_a_word_that_only_begins_as_a_stance_word_takes_no_stance(one: str, othe
         ("It steered clear of the word genocide.", "It made no mention of the word genocide."),
         ("Men were rounded up and held.", "Men were detained."),
         ("Tell families like mine where they are.", "Clarify the whereabouts of they are."),
+        # and in set BH's
+        ("The concert was called off.", "The concert was cancelled."),
+        ("The embassy in The Hague said so.", "The embassy in the Netherlands said so."),
+        ("It declined to put a number on the held.", "It could not confirm estimates of the held."),
     ],
 )
 def test_words_news_rewording_swaps_are_one_word(one: str, other: str) -> None:
@@ -435,3 +439,11 @@ def test_the_capital_is_the_country_only_where_it_names_a_government(text: str) 
     tokens = features_of(text).tokens
     assert token_of("washington") in tokens
     assert token_of("united") not in tokens
+
+
+def test_denying_any_link_says_there_is_none() -> None:
+    denied = features_of("The embassy denied any connection to the threats.")
+    none = features_of("The embassy said it had no connection with the threats.")
+    alleged = features_of("Police said the embassy had a connection to the threats.")
+    assert compatible(denied, none)
+    assert not compatible(denied, alleged)  # the denial is news against the charge
