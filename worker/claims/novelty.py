@@ -691,7 +691,7 @@ class ClaimJudge:
                 ]
                 best = _better(best, index, item, near, -1.0, elsewhere)  # all passed the blend
         if best.same and _moves_on(item, best, indexes):
-            return replace(best, same=False)
+            return _status_known(item, pooled, elsewhere) or replace(best, same=False)
         if best.same or best.claim_id is None:
             return best
         return _against_union(best, item, pooled, shared.lexical.weight, elsewhere)
@@ -988,6 +988,24 @@ def _moves_on(item: _Judged, nearest: _Nearest, indexes: Sequence[_ProfileIndex]
         if known in index.lexical:
             return not index.lexical.features(known).statuses
     return False
+
+
+def _status_known(
+    item: _Judged, pooled: Sequence[tuple[float, LexicalIndex, int]], elsewhere: StatesFigure
+) -> _Nearest | None:
+    """The best of the candidates (at KNOWN_AT or more) that says what `item` says and
+    reached the same status: the status is known, however close the line that named none
+    (set BI: "the fund excluded Zhongxu" is nearest to "the fund put Zhongxu under review",
+    but an op-ed had told of the exclusion already)."""
+    for score, lexical, claim_id in sorted(pooled, key=lambda c: c[0], reverse=True):
+        if score < KNOWN_AT:
+            break
+        known = lexical.features(claim_id)
+        if known.statuses & item.features.statuses and _says_same(
+            item.features, known, lexical.weight, elsewhere
+        ):
+            return _Nearest(claim_id, score, same=True)
+    return None
 
 
 def _says_same(

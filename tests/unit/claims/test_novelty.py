@@ -840,3 +840,17 @@ def test_a_status_restated_stays_known(sqlite_db: Database, judge: ClaimJudge) -
     assert all(recorded(sqlite_db, judge, WIRE_STORY, "Wire", 1).values())
     restated = "The Baltic Rowing League has cancelled the 2024 Kashgar regatta, it said on Monday."
     assert recorded(sqlite_db, judge, restated + "\n", "Blog", 2) == {restated: False}
+
+
+def test_a_status_told_before_stays_known_though_a_closer_line_named_none(
+    sqlite_db: Database, judge: ClaimJudge
+) -> None:
+    assert all(recorded(sqlite_db, judge, WIRE_STORY, "Wire", 1).values())
+    withdrawn = STATUS_REACHED[0]
+    assert recorded(sqlite_db, judge, withdrawn + "\n", "Blog", 2) == {withdrawn: True}
+    # Nearest to the wire story's "had threatened to pull their support" (no status), but the
+    # blog had told of the withdrawal (set BI: a fund's exclusion retold in a digest).
+    retold = (
+        "Sponsors including the shipping firm Nordlys had threatened and then withdrawn support."
+    )
+    assert recorded(sqlite_db, judge, retold + "\n", "Digest", 3) == {retold: False}
