@@ -205,8 +205,10 @@ _FURNITURE = re.compile(
     r"(?: [\w'’-]+){0,6} (?:fellow|professor|lecturer|researcher|scholar|analyst|translator"
     r"|journalist|writer|columnist|lawyer|historian|economist|campaigner|consultant)\b"
     r"(?:(?!\b(?:who|whose|which|that|but|after|until|when)\b)[^,;]){0,80}\w(?=\.?$)"
-    r"|\bstands? adjourned|\b(?:our|my) (?:correspondent|reporter)\s+(?-i:[A-Z])[\w'’-]+"
-    r"(?:\s+(?-i:[A-Z])[\w'’-]+)?\s+(?:was|is|has been|joins us)\b"
+    r"|\bstands? adjourned|\b(?:our|my) (?:[\w-]+ ){0,3}(?:correspondent|reporter|editor)"
+    r"\s+(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+)?\s+(?:was|is|has been|joins us)\b"
+    # a link's label: "Full report: "Wrapped in Xinjiang" (PDF, 64 pages), on the ..." (BK)
+    r"|^(?:the |read the )?(?:full|whole) (?:report|text|statement|study|interview)(?=:)"
     r"|airs (?:on )?(?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays"
     r"|weekdays|weeknights|nightly|weekly|daily|every (?:day|weekday|weeknight|week))"
     r"|listen to the full|watch the full)\b",

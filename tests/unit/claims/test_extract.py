@@ -49,6 +49,8 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "The Week in Review airs Saturdays at noon, and the full interview is on our website.",
         "Asia Today airs weeknights at 9 pm on Radio Kanto International.",
         "KARIN VOS: We spoke to Dilnur Hashim earlier today.",
+        "Our city hall reporter Ben Okafor is with me;",
+        'Full report: "Wrapped in Xinjiang" (PDF, 64 pages), on the foundation\'s website',
         "Marta Oyelaran writes about trade and labour rights for The Harbour Post.",
         "Good evening, and thanks for opening this week's letter.",
         "Hello and welcome to a shorter edition after the long weekend.",
