@@ -447,3 +447,11 @@ def test_denying_any_link_says_there_is_none() -> None:
     alleged = features_of("Police said the embassy had a connection to the threats.")
     assert compatible(denied, none)
     assert not compatible(denied, alleged)  # the denial is news against the charge
+
+
+def test_a_denial_says_what_a_negation_says() -> None:
+    denied = features_of("The ministry has denied that it asks anyone to harass people abroad.")
+    never = features_of("The government has never asked anyone to harass people abroad.")
+    claimed = features_of("Police said the government asks people to harass people abroad.")
+    assert compatible(denied, never) and compatible(never, denied)
+    assert not compatible(never, claimed)  # a negation still clashes with a plain claim
