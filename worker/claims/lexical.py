@@ -55,7 +55,7 @@ NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
 # figures as words, hedged figures, the stance words, figures' written forms): known claims
 # stored with an older signature are re-read from their text.
-SIGNATURE_VERSION = 30  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
+SIGNATURE_VERSION = 31  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
 # 15: years as spoken ("nineteen seventy-four"); 16: banned/prohibited; 17: "free" people;
 # 18: a status moved on ("tabled" / "adopted"); 19: "applied" / "granted", "4 hundred";
 # 20: overlooked/ignored, progress/achievements; 21: stance words' false friends;
@@ -64,7 +64,7 @@ SIGNATURE_VERSION = 30  # 13: a spinner's mixed figures, "p.c."; 14: removed/tak
 # 26: "ten months have passed since" is when, not a figure; "did not go as far as";
 # 27: "nor did it use"; 28: "steered clear of", "rounded up", "families like mine";
 # 29: "called off", "denied any", a mission in a capital, "put a number on"; 30: "a few
-# hundred"
+# hundred"; 31: an arrest, then a verdict
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution"; nor a step further for the step before it ("the
@@ -85,6 +85,9 @@ _OPPOSITES = (
     ("filed", "dismiss"), ("filed", "uph"), ("pend", "dismiss"), ("pend", "uph"),
     ("charg", "convict"), ("charg", "sentenc"), ("paus", "terminat"), ("paus", "ended"),
     ("suspend", "ended"), ("appl", "grant"), ("appl", "refus"),
+    # an arrest, then a verdict (set BM: "convicted a 44-year-old" after "arrested a
+    # 44-year-old ... on suspicion")
+    ("arrest", "convict"), ("arrest", "sentenc"), ("arrest", "acquit"), ("charg", "acquit"),
 )  # fmt: skip
 # Words that begin as a stance word and are none ("passport", "bank", "appliances",
 # "fellow"): a line naming an appliance maker clashed with every known claim saying
@@ -93,7 +96,7 @@ _NOT_STANCES = {
     "pass": "port|eng|age|ive|ion", "appl": "ian|aus|e\\b|es\\b", "ban": "k|d|ner|ish|al|e\\b",
     "won": "der|t\\b|['’]t", "fell": "ow", "clos": "ely|est|er\\b", "favour": "it|ab",
     "favor": "it|ab", "oppos": "it", "impos": "sib", "tabl": "et", "uph": "ill|olst",
-    "allow": "anc", "charg": "er", "open": "ly|ness",
+    "allow": "anc", "charg": "er", "open": "ly|ness", "convict": "ion", "arrest": "s\\b",
 }  # fmt: skip
 _STANCE = re.compile(
     r"\b("
@@ -346,7 +349,8 @@ _PHRASES = (
     (
         re.compile(
             r"\b(?:tell|telling|told|tells|inform|let) (?:\w+ ){0,2}(?:families|relatives)"
-            r"(?: like (?:mine|ours|theirs|his|hers)| of (?:the )?[\w-]+)?"
+            r"(?: like (?:mine|ours|theirs|his|hers)| of (?:the )?[\w-]+"
+            r"| (?:who|that|whose)(?: [\w-]+){1,5}?(?= where\b))?"
             r"(?: know)? (?:what (?:has|had|have) become of|where)\b"
         ),
         "clarify the whereabouts of",

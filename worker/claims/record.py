@@ -60,7 +60,7 @@ _STANCE = re.compile(
     # been accused" is the charge on record again.
     r"\b(?:has|have) (?:long|already|repeatedly)\b"
     r"(?! been\b(?! (?:accused|criticised|criticized|condemned|blamed|charged)\b))"
-    r"|\bcontinues? to\b|\bmaintains?\b"
+    r"|\bcontinues? to\b|(?<!\bon )\bmaintains?\b"  # a spinner's "on maintain" is "on hold"
     r"|\brecalled\b|\bkeeps? insisting\b"
     r"|\brepeated (?:that|its|his|her|their)\b|\breiterated\b"
     # "Beijing's earlier position, given at a briefing in March 2024, ..." (set AK)

@@ -153,6 +153,8 @@ def test_nothing_after_a_verb_negates_the_verb() -> None:
             "The maker paused its orders from the plant.",
         ),
         ("An officer granted her children visas.", "She applied for visas for her children."),
+        # arrested, then convicted (set BM)
+        ("A court convicted the man of coercion.", "Police arrested the man over coercion."),
     ],
 )
 def test_a_step_further_in_status_is_another_claim(later: str, earlier: str) -> None:
@@ -209,6 +211,10 @@ def test_a_word_that_only_begins_as_a_stance_word_takes_no_stance(one: str, othe
         ("It steered clear of the word genocide.", "It made no mention of the word genocide."),
         ("Men were rounded up and held.", "Men were detained."),
         ("Tell families like mine where they are.", "Clarify the whereabouts of they are."),
+        (
+            "Tell families who are searching for missing relatives where they are.",
+            "Clarify the whereabouts of they are.",
+        ),
         # and in set BH's
         ("The concert was called off.", "The concert was cancelled."),
         ("The embassy in The Hague said so.", "The embassy in the Netherlands said so."),
@@ -455,3 +461,11 @@ def test_a_denial_says_what_a_negation_says() -> None:
     claimed = features_of("Police said the government asks people to harass people abroad.")
     assert compatible(denied, never) and compatible(never, denied)
     assert not compatible(never, claimed)  # a negation still clashes with a plain claim
+
+
+def test_convictions_and_arrests_as_nouns_are_no_steps() -> None:
+    # "a sharp rise in convictions" retells the report's "increases in arrests" (set AJ)
+    assert compatible(
+        features_of("It read the rise in convictions and long sentences as a turn to prisons."),
+        features_of("It read the rise in arrests and long sentences as a turn to prisons."),
+    )

@@ -88,6 +88,8 @@ def test_a_position_restated(sentence: str) -> None:
         "The assessment, made public minutes before Bachelet stepped down, judged the "
         "accounts credible.",
         "The UN assessment had asked China to free everyone held arbitrarily.",
+        # a spinner's "on maintain" for "on hold" (set BM)
+        "The corporate has since positioned all orders on maintain till an audit is done.",
     ],
 )
 def test_news_and_other_retellings(sentence: str) -> None:
