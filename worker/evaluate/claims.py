@@ -187,6 +187,8 @@ SETS = (
     ("set CJ, never tuned on", EVAL_DIR / "set-cj"),
     ("set CK, never tuned on", EVAL_DIR / "set-ck"),
     ("set CL, never tuned on", EVAL_DIR / "set-cl"),
+    ("set CM, never tuned on", EVAL_DIR / "set-cm"),
+    ("set CN, never tuned on", EVAL_DIR / "set-cn"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
@@ -194,7 +196,8 @@ _HELD_OUT_NAMES = ("k", "l", "n", "o", "p", "q", "r", "s",
                    "bn", "bo", "bp",
                    "bq", "br", "bs", "bt", "bu", "bv",
                    "bw", "bx", "by", "bz", "ca", "cb", "cc", "cd",
-                   "ce", "cf", "cg", "ch", "ci", "cj", "ck", "cl")  # fmt: skip
+                   "ce", "cf", "cg", "ch", "ci", "cj", "ck", "cl",
+                   "cm", "cn")  # fmt: skip
 HELD_OUT = frozenset(EVAL_DIR / f"set-{name}" for name in _HELD_OUT_NAMES)
 # The sets whose mistakes were read: what after_others and claims_scale --verdict-sizes judge.
 TUNED = tuple((name, set_dir) for name, set_dir in SETS if set_dir not in HELD_OUT)
