@@ -55,7 +55,7 @@ NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
 # figures as words, hedged figures, the stance words, figures' written forms): known claims
 # stored with an older signature are re-read from their text.
-SIGNATURE_VERSION = 31  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
+SIGNATURE_VERSION = 32  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
 # 15: years as spoken ("nineteen seventy-four"); 16: banned/prohibited; 17: "free" people;
 # 18: a status moved on ("tabled" / "adopted"); 19: "applied" / "granted", "4 hundred";
 # 20: overlooked/ignored, progress/achievements; 21: stance words' false friends;
@@ -64,7 +64,8 @@ SIGNATURE_VERSION = 31  # 13: a spinner's mixed figures, "p.c."; 14: removed/tak
 # 26: "ten months have passed since" is when, not a figure; "did not go as far as";
 # 27: "nor did it use"; 28: "steered clear of", "rounded up", "families like mine";
 # 29: "called off", "denied any", a mission in a capital, "put a number on"; 30: "a few
-# hundred"; 31: an arrest, then a verdict
+# hundred"; 31: an arrest, then a verdict; 32: "what had happened to", "did not describe
+# ... as genocide"
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution"; nor a step further for the step before it ("the
@@ -351,7 +352,7 @@ _PHRASES = (
             r"\b(?:tell|telling|told|tells|inform|let) (?:\w+ ){0,2}(?:families|relatives)"
             r"(?: like (?:mine|ours|theirs|his|hers)| of (?:the )?[\w-]+"
             r"| (?:who|that|whose)(?: [\w-]+){1,5}?(?= where\b))?"
-            r"(?: know)? (?:what (?:has|had|have) become of|where)\b"
+            r"(?: know)? (?:what (?:has|had|have) (?:become of|happened to)|where)\b"
         ),
         "clarify the whereabouts of",
     ),
@@ -362,6 +363,9 @@ _PHRASES = (
         re.compile(
             r"\b(?:stopped|stops|stop) short of|\bdid not go (?:as|so) far as"
             r"|\bnor did (?:it|the (?:report|assessment|office|document)) use"
+            # "didn't describe China's conduct as genocide" (set BO's spinner)
+            r"|\b(?:did not|didn't|does not|doesn't|never) (?:describe|call|label|characteri[sz]e)"
+            r"(?=[\w'’ ]{0,40} as genocide\b)"
             r"|\b(?:avoided|avoids|never used|did not use"
             r"|didn't use|declined to use|shied away from|refrained from using"
             r"|steer(?:ed|s|ing)? clear of)"

@@ -96,7 +96,7 @@ SET_DIR = EVAL_DIR / "articles"
 # then BF (F39, judged by CI and CJ); then BG (F40, judged by CK and CL); then BH (F41,
 # judged by CM and CN); then BI (F42, judged by CO and CP); then BJ and BK (F43, judged by
 # CQ and CR); then BL (F44, judged by CS and CT); then BM (F45, judged by CU and CV); then BN
-# (nothing kept).
+# (nothing kept); then BO (F46, judged by CW and CX).
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -164,7 +164,7 @@ SETS = (
     ("set BL, scored, then read", EVAL_DIR / "set-bl"),
     ("set BM, scored, then read", EVAL_DIR / "set-bm"),
     ("set BN, scored, then read", EVAL_DIR / "set-bn"),
-    ("set BO, never tuned on", EVAL_DIR / "set-bo"),
+    ("set BO, scored, then read", EVAL_DIR / "set-bo"),
     ("set BP, never tuned on", EVAL_DIR / "set-bp"),
     ("set BQ, never tuned on", EVAL_DIR / "set-bq"),
     ("set BR, never tuned on", EVAL_DIR / "set-br"),
@@ -194,7 +194,7 @@ SETS = (
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
 _HELD_OUT_NAMES = ("k", "l", "n", "o", "p", "q", "r", "s",
-                   "bo", "bp",
+                   "bp",
                    "bq", "br", "bs", "bt", "bu", "bv",
                    "bw", "bx", "by", "bz", "ca", "cb", "cc", "cd",
                    "ce", "cf", "cg", "ch", "ci", "cj", "ck", "cl",

@@ -215,6 +215,12 @@ def test_a_word_that_only_begins_as_a_stance_word_takes_no_stance(one: str, othe
             "Tell families who are searching for missing relatives where they are.",
             "Clarify the whereabouts of they are.",
         ),
+        # and in set BO's digest and spin
+        ("Tell families what had happened to them.", "Clarify the whereabouts of them."),
+        (
+            "It didn't describe the conduct as genocide.",
+            "It made no mention of the conduct as genocide.",
+        ),
         # and in set BH's
         ("The concert was called off.", "The concert was cancelled."),
         ("The embassy in The Hague said so.", "The embassy in the Netherlands said so."),
