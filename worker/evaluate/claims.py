@@ -190,6 +190,8 @@ SETS = (
     ("set CL, never tuned on", EVAL_DIR / "set-cl"),
     ("set CM, never tuned on", EVAL_DIR / "set-cm"),
     ("set CN, never tuned on", EVAL_DIR / "set-cn"),
+    ("set CO, never tuned on", EVAL_DIR / "set-co"),
+    ("set CP, never tuned on", EVAL_DIR / "set-cp"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
@@ -198,7 +200,7 @@ _HELD_OUT_NAMES = ("k", "l", "n", "o", "p", "q", "r", "s",
                    "bq", "br", "bs", "bt", "bu", "bv",
                    "bw", "bx", "by", "bz", "ca", "cb", "cc", "cd",
                    "ce", "cf", "cg", "ch", "ci", "cj", "ck", "cl",
-                   "cm", "cn")  # fmt: skip
+                   "cm", "cn", "co", "cp")  # fmt: skip
 HELD_OUT = frozenset(EVAL_DIR / f"set-{name}" for name in _HELD_OUT_NAMES)
 # The sets whose mistakes were read: what after_others and claims_scale --verdict-sizes judge.
 TUNED = tuple((name, set_dir) for name, set_dir in SETS if set_dir not in HELD_OUT)
