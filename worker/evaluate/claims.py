@@ -192,6 +192,8 @@ SETS = (
     ("set CN, never tuned on", EVAL_DIR / "set-cn"),
     ("set CO, never tuned on", EVAL_DIR / "set-co"),
     ("set CP, never tuned on", EVAL_DIR / "set-cp"),
+    ("set CQ, never tuned on", EVAL_DIR / "set-cq"),
+    ("set CR, never tuned on", EVAL_DIR / "set-cr"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
@@ -200,7 +202,8 @@ _HELD_OUT_NAMES = ("k", "l", "n", "o", "p", "q", "r", "s",
                    "bq", "br", "bs", "bt", "bu", "bv",
                    "bw", "bx", "by", "bz", "ca", "cb", "cc", "cd",
                    "ce", "cf", "cg", "ch", "ci", "cj", "ck", "cl",
-                   "cm", "cn", "co", "cp")  # fmt: skip
+                   "cm", "cn", "co", "cp",
+                   "cq", "cr")  # fmt: skip
 HELD_OUT = frozenset(EVAL_DIR / f"set-{name}" for name in _HELD_OUT_NAMES)
 # The sets whose mistakes were read: what after_others and claims_scale --verdict-sizes judge.
 TUNED = tuple((name, set_dir) for name, set_dir in SETS if set_dir not in HELD_OUT)
