@@ -208,8 +208,7 @@ _FURNITURE = re.compile(
     r"|\bstands? adjourned|\b(?:our|my) (?:[\w-]+ ){0,3}(?:correspondent|reporter|editor)"
     r"\s+(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+)?\s+(?:was|is|has been|joins us)\b"
     # a link's label: "Full report: "Wrapped in Xinjiang" (PDF, 64 pages), on the ..." (BK)
-    r"|^(?:the |read the )?(?:full|whole) (?:report|text|statement|study|interview)"
-    r"(?:,[^:.\"“”]{1,80})?(?=:)"
+    r"|^(?:the |read the )?(?:full|whole) (?:report|text|statement|study|interview)(?=:)"
     r"|airs (?:on )?(?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays"
     r"|weekdays|weeknights|nightly|weekly|daily|every (?:day|weekday|weeknight|week))"
     r"|listen to the full|watch the full)\b",

@@ -150,13 +150,9 @@ def _scale_written(match: re.Match[str]) -> str:
 # such vague number (rewrites swap "thousands" and "tens of thousands" freely): a vague phrase
 # still restates a vague one, a precise figure that a vague one restates is no change, and a
 # precise figure after a vague one is still new.
-# "A few hundred" and "several thousand" are as vague (set BL: "deleted a few hundred of the
-# reviews" read as 100, which the 312 removed did not restate).
 _VAGUE = re.compile(
     r"\b(?:(?:tens|dozens|scores|hundreds)\s+of\s+)?(?:dozens|hundreds|thousands|millions|"
-    r"billions)\b|\b(?:100|1,?000|1,?000,?000)'?s\b"
-    r"|\b(?:a few|several|a couple(?: of)?)\s+(?:dozen|hundred|thousand|million|billion)"
-    r"(?:\s+(?:thousand|million))?\b",
+    r"billions)\b|\b(?:100|1,?000|1,?000,?000)'?s\b",
     re.IGNORECASE,
 )
 _VAGUE_WORD = "magnitude"

@@ -95,8 +95,8 @@ SET_DIR = EVAL_DIR / "articles"
 # BR; then AX (F31, judged by BS and BT); then AY to BE (F32 to F38, judged by BU to CH);
 # then BF (F39, judged by CI and CJ); then BG (F40, judged by CK and CL); then BH (F41,
 # judged by CM and CN); then BI (F42, judged by CO and CP); then BJ and BK (F43, judged by
-# CQ and CR); then BL (F44, judged by CS and CT); then BM (F45, judged by CU and CV); then BN
-# (nothing kept); then BO (F46, judged by CW and CX).
+# CQ and CR); then BL (F44, judged by CS and CT, not kept); then BM (F45, judged by CU and
+# CV); then BN (nothing kept); then BO (F46, judged by CW and CX).
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -194,6 +194,8 @@ SETS = (
     ("set CP, never tuned on", EVAL_DIR / "set-cp"),
     ("set CQ, never tuned on", EVAL_DIR / "set-cq"),
     ("set CR, never tuned on", EVAL_DIR / "set-cr"),
+    ("set CS, never tuned on", EVAL_DIR / "set-cs"),
+    ("set CT, never tuned on", EVAL_DIR / "set-ct"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
@@ -203,7 +205,7 @@ _HELD_OUT_NAMES = ("k", "l", "n", "o", "p", "q", "r", "s",
                    "bw", "bx", "by", "bz", "ca", "cb", "cc", "cd",
                    "ce", "cf", "cg", "ch", "ci", "cj", "ck", "cl",
                    "cm", "cn", "co", "cp",
-                   "cq", "cr")  # fmt: skip
+                   "cq", "cr", "cs", "ct")  # fmt: skip
 HELD_OUT = frozenset(EVAL_DIR / f"set-{name}" for name in _HELD_OUT_NAMES)
 # The sets whose mistakes were read: what after_others and claims_scale --verdict-sizes judge.
 TUNED = tuple((name, set_dir) for name, set_dir in SETS if set_dir not in HELD_OUT)

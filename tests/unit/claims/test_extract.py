@@ -51,7 +51,6 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "KARIN VOS: We spoke to Dilnur Hashim earlier today.",
         "Our city hall reporter Ben Okafor is with me;",
         'Full report: "Wrapped in Xinjiang" (PDF, 64 pages), on the foundation\'s website',
-        "Full report, with shipping records: download in Spanish or English from the website",
         "Marta Oyelaran writes about trade and labour rights for The Harbour Post.",
         "Good evening, and thanks for opening this week's letter.",
         "Hello and welcome to a shorter edition after the long weekend.",

@@ -40,9 +40,7 @@ def test_quantities(text: str, expected: tuple[float, ...]) -> None:
 @pytest.mark.parametrize(
     "vague",
     ["tens of thousands of students", "hundreds of people", "Thousands protested",
-     "hundreds of thousands of Uyghurs", "dozens of researchers", "1000's of families",
-     "a few hundred of the reviews", "several thousand workers",
-     "a couple of hundred thousand people"],
+     "hundreds of thousands of Uyghurs", "dozens of researchers", "1000's of families"],
 )  # fmt: skip
 def test_an_order_of_magnitude_is_no_figure(vague: str) -> None:
     # text2num made "tens of thousands" two figures, 10 and 1000, which no restatement such
