@@ -196,6 +196,8 @@ SETS = (
     ("set CR, never tuned on", EVAL_DIR / "set-cr"),
     ("set CS, never tuned on", EVAL_DIR / "set-cs"),
     ("set CT, never tuned on", EVAL_DIR / "set-ct"),
+    ("set CU, never tuned on", EVAL_DIR / "set-cu"),
+    ("set CV, never tuned on", EVAL_DIR / "set-cv"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
@@ -205,7 +207,8 @@ _HELD_OUT_NAMES = ("k", "l", "n", "o", "p", "q", "r", "s",
                    "bw", "bx", "by", "bz", "ca", "cb", "cc", "cd",
                    "ce", "cf", "cg", "ch", "ci", "cj", "ck", "cl",
                    "cm", "cn", "co", "cp",
-                   "cq", "cr", "cs", "ct")  # fmt: skip
+                   "cq", "cr", "cs", "ct",
+                   "cu", "cv")  # fmt: skip
 HELD_OUT = frozenset(EVAL_DIR / f"set-{name}" for name in _HELD_OUT_NAMES)
 # The sets whose mistakes were read: what after_others and claims_scale --verdict-sizes judge.
 TUNED = tuple((name, set_dir) for name, set_dir in SETS if set_dir not in HELD_OUT)
