@@ -198,6 +198,8 @@ SETS = (
     ("set CT, never tuned on", EVAL_DIR / "set-ct"),
     ("set CU, never tuned on", EVAL_DIR / "set-cu"),
     ("set CV, never tuned on", EVAL_DIR / "set-cv"),
+    ("set CW, never tuned on", EVAL_DIR / "set-cw"),
+    ("set CX, never tuned on", EVAL_DIR / "set-cx"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
@@ -208,7 +210,7 @@ _HELD_OUT_NAMES = ("k", "l", "n", "o", "p", "q", "r", "s",
                    "ce", "cf", "cg", "ch", "ci", "cj", "ck", "cl",
                    "cm", "cn", "co", "cp",
                    "cq", "cr", "cs", "ct",
-                   "cu", "cv")  # fmt: skip
+                   "cu", "cv", "cw", "cx")  # fmt: skip
 HELD_OUT = frozenset(EVAL_DIR / f"set-{name}" for name in _HELD_OUT_NAMES)
 # The sets whose mistakes were read: what after_others and claims_scale --verdict-sizes judge.
 TUNED = tuple((name, set_dir) for name, set_dir in SETS if set_dir not in HELD_OUT)
