@@ -292,7 +292,6 @@ _SYNONYMS = (
 _SYNONYM_STEMS = {
     _STEMMER.stemWord(word): _STEMMER.stemWord(group[0]) for group in _SYNONYMS for word in group
 }
-# Phrases for a single word, replaced before tokenising.
 # Host capitals, for a mission named by them (lower case, as _PHRASES sees the text).
 _CAPITALS = {
     "hague": "the netherlands", "london": "britain", "berlin": "germany", "paris": "france",
@@ -303,6 +302,7 @@ _CAPITALS = {
     "wellington": "new zealand", "astana": "kazakhstan", "brasilia": "brazil",
     "santiago": "chile", "beijing": "china",
 }  # fmt: skip
+# Phrases for a single word, replaced before tokenising.
 _PHRASES = (
     (re.compile(r"\b(?:voted|turned) down\b"), "rejected"),
     (re.compile(r"\bshut down\b"), "closed"),
@@ -391,13 +391,9 @@ _PHRASES = (
     # in the Netherlands (BH)
     (
         re.compile(
-            r"\b(embassy|embassies|consulate|mission) in (?:the )?(?:"
-            + "|".join(_CAPITALS)
-            + r")\b"
+            r"\b(embassy|embassies|consulate|mission) in (?:the )?(" + "|".join(_CAPITALS) + r")\b"
         ),
-        lambda m: (
-            f"{m.group(1)} in {_CAPITALS[m.group(0).split(' in ', 1)[1].removeprefix('the ')]}"
-        ),
+        lambda m: f"{m.group(1)} in {_CAPITALS[m.group(2)]}",
     ),
     # the assessment's "could not confirm estimates of how many", retold in BD, BF and BH
     # as "declined to put a number on how many people had been held"
