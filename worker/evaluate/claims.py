@@ -96,7 +96,8 @@ SET_DIR = EVAL_DIR / "articles"
 # then BF (F39, judged by CI and CJ); then BG (F40, judged by CK and CL); then BH (F41,
 # judged by CM and CN); then BI (F42, judged by CO and CP); then BJ and BK (F43, judged by
 # CQ and CR); then BL (F44, judged by CS and CT, not kept); then BM (F45, judged by CU and
-# CV); then BN (nothing kept); then BO (F46, judged by CW and CX).
+# CV); then BN (nothing kept); then BO (F46, judged by CW and CX); then BP (F47, judged by
+# CY and CZ).
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -165,7 +166,7 @@ SETS = (
     ("set BM, scored, then read", EVAL_DIR / "set-bm"),
     ("set BN, scored, then read", EVAL_DIR / "set-bn"),
     ("set BO, scored, then read", EVAL_DIR / "set-bo"),
-    ("set BP, never tuned on", EVAL_DIR / "set-bp"),
+    ("set BP, scored, then read", EVAL_DIR / "set-bp"),
     ("set BQ, never tuned on", EVAL_DIR / "set-bq"),
     ("set BR, never tuned on", EVAL_DIR / "set-br"),
     ("set BS, never tuned on", EVAL_DIR / "set-bs"),
@@ -204,7 +205,6 @@ SETS = (
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
 _HELD_OUT_NAMES = ("k", "l", "n", "o", "p", "q", "r", "s",
-                   "bp",
                    "bq", "br", "bs", "bt", "bu", "bv",
                    "bw", "bx", "by", "bz", "ca", "cb", "cc", "cd",
                    "ce", "cf", "cg", "ch", "ci", "cj", "ck", "cl",
