@@ -55,7 +55,7 @@ NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
 # figures as words, hedged figures, the stance words, figures' written forms): known claims
 # stored with an older signature are re-read from their text.
-SIGNATURE_VERSION = 34  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
+SIGNATURE_VERSION = 35  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
 # 15: years as spoken ("nineteen seventy-four"); 16: banned/prohibited; 17: "free" people;
 # 18: a status moved on ("tabled" / "adopted"); 19: "applied" / "granted", "4 hundred";
 # 20: overlooked/ignored, progress/achievements; 21: stance words' false friends;
@@ -65,8 +65,8 @@ SIGNATURE_VERSION = 34  # 13: a spinner's mixed figures, "p.c."; 14: removed/tak
 # 27: "nor did it use"; 28: "steered clear of", "rounded up", "families like mine";
 # 29: "called off", "denied any", a mission in a capital, "put a number on"; 30: "a few
 # hundred"; 31: an arrest, then a verdict; 32: "what had happened to", "did not describe
-# ... as genocide"; 33: 30's "a few hundred" undone (F44, not kept); 34: "withdrew" is
-# the status "withdrawn"
+# ... as genocide"; 33: 30's "a few hundred" undone (F44, not kept); 34: "withdrew" as
+# "withdrawn" (F47); 35: F47 undone (not kept)
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution"; nor a step further for the step before it ("the
@@ -119,9 +119,6 @@ _STATUS_MOVED = re.compile(
     r"|withdrawn|divested|excluded|overturned|upheld|ratified|resigned|reinstated|revoked"
     r"|cut ties|ended|fined|indicted|acquitted)\b"
 )
-# One status in its other spellings: "the festival withdrew the film" reports the status
-# of "it had withdrawn the film" (set BP), and the statuses are compared as strings.
-_SAME_STATUS = {"withdrew": "withdrawn", "canceled": "cancelled"}
 _DIGITS = re.compile(r"^\d")
 _QUOTE = re.compile(r'"([^"]+)"')  # normalise() has made every double quote straight
 # Stemming before the skeleton: "abstained"/"abstaining", "countries"/"country" become one.
@@ -193,7 +190,7 @@ def features_of(text: str) -> Features:
         )[:NEGATED_WORDS]
     )
     quoted = _tokens([w for m in _QUOTE.finditer(normal) for w in content_words(m.group(1))])
-    statuses = frozenset(_SAME_STATUS.get(w, w) for w in _STATUS_MOVED.findall(normal))
+    statuses = frozenset(_STATUS_MOVED.findall(normal))
     return Features(tokens, figures, negated & tokens, stances, quoted & tokens, _atoms(figures),
                     statuses)  # fmt: skip
 
@@ -292,8 +289,6 @@ _SYNONYMS = (
     ("replace", "swap", "substitute"),
     # the assessment's call to account for the disappeared, retold in every set (AY to BA)
     ("disappear", "vanish"),
-    # a status in its tenses: "withdrew the film" after "had withdrawn it" (set BP)
-    ("withdraw", "withdrew", "withdrawn"),
 )
 _SYNONYM_STEMS = {
     _STEMMER.stemWord(word): _STEMMER.stemWord(group[0]) for group in _SYNONYMS for word in group

@@ -691,11 +691,7 @@ class ClaimJudge:
                 ]
                 best = _better(best, index, item, near, -1.0, elsewhere)  # all passed the blend
         if best.same and _moves_on(item, best, indexes):
-            return (
-                _status_known(item, pooled, elsewhere)
-                or _status_in_union(best, item, pooled, shared.lexical.weight, elsewhere)
-                or replace(best, same=False)
-            )
+            return _status_known(item, pooled, elsewhere) or replace(best, same=False)
         if best.same or best.claim_id is None:
             return best
         return _against_union(best, item, pooled, shared.lexical.weight, elsewhere)
@@ -1009,32 +1005,6 @@ def _status_known(
             item.features, known, lexical.weight, elsewhere
         ):
             return _Nearest(claim_id, score, same=True)
-    return None
-
-
-def _status_in_union(
-    best: _Nearest,
-    item: _Judged,
-    pooled: Sequence[tuple[float, LexicalIndex, int]],
-    weigh: Callable[[str], float],
-    elsewhere: StatesFigure,
-) -> _Nearest | None:
-    """A status reached is known when a known claim told of it and, with the claim nearest
-    to `item` (which named none), holds what `item` says (UNION_KNOWN_AT): "Earlier this
-    month the festival withdrew 'Unanswered', Sabirjan's film" after "called on the festival
-    to restore 'Unanswered', a film by Sabirjan" and "the festival told Sabirjan it had
-    withdrawn the film" (set BP)."""
-    first = next((lex.features(i) for _, lex, i in pooled if i == best.claim_id), None)
-    if first is None:
-        return None
-    for _, lexical, claim_id in sorted(pooled, key=lambda c: c[0], reverse=True):
-        known = lexical.features(claim_id)
-        if not known.statuses & item.features.statuses:
-            continue
-        together = merged([first, known])
-        union = containment(item.features, together, weigh)
-        if union >= UNION_KNOWN_AT and _says_same(item.features, together, weigh, elsewhere):
-            return _Nearest(claim_id, union, same=True)
     return None
 
 

@@ -97,7 +97,7 @@ SET_DIR = EVAL_DIR / "articles"
 # judged by CM and CN); then BI (F42, judged by CO and CP); then BJ and BK (F43, judged by
 # CQ and CR); then BL (F44, judged by CS and CT, not kept); then BM (F45, judged by CU and
 # CV); then BN (nothing kept); then BO (F46, judged by CW and CX); then BP (F47, judged by
-# CY and CZ).
+# CY and CZ, not kept).
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -201,6 +201,8 @@ SETS = (
     ("set CV, never tuned on", EVAL_DIR / "set-cv"),
     ("set CW, never tuned on", EVAL_DIR / "set-cw"),
     ("set CX, never tuned on", EVAL_DIR / "set-cx"),
+    ("set CY, never tuned on", EVAL_DIR / "set-cy"),
+    ("set CZ, never tuned on", EVAL_DIR / "set-cz"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
@@ -210,7 +212,7 @@ _HELD_OUT_NAMES = ("k", "l", "n", "o", "p", "q", "r", "s",
                    "ce", "cf", "cg", "ch", "ci", "cj", "ck", "cl",
                    "cm", "cn", "co", "cp",
                    "cq", "cr", "cs", "ct",
-                   "cu", "cv", "cw", "cx")  # fmt: skip
+                   "cu", "cv", "cw", "cx", "cy", "cz")  # fmt: skip
 HELD_OUT = frozenset(EVAL_DIR / f"set-{name}" for name in _HELD_OUT_NAMES)
 # The sets whose mistakes were read: what after_others and claims_scale --verdict-sizes judge.
 TUNED = tuple((name, set_dir) for name, set_dir in SETS if set_dir not in HELD_OUT)

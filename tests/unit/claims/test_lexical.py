@@ -467,10 +467,3 @@ def test_convictions_and_arrests_as_nouns_are_no_steps() -> None:
         features_of("It read the rise in convictions and long sentences as a turn to prisons."),
         features_of("It read the rise in arrests and long sentences as a turn to prisons."),
     )
-
-
-def test_a_status_in_another_tense_is_the_same_status() -> None:
-    withdrew = features_of("The festival withdrew the film on 6 May.")
-    withdrawn = features_of("The festival had withdrawn the film on 6 May.")
-    assert withdrew.statuses == withdrawn.statuses == {"withdrawn"}
-    assert withdrew.tokens == withdrawn.tokens

@@ -854,19 +854,3 @@ def test_a_status_told_before_stays_known_though_a_closer_line_named_none(
         "Sponsors including the shipping firm Nordlys had threatened and then withdrawn support."
     )
     assert recorded(sqlite_db, judge, retold + "\n", "Digest", 3) == {retold: False}
-
-
-def test_a_status_told_in_a_line_of_its_own_stays_known_with_the_line_it_moves_on(
-    sqlite_db: Database, judge: ClaimJudge
-) -> None:
-    assert all(recorded(sqlite_db, judge, WIRE_STORY, "Wire", 1).values())
-    told = "Nordlys withdrew on Friday, citing the league's delay in refunds."
-    assert recorded(sqlite_db, judge, told + "\n", "Blog", 2) == {told: True}
-    # Nearest to the wire story's threat (no status), and the blog's line holds too few of
-    # its words alone; the two together hold all of them (set BP: a festival's withdrawal
-    # of a film, told in a release's line and retold with the film's description).
-    retold = (
-        "Sponsors including the shipping firm Nordlys had threatened to pull their support, "
-        "and Nordlys has since withdrawn it."
-    )
-    assert recorded(sqlite_db, judge, retold + "\n", "Digest", 3) == {retold: False}
