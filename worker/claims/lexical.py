@@ -55,7 +55,7 @@ NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
 # figures as words, hedged figures, the stance words, figures' written forms): known claims
 # stored with an older signature are re-read from their text.
-SIGNATURE_VERSION = 35  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
+SIGNATURE_VERSION = 36  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
 # 15: years as spoken ("nineteen seventy-four"); 16: banned/prohibited; 17: "free" people;
 # 18: a status moved on ("tabled" / "adopted"); 19: "applied" / "granted", "4 hundred";
 # 20: overlooked/ignored, progress/achievements; 21: stance words' false friends;
@@ -66,7 +66,7 @@ SIGNATURE_VERSION = 35  # 13: a spinner's mixed figures, "p.c."; 14: removed/tak
 # 29: "called off", "denied any", a mission in a capital, "put a number on"; 30: "a few
 # hundred"; 31: an arrest, then a verdict; 32: "what had happened to", "did not describe
 # ... as genocide"; 33: 30's "a few hundred" undone (F44, not kept); 34: "withdrew" as
-# "withdrawn" (F47); 35: F47 undone (not kept)
+# "withdrawn" (F47); 35: F47 undone (not kept); 36: "null and void", "unlawful"
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution"; nor a step further for the step before it ("the
@@ -289,6 +289,8 @@ _SYNONYMS = (
     ("replace", "swap", "substitute"),
     # the assessment's call to account for the disappeared, retold in every set (AY to BA)
     ("disappear", "vanish"),
+    # the ministry's "illegal and invalid", re-voiced as "unlawful and null and void" (BQ)
+    ("illegal", "unlawful"),
 )
 _SYNONYM_STEMS = {
     _STEMMER.stemWord(word): _STEMMER.stemWord(group[0]) for group in _SYNONYMS for word in group
@@ -406,6 +408,7 @@ _PHRASES = (
         "could not confirm estimates of",
     ),
     (re.compile(r"\b(?:took|taken|take|takes|taking) down\b"), "removed"),
+    (re.compile(r"\bnull and void\b"), "invalid"),
 )
 
 

@@ -210,6 +210,8 @@ def test_a_word_that_only_begins_as_a_stance_word_takes_no_stance(one: str, othe
         # and again, in set BF's op-ed and radio guest
         ("It steered clear of the word genocide.", "It made no mention of the word genocide."),
         ("Men were rounded up and held.", "Men were detained."),
+        # the ministry's stock words re-voiced (set BQ)
+        ("The report is unlawful and null and void.", "The report is illegal and invalid."),
         ("Tell families like mine where they are.", "Clarify the whereabouts of they are."),
         (
             "Tell families who are searching for missing relatives where they are.",
