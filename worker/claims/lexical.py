@@ -55,7 +55,7 @@ NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
 # figures as words, hedged figures, the stance words, figures' written forms): known claims
 # stored with an older signature are re-read from their text.
-SIGNATURE_VERSION = 36  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
+SIGNATURE_VERSION = 37  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
 # 15: years as spoken ("nineteen seventy-four"); 16: banned/prohibited; 17: "free" people;
 # 18: a status moved on ("tabled" / "adopted"); 19: "applied" / "granted", "4 hundred";
 # 20: overlooked/ignored, progress/achievements; 21: stance words' false friends;
@@ -66,7 +66,8 @@ SIGNATURE_VERSION = 36  # 13: a spinner's mixed figures, "p.c."; 14: removed/tak
 # 29: "called off", "denied any", a mission in a capital, "put a number on"; 30: "a few
 # hundred"; 31: an arrest, then a verdict; 32: "what had happened to", "did not describe
 # ... as genocide"; 33: 30's "a few hundred" undone (F44, not kept); 34: "withdrew" as
-# "withdrawn" (F47); 35: F47 undone (not kept); 36: "null and void", "unlawful"
+# "withdrawn" (F47); 35: F47 undone (not kept); 36: "null and void", "unlawful"; 37:
+# "finished moving", "took effect"
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution"; nor a step further for the step before it ("the
@@ -113,11 +114,14 @@ _STANCE = re.compile(
 # none, however many of its names it shares ("FairSweet closed its review and suspended the
 # range's certification" after "Sourcewise is calling on FairSweet to review it"; set AT):
 # see novelty._moves_on. Whole words, past forms: "recalls that" and "a suspended sentence"
-# would be "recall" and "suspend" too.
+# would be "recall" and "suspend" too. A plan fulfilled is one: "finished moving all its
+# silicone", "completed the sale", "the rule took effect" (sets BQ and BR); but not "would
+# be finished by", "finished products" nor "until the audit was completed".
 _STATUS_MOVED = re.compile(
     r"\b(recalled|suspended|terminated|cancell?ed|scrapped|lifted|resumed|reopened|withdrew"
     r"|withdrawn|divested|excluded|overturned|upheld|ratified|resigned|reinstated|revoked"
-    r"|cut ties|ended|fined|indicted|acquitted)\b"
+    r"|cut ties|ended|fined|indicted|acquitted|took effect|(?:came|entered) into force"
+    r"|(?:completed|finished)(?= (?:\w+ing|its|their|the|his|her)\b))\b"
 )
 _DIGITS = re.compile(r"^\d")
 _QUOTE = re.compile(r'"([^"]+)"')  # normalise() has made every double quote straight

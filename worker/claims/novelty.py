@@ -1011,8 +1011,18 @@ def _status_known(
 def _says_same(
     new: Features, known: Features, weigh: Callable[[str], float], elsewhere: StatesFigure
 ) -> bool:
-    """The tests besides word overlap: figures, polarity, outcome and a long quote's words."""
-    return compatible(new, known, elsewhere) and quote_held(new, known, weigh, KNOWN_AT)
+    """The tests besides word overlap: figures, polarity, outcome and a long quote's words;
+    and a word in common besides figures and years."""
+    return (
+        compatible(new, known, elsewhere)
+        and quote_held(new, known, weigh, KNOWN_AT)
+        and any(not _figure_token(t) for t in new.tokens & known.tokens)
+    )
+
+
+def _figure_token(token: str) -> bool:
+    """Whether `token` is a figure's or a year's (lexical.features_of: "#1.8e+06", "y2021")."""
+    return token[0] in "#y" and token[1:2].isdigit()
 
 
 def _against_union(

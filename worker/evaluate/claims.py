@@ -97,7 +97,8 @@ SET_DIR = EVAL_DIR / "articles"
 # judged by CM and CN); then BI (F42, judged by CO and CP); then BJ and BK (F43, judged by
 # CQ and CR); then BL (F44, judged by CS and CT, not kept); then BM (F45, judged by CU and
 # CV); then BN (nothing kept); then BO (F46, judged by CW and CX); then BP (F47, judged by
-# CY and CZ, not kept); then BQ (F48, judged by DA and DB).
+# CY and CZ, not kept); then BQ (F48, judged by DA and DB); then BR (F49, judged by DC and
+# DD).
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -168,7 +169,7 @@ SETS = (
     ("set BO, scored, then read", EVAL_DIR / "set-bo"),
     ("set BP, scored, then read", EVAL_DIR / "set-bp"),
     ("set BQ, scored, then read", EVAL_DIR / "set-bq"),
-    ("set BR, never tuned on", EVAL_DIR / "set-br"),
+    ("set BR, scored, then read", EVAL_DIR / "set-br"),
     ("set BS, never tuned on", EVAL_DIR / "set-bs"),
     ("set BT, never tuned on", EVAL_DIR / "set-bt"),
     ("set BU, never tuned on", EVAL_DIR / "set-bu"),
@@ -207,7 +208,7 @@ SETS = (
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
 _HELD_OUT_NAMES = ("k", "l", "n", "o", "p", "q", "r", "s",
-                   "br", "bs", "bt", "bu", "bv",
+                   "bs", "bt", "bu", "bv",
                    "bw", "bx", "by", "bz", "ca", "cb", "cc", "cd",
                    "ce", "cf", "cg", "ch", "ci", "cj", "ck", "cl",
                    "cm", "cn", "co", "cp",

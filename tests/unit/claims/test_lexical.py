@@ -469,3 +469,21 @@ def test_convictions_and_arrests_as_nouns_are_no_steps() -> None:
         features_of("It read the rise in convictions and long sentences as a turn to prisons."),
         features_of("It read the rise in arrests and long sentences as a turn to prisons."),
     )
+
+
+@pytest.mark.parametrize(
+    ("sentence", "statuses"),
+    [
+        # a move finished, a rule in force: what a digest reports of a plan (sets BQ, BR)
+        ("Corrib says it finished moving all its silicone to a US supplier.", {"finished"}),
+        ("The fund has completed the sale of its stake.", {"completed"}),
+        ("The rule took effect on 1 March.", {"took effect"}),
+        ("The law came into force in June.", {"came into force"}),
+        # a plan, a product, a passive: no status reached
+        ("The review would be finished by the end of the year.", set()),
+        ("The ban covers finished products.", set()),
+        ("Lenders will wait until the audit is completed.", set()),
+    ],
+)
+def test_a_move_finished_is_a_status_reached(sentence: str, statuses: set[str]) -> None:
+    assert features_of(sentence).statuses == statuses

@@ -854,3 +854,13 @@ def test_a_status_told_before_stays_known_though_a_closer_line_named_none(
         "Sponsors including the shipping firm Nordlys had threatened and then withdrawn support."
     )
     assert recorded(sqlite_db, judge, retold + "\n", "Digest", 3) == {retold: False}
+
+
+def test_a_claim_that_shares_only_a_year_with_a_known_one_is_new(
+    sqlite_db: Database, judge: ClaimJudge
+) -> None:
+    assert all(recorded(sqlite_db, judge, WIRE_STORY, "Wire", 1).values())
+    # Its only word a known claim holds is the year of the regatta (set BR: "We have had no
+    # news of him since 2021", nearest to "In 2021, Amnesty published a report").
+    unheard = "We have had nothing from him at all since 2024."
+    assert recorded(sqlite_db, judge, unheard + "\n", "Radio", 2) == {unheard: True}
