@@ -204,6 +204,8 @@ SETS = (
     ("set CX, never tuned on", EVAL_DIR / "set-cx"),
     ("set CY, never tuned on", EVAL_DIR / "set-cy"),
     ("set CZ, never tuned on", EVAL_DIR / "set-cz"),
+    ("set DA, never tuned on", EVAL_DIR / "set-da"),
+    ("set DB, never tuned on", EVAL_DIR / "set-db"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
@@ -213,7 +215,8 @@ _HELD_OUT_NAMES = ("k", "l", "n", "o", "p", "q", "r", "s",
                    "ce", "cf", "cg", "ch", "ci", "cj", "ck", "cl",
                    "cm", "cn", "co", "cp",
                    "cq", "cr", "cs", "ct",
-                   "cu", "cv", "cw", "cx", "cy", "cz")  # fmt: skip
+                   "cu", "cv", "cw", "cx", "cy", "cz",
+                   "da", "db")  # fmt: skip
 HELD_OUT = frozenset(EVAL_DIR / f"set-{name}" for name in _HELD_OUT_NAMES)
 # The sets whose mistakes were read: what after_others and claims_scale --verdict-sizes judge.
 TUNED = tuple((name, set_dir) for name, set_dir in SETS if set_dir not in HELD_OUT)
