@@ -196,6 +196,11 @@ _FURNITURE = re.compile(
     r"|columnist|professor|fellow|lecturer|researcher|analyst)\b)"
     # a paid newsletter's offer: "You're reading the free edition; upgrade to Pro ..." (AZ)
     r"|\byou(?:'re|’re| are) reading (?:the|our) free (?:edition|version)\b"
+    # a wire story's credit line: "Reporting by Chiara Benedetti in Bari; additional
+    # reporting by Tom Whitcombe in London; editing by Sandra Holloway" (BS; in title case
+    # it is a title already)
+    r"|^(?:additional )?(?:reporting|writing) by\b[^.]{0,160}[;,]\s*(?:additional reporting"
+    r"|editing|edited|writing|compiled) by\b"
     # an op-ed's author line that names a post and nothing more: "Tomasz Wielgosz is a senior
     # fellow at the Centre for Supply Chain Ethics in Warsaw." (AZ; W before it, and seed
     # 003's "Jim Pollard is an Australian journalist based in Thailand since 1999."); an

@@ -55,7 +55,7 @@ NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
 # figures as words, hedged figures, the stance words, figures' written forms): known claims
 # stored with an older signature are re-read from their text.
-SIGNATURE_VERSION = 37  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
+SIGNATURE_VERSION = 38  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
 # 15: years as spoken ("nineteen seventy-four"); 16: banned/prohibited; 17: "free" people;
 # 18: a status moved on ("tabled" / "adopted"); 19: "applied" / "granted", "4 hundred";
 # 20: overlooked/ignored, progress/achievements; 21: stance words' false friends;
@@ -67,7 +67,7 @@ SIGNATURE_VERSION = 37  # 13: a spinner's mixed figures, "p.c."; 14: removed/tak
 # hundred"; 31: an arrest, then a verdict; 32: "what had happened to", "did not describe
 # ... as genocide"; 33: 30's "a few hundred" undone (F44, not kept); 34: "withdrew" as
 # "withdrawn" (F47); 35: F47 undone (not kept); 36: "null and void", "unlawful"; 37:
-# "finished moving", "took effect"
+# "finished moving", "took effect"; 38: a court's ruling
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution"; nor a step further for the step before it ("the
@@ -123,6 +123,16 @@ _STATUS_MOVED = re.compile(
     r"|cut ties|ended|fined|indicted|acquitted|took effect|(?:came|entered) into force"
     r"|(?:completed|finished)(?= (?:\w+ing|its|their|the|his|her)\b))\b"
 )
+# A ruling: a court or a tribunal that rejected, dismissed, granted or approved something
+# ("An Istanbul criminal court on 23 April rejected China's request to extradite", BS);
+# as statuses, these verbs alone would be every denial of the story's background.
+_RULING = re.compile(
+    r"\b(?:court|tribunal|judges?|appeals? (?:board|panel|body))\b"
+    r"(?:(?!\b(?:if|unless|until|whether|once)\b)[^.;]){0,40}?"
+    r"\b(?:rejected|dismissed|granted|approved|ruled)\b"
+)
+# ... and not one awaited: "if the regional court ruled against her client" (AW)
+_AWAITED = re.compile(r"\b(?:if|unless|until|whether|once)(?:\s+[\w'-]+){0,4}\s*$")
 _DIGITS = re.compile(r"^\d")
 _QUOTE = re.compile(r'"([^"]+)"')  # normalise() has made every double quote straight
 # Stemming before the skeleton: "abstained"/"abstaining", "countries"/"country" become one.
@@ -194,9 +204,17 @@ def features_of(text: str) -> Features:
         )[:NEGATED_WORDS]
     )
     quoted = _tokens([w for m in _QUOTE.finditer(normal) for w in content_words(m.group(1))])
-    statuses = frozenset(_STATUS_MOVED.findall(normal))
+    statuses = frozenset(_STATUS_MOVED.findall(normal)) | _ruled(normal)
     return Features(tokens, figures, negated & tokens, stances, quoted & tokens, _atoms(figures),
                     statuses)  # fmt: skip
+
+
+def _ruled(normal: str) -> frozenset[str]:
+    """{"ruled"} for a sentence that tells of a ruling made (_RULING), else nothing."""
+    ruling = _RULING.search(normal)
+    if ruling is None or _AWAITED.search(normal, 0, ruling.start()):
+        return frozenset()
+    return frozenset({"ruled"})
 
 
 def _atoms(figures: Figures) -> frozenset[tuple[float, str, str]]:

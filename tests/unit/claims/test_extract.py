@@ -52,6 +52,10 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "Our city hall reporter Ben Okafor is with me;",
         'Full report: "Wrapped in Xinjiang" (PDF, 64 pages), on the foundation\'s website',
         "Marta Oyelaran writes about trade and labour rights for The Harbour Post.",
+        # a wire story's credit line (set BS)
+        "Reporting by Chiara Benedetti in Bari; additional reporting by Tom Whitcombe in"
+        " London; editing by Sandra Holloway",
+        "Writing by Anna Kovacs; editing by Peter Hall.",
         "Good evening, and thanks for opening this week's letter.",
         "Hello and welcome to a shorter edition after the long weekend.",
         "Tags: Xinjiang, cotton, supply chains, China",
@@ -161,6 +165,7 @@ def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
         "A: We have noted the relevant reports, and we hope the German side will not be misled.",
         "By Monday, the council had taken the petition on notice and scheduled a vote.",
         "By March 2024, three of the firms had stopped buying from the Hami mine.",
+        "Reporting by the Guardian showed that 40 firms had closed their plants.",
         # a picture named in a claim is no caption (17 sentences of the real articles were)
         "A photo of the meeting was denied by Andrew, hinting that it was a fake.",
         "The Oslo house prints picture books in the Uyghur language for diaspora children.",

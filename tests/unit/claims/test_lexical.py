@@ -483,6 +483,14 @@ def test_convictions_and_arrests_as_nouns_are_no_steps() -> None:
         ("The review would be finished by the end of the year.", set()),
         ("The ban covers finished products.", set()),
         ("Lenders will wait until the audit is completed.", set()),
+        # a ruling made, not one awaited (sets BS and AW)
+        (
+            "An Istanbul criminal court on 23 April rejected the request to extradite him.",
+            {"ruled"},
+        ),
+        ("The appeals board granted the club's appeal.", {"ruled"}),
+        ("She will go to the Constitutional Court if the regional court ruled against her.", set()),
+        ("China rejected the report.", set()),
     ],
 )
 def test_a_move_finished_is_a_status_reached(sentence: str, statuses: set[str]) -> None:
