@@ -169,6 +169,9 @@ _FURNITURE = re.compile(
     r"\b(?:transcript|briefing|press conference|interview|broadcast|hearing|programme)\b"
     r"|(?:^|(?<=^\())(?:the )?(?:transcript|briefing|press conference|hearing)"
     r" (?:continue[sd]?|resume[sd]?|end(?:s|ed)?)\b"
+    # "(Excerpt; questions on other topics have been omitted.)" (BT)
+    r"|^\(?(?:excerpts?|extracts?)\s*[;:,.)]"
+    r"|\bquestions on other (?:topics|subjects|matters) (?:have been |were |are )?omitted\b"
     # and a programme's or a sitting's procedure: "Also on the line from Istanbul is ...",
     # "That was Alim Yusup in Istanbul", "We now vote on the motion as amended.", "The time
     # allotted to the member has expired." (sets AA, AB and AL); "We spoke to Dilnur Hashim

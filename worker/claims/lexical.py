@@ -55,7 +55,7 @@ NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
 # figures as words, hedged figures, the stance words, figures' written forms): known claims
 # stored with an older signature are re-read from their text.
-SIGNATURE_VERSION = 38  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
+SIGNATURE_VERSION = 39  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
 # 15: years as spoken ("nineteen seventy-four"); 16: banned/prohibited; 17: "free" people;
 # 18: a status moved on ("tabled" / "adopted"); 19: "applied" / "granted", "4 hundred";
 # 20: overlooked/ignored, progress/achievements; 21: stance words' false friends;
@@ -67,7 +67,8 @@ SIGNATURE_VERSION = 38  # 13: a spinner's mixed figures, "p.c."; 14: removed/tak
 # hundred"; 31: an arrest, then a verdict; 32: "what had happened to", "did not describe
 # ... as genocide"; 33: 30's "a few hundred" undone (F44, not kept); 34: "withdrew" as
 # "withdrawn" (F47); 35: F47 undone (not kept); 36: "null and void", "unlawful"; 37:
-# "finished moving", "took effect"; 38: a court's ruling
+# "finished moving", "took effect"; 38: a court's ruling; 39: one status in other words,
+# "restored"
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution"; nor a step further for the step before it ("the
@@ -119,10 +120,16 @@ _STANCE = re.compile(
 # be finished by", "finished products" nor "until the audit was completed".
 _STATUS_MOVED = re.compile(
     r"\b(recalled|suspended|terminated|cancell?ed|scrapped|lifted|resumed|reopened|withdrew"
-    r"|withdrawn|divested|excluded|overturned|upheld|ratified|resigned|reinstated|revoked"
+    r"|withdrawn|divested|excluded|overturned|upheld|ratified|resigned|reinstated|revoked|restored"
     r"|cut ties|ended|fined|indicted|acquitted|took effect|(?:came|entered) into force"
     r"|(?:completed|finished)(?= (?:\w+ing|its|their|the|his|her)\b))\b"
 )
+# One status in other words: "the evening was scrapped" is the "cancelled" concert, "cut
+# ties" the contract "ended", "restored" the licence "reinstated" (sets AL and BT).
+_SAME_STATUS = {
+    "scrapped": "cancelled", "canceled": "cancelled", "terminated": "ended",
+    "cut ties": "ended", "restored": "reinstated", "withdrew": "withdrawn",
+}  # fmt: skip
 # A ruling: a court or a tribunal that rejected, dismissed, granted or approved something
 # ("An Istanbul criminal court on 23 April rejected China's request to extradite", BS);
 # as statuses, these verbs alone would be every denial of the story's background.
@@ -204,7 +211,8 @@ def features_of(text: str) -> Features:
         )[:NEGATED_WORDS]
     )
     quoted = _tokens([w for m in _QUOTE.finditer(normal) for w in content_words(m.group(1))])
-    statuses = frozenset(_STATUS_MOVED.findall(normal)) | _ruled(normal)
+    statuses = frozenset(_SAME_STATUS.get(w, w) for w in _STATUS_MOVED.findall(normal))
+    statuses |= _ruled(normal)
     return Features(tokens, figures, negated & tokens, stances, quoted & tokens, _atoms(figures),
                     statuses)  # fmt: skip
 

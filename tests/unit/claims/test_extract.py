@@ -56,6 +56,8 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "Reporting by Chiara Benedetti in Bari; additional reporting by Tom Whitcombe in"
         " London; editing by Sandra Holloway",
         "Writing by Anna Kovacs; editing by Peter Hall.",
+        # a transcript's note (set BT)
+        "(Excerpt; questions on other topics have been omitted.)",
         "Good evening, and thanks for opening this week's letter.",
         "Hello and welcome to a shorter edition after the long weekend.",
         "Tags: Xinjiang, cotton, supply chains, China",

@@ -491,6 +491,9 @@ def test_convictions_and_arrests_as_nouns_are_no_steps() -> None:
         ("The appeals board granted the club's appeal.", {"ruled"}),
         ("She will go to the Constitutional Court if the regional court ruled against her.", set()),
         ("China rejected the report.", set()),
+        # one status in other words (sets AL and BT)
+        ("The evening was scrapped.", {"cancelled"}),
+        ("The watchdog restored the farm's certificate.", {"reinstated"}),
     ],
 )
 def test_a_move_finished_is_a_status_reached(sentence: str, statuses: set[str]) -> None:

@@ -864,3 +864,18 @@ def test_a_claim_that_shares_only_a_year_with_a_known_one_is_new(
     # news of him since 2021", nearest to "In 2021, Amnesty published a report").
     unheard = "We have had nothing from him at all since 2024."
     assert recorded(sqlite_db, judge, unheard + "\n", "Radio", 2) == {unheard: True}
+
+
+def test_a_status_beyond_the_one_known_is_new(sqlite_db: Database, judge: ClaimJudge) -> None:
+    assert all(recorded(sqlite_db, judge, WIRE_STORY, "Wire", 1).values())
+    # The wire story's line reached a status (cancelled); this one reaches another, in the
+    # same words otherwise (set BT: a certificate suspended, then restored).
+    restored = (
+        "The Baltic Rowing League said on Monday it had restored its 2024 regatta in Kashgar."
+    )
+    assert recorded(sqlite_db, judge, restored + "\n", "Digest", 2) == {restored: True}
+    # The status it knows, in other words, stays known.
+    scrapped = (
+        "The Baltic Rowing League said on Monday it had scrapped its 2024 regatta in Kashgar."
+    )
+    assert recorded(sqlite_db, judge, scrapped + "\n", "Blog", 3) == {scrapped: False}
