@@ -921,7 +921,7 @@ def _names_news(item: _Judged, lexical: LexicalIndex) -> bool:
     Names are the capitalised words past its first (acronyms aside: counting them measured
     worse on the sets read, "UN" and "EU" ride along with every restatement); figures and
     years are its "#" and "y" tokens (lexical.features_of)."""
-    figures = (t for t in item.features.tokens if t[0] in "#y" and t[1:2].isdigit())
+    figures = (t for t in item.features.tokens if _figure_token(t))
     if any(not lexical.holds(t) for t in figures):
         return True
     return any(not lexical.holds(token_of(name)) for name in _names_in(item.claim.text))
