@@ -133,13 +133,15 @@ _SAME_STATUS = {
 # A ruling: a court or a tribunal that rejected, dismissed, granted or approved something
 # ("An Istanbul criminal court on 23 April rejected China's request to extradite", BS);
 # as statuses, these verbs alone would be every denial of the story's background.
+# ... and not one awaited: "if the regional court ruled against her client" (AW), the word
+# of waiting before the court or between it and the verb.
+_AWAITING = r"\b(?:if|unless|until|whether|once)\b"
 _RULING = re.compile(
     r"\b(?:court|tribunal|judges?|appeals? (?:board|panel|body))\b"
-    r"(?:(?!\b(?:if|unless|until|whether|once)\b)[^.;]){0,40}?"
+    rf"(?:(?!{_AWAITING})[^.;]){{0,40}}?"
     r"\b(?:rejected|dismissed|granted|approved|ruled)\b"
 )
-# ... and not one awaited: "if the regional court ruled against her client" (AW)
-_AWAITED = re.compile(r"\b(?:if|unless|until|whether|once)(?:\s+[\w'-]+){0,4}\s*$")
+_AWAITED = re.compile(_AWAITING + r"(?:\s+[\w'-]+){0,4}\s*$")
 _DIGITS = re.compile(r"^\d")
 _QUOTE = re.compile(r'"([^"]+)"')  # normalise() has made every double quote straight
 # Stemming before the skeleton: "abstained"/"abstaining", "countries"/"country" become one.
