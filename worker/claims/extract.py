@@ -122,6 +122,18 @@ _FURNITURE = re.compile(
     r"\b(?:website|site)\b"
     r"|welcome (?:back )?to (?:this|the|our)|in this (?:issue|edition)|this email"
     r"|forward (?:this|it) to|that'?s all for|until next (?:week|time|month)|see you next"
+    # a programme's sign-off: "That's Asia Dispatch for this week" (AV, BS, BU)
+    r"|^(?:and )?that'?s (?:it|(?-i:[A-Z])[\w'’-]*(?:\s(?-i:[A-Z])[\w'’-]*){0,3})"
+    r" for (?:this|today|tonight)\b|\bwherever you (?:get|find|listen to) (?:your )?podcasts\b"
+    # a correction's notice: "Correction: An earlier version of this article misspelled ..."
+    r"|^corrections?(?=:)|\ban earlier version of this (?:article|story|report|piece|column"
+    r"|post|newsletter)\b"
+    # a transcript's provenance: "The following excerpt was transcribed and translated by
+    # Beijing Briefing Monitor" (BU); not "translated by", which a book's news says
+    r"|\b(?:was|were|has been|have been) transcribed\b"
+    # the stock non-answer, when it is all the turn says (BU)
+    r"|(?:^|:\s)I (?:have )?(?:already )?answered (?:that|this|the) question(?: already| before)?"
+    r"(?=\.?$)"
     r"|thanks? (?:you )?for reading|unsubscribe|view (?:it )?in (?:your|a) browser"
     # an op-ed's author line as a sentence of its own (set AP); with a comma it goes on
     r"|^(?-i:[A-Z])[\w'’.-]+(?:\s(?-i:[A-Z])[\w'’.-]+){0,3}\s+writes (?:on|about)"
@@ -211,8 +223,17 @@ _FURNITURE = re.compile(
     # ("a lawyer who was detained in 2019") goes on to say more
     r"|^(?:(?:Dr|Prof)\.? )?(?-i:[A-Z])[\w'’.-]+(?:\s(?-i:[A-Z])[\w'’.-]+){1,3} is (?:a|an)"
     r"(?: [\w'’-]+){0,6} (?:fellow|professor|lecturer|researcher|scholar|analyst|translator"
-    r"|journalist|writer|columnist|lawyer|historian|economist|campaigner|consultant)\b"
+    r"|journalist|writer|columnist|lawyer|historian|economist|campaigner|consultant"
+    r"|diplomat|ambassador|negotiator|official)\b"
+    # ... or whose relative clause tells the career: "a former Dutch diplomat who served in
+    # Beijing and Astana" (BU)
+    r"(?:\s+who (?:served|worked|lived|taught|reported)\b)?"
     r"(?:(?!\b(?:who|whose|which|that|but|after|until|when)\b)[^,;]){0,80}\w(?=\.?$)"
+    # ... or the author's work, told as such: "Carmen Ortuño Vidal teaches supply-chain law
+    # in Seville.", "Hanneke Vos lectures in supply-chain ethics at ..." (AZ and BA)
+    r"|^(?:(?:Dr|Prof)\.? )?(?-i:[A-Z])[\w'’.-]+(?:\s(?-i:[A-Z])[\w'’.-]+){1,3}"
+    r" (?:teaches|lectures (?:in|on)|researches)\s"
+    r"(?:(?!\b(?:who|whose|which|that|but|after|until|when)\b)[^,;\"“]){3,80}\w(?=\.?$)"
     r"|\bstands? adjourned|\b(?:our|my) (?:[\w-]+ ){0,3}(?:correspondent|reporter|editor)"
     r"\s+(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+)?\s+(?:was|is|has been|joins us)\b"
     # a link's label: "Full report: "Wrapped in Xinjiang" (PDF, 64 pages), on the ..." (BK)

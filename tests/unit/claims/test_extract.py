@@ -133,6 +133,17 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "By Maria Holmgren, health procurement correspondent",
         # a presenter's greeting run on into the programme's name (BC)
         "KESSLER: Good evening and welcome to Weltjournal.",
+        # a programme's sign-off, a correction's notice, a transcript's provenance, the
+        # stock non-answer, op-ed authors' lines (BU, AZ, BA)
+        "And that's Europe Tonight for this Thursday, with more on the vote tomorrow.",
+        "That's it for this week; you can find us wherever you get your podcasts.",
+        "Correction: An earlier version of this article misspelled the name of the city.",
+        "An earlier version of this story gave the wrong date for the council's vote.",
+        "The following excerpt was transcribed and translated by Beijing Briefing Monitor.",
+        "Spokesperson: I have answered that question already.",
+        "Pieter Hollander is a former Dutch diplomat who served in Beijing and Astana.",
+        "Carmen Ortuno Vidal teaches supply-chain law in Seville.",
+        "Hanneke Vos lectures in supply-chain ethics at a Dutch university of applied sciences.",
     ],
 )
 def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
@@ -168,6 +179,13 @@ def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
         "By Monday, the council had taken the petition on notice and scheduled a vote.",
         "By March 2024, three of the firms had stopped buying from the Hami mine.",
         "Reporting by the Guardian showed that 40 firms had closed their plants.",
+        # words of those lines inside claims (BU's)
+        "That's a big change for this town, the mayor said of the council's 34 to 21 vote.",
+        "The collection was translated by Helen Marsh and brought out by a London publisher.",
+        "Adil Tursun is a former official who was detained in 2019 after he spoke out.",
+        "A Uyghur imam who teaches Koran classes in Istanbul says he learned of it by letter.",
+        "Kessler teaches its suppliers' staff about forced labour, the firm said on Friday.",
+        "I answered that question in court, and I will answer it again, said Ilham Tohti.",
         # a picture named in a claim is no caption (17 sentences of the real articles were)
         "A photo of the meeting was denied by Andrew, hinting that it was a fake.",
         "The Oslo house prints picture books in the Uyghur language for diaspora children.",
