@@ -125,6 +125,12 @@ _FURNITURE = re.compile(
     # a programme's sign-off: "That's Asia Dispatch for this week" (AV, BS, BU)
     r"|^(?:and )?that'?s (?:it|(?-i:[A-Z])[\w'’-]*(?:\s(?-i:[A-Z])[\w'’-]*){0,3})"
     r" for (?:this|today|tonight)\b|\bwherever you (?:get|find|listen to) (?:your )?podcasts\b"
+    # a programme's credit: "The Geneva Brief is produced by Lea Brandt." (BW; set G's
+    # "is edited by"); in the present, of people: "the fibre was produced by Changji
+    # Tianyuan Beet Sugar Co." is news
+    r"|^(?:the )?(?-i:[A-Z])[\w'’-]*(?:\s(?-i:[A-Z])[\w'’-]*){0,4} is (?:produced|edited"
+    r"|presented|hosted) by (?-i:[A-Z])[\w'’.-]+(?:\s(?-i:[A-Z])[\w'’.-]+){1,2}"
+    r"(?:,? and (?-i:[A-Z])[\w'’.-]+(?:\s(?-i:[A-Z])[\w'’.-]+){1,2})?(?=\.?$)"
     # a correction's notice: "Correction: An earlier version of this article misspelled ..."
     r"|^corrections?(?=:)|\ban earlier version of this (?:article|story|report|piece|column"
     r"|post|newsletter)\b"
@@ -266,7 +272,9 @@ _CAPTION = re.compile(
     r"|\((?:[^()]{0,40}\s)?(?:photo|picture|file)\b[^()]{0,40}\)\.?$"
     r"|\b(?:file photo|getty images|ap photo|afp via)\b"
     r"|^(?:photo|picture|image)s? (?:via|by|courtesy(?: of)?)\s[^.]{1,40}\.?$"
-    r"|\bin an? (?:image|picture|photo(?:graph)?) (?:taken|released|published|dated|from)\b"
+    # "... in a 2021 promotional photograph released by Kaidu River Winery." (BW)
+    r"|\bin an? (?:[\w-]+ ){0,2}(?:image|picture|photo(?:graph)?)"
+    r" (?:taken|released|published|dated|from|provided|supplied)\b"
     r"|,\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},\s+\d{4}\.$",
     re.IGNORECASE,
 )

@@ -55,7 +55,7 @@ NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
 # figures as words, hedged figures, the stance words, figures' written forms): known claims
 # stored with an older signature are re-read from their text.
-SIGNATURE_VERSION = 39  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
+SIGNATURE_VERSION = 40  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
 # 15: years as spoken ("nineteen seventy-four"); 16: banned/prohibited; 17: "free" people;
 # 18: a status moved on ("tabled" / "adopted"); 19: "applied" / "granted", "4 hundred";
 # 20: overlooked/ignored, progress/achievements; 21: stance words' false friends;
@@ -68,7 +68,7 @@ SIGNATURE_VERSION = 39  # 13: a spinner's mixed figures, "p.c."; 14: removed/tak
 # ... as genocide"; 33: 30's "a few hundred" undone (F44, not kept); 34: "withdrew" as
 # "withdrawn" (F47); 35: F47 undone (not kept); 36: "null and void", "unlawful"; 37:
 # "finished moving", "took effect"; 38: a court's ruling; 39: one status in other words,
-# "restored"
+# "restored"; 40: a promise kept ("promised", then "published")
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution"; nor a step further for the step before it ("the
@@ -92,6 +92,8 @@ _OPPOSITES = (
     # an arrest, then a verdict (set BM: "convicted a 44-year-old" after "arrested a
     # 44-year-old ... on suspicion")
     ("arrest", "convict"), ("arrest", "sentenc"), ("arrest", "acquit"), ("charg", "acquit"),
+    # a promise kept (set BV: a draft bill "promised", then "published")
+    ("promis", "publish"),
 )  # fmt: skip
 # Words that begin as a stance word and are none ("passport", "bank", "appliances",
 # "fellow"): a line naming an appliance maker clashed with every known claim saying
@@ -101,6 +103,7 @@ _NOT_STANCES = {
     "won": "der|t\\b|['’]t", "fell": "ow", "clos": "ely|est|er\\b", "favour": "it|ab",
     "favor": "it|ab", "oppos": "it", "impos": "sib", "tabl": "et", "uph": "ill|olst",
     "allow": "anc", "charg": "er", "open": "ly|ness", "convict": "ion", "arrest": "s\\b",
+    "promis": "ing\\b",
 }  # fmt: skip
 _STANCE = re.compile(
     r"\b("

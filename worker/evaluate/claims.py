@@ -99,7 +99,7 @@ SET_DIR = EVAL_DIR / "articles"
 # CV); then BN (nothing kept); then BO (F46, judged by CW and CX); then BP (F47, judged by
 # CY and CZ, not kept); then BQ (F48, judged by DA and DB); then BR (F49, judged by DC and
 # DD); then BS (F50, judged by DE and DF); then BT (F51, judged by DG and DH); then BU (F52,
-# judged by DI and DJ).
+# judged by DI and DJ); then BV and BW (F53, judged by DK and DL).
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -174,8 +174,8 @@ SETS = (
     ("set BS, scored, then read", EVAL_DIR / "set-bs"),
     ("set BT, scored, then read", EVAL_DIR / "set-bt"),
     ("set BU, scored, then read", EVAL_DIR / "set-bu"),
-    ("set BV, never tuned on", EVAL_DIR / "set-bv"),
-    ("set BW, never tuned on", EVAL_DIR / "set-bw"),
+    ("set BV, scored, then read", EVAL_DIR / "set-bv"),
+    ("set BW, scored, then read", EVAL_DIR / "set-bw"),
     ("set BX, never tuned on", EVAL_DIR / "set-bx"),
     ("set BY, never tuned on", EVAL_DIR / "set-by"),
     ("set BZ, never tuned on", EVAL_DIR / "set-bz"),
@@ -217,8 +217,7 @@ SETS = (
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
 _HELD_OUT_NAMES = ("k", "l", "n", "o", "p", "q", "r", "s",
-                   "bv",
-                   "bw", "bx", "by", "bz", "ca", "cb", "cc", "cd",
+                   "bx", "by", "bz", "ca", "cb", "cc", "cd",
                    "ce", "cf", "cg", "ch", "ci", "cj", "ck", "cl",
                    "cm", "cn", "co", "cp",
                    "cq", "cr", "cs", "ct",

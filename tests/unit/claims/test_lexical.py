@@ -155,6 +155,11 @@ def test_nothing_after_a_verb_negates_the_verb() -> None:
         ("An officer granted her children visas.", "She applied for visas for her children."),
         # arrested, then convicted (set BM)
         ("A court convicted the man of coercion.", "Police arrested the man over coercion."),
+        # a promise kept (set BV)
+        (
+            "The cross-party group has published its draft bill on customs checks.",
+            "The cross-party group has promised a draft bill on customs checks by spring.",
+        ),
     ],
 )
 def test_a_step_further_in_status_is_another_claim(later: str, earlier: str) -> None:
@@ -172,6 +177,8 @@ def test_a_step_further_in_status_is_another_claim(later: str, earlier: str) -> 
         ("The passport office reviewed the loan.", "The loan was rejected."),
         ("A fellow researcher said the protest grew.", "The protest rose."),
         ("They won't appeal the ruling.", "They lost the ruling."),
+        # "a promising start" is no promise (the promise then kept, set BV)
+        ("Officials called it a promising start.", "Officials published the start."),
         ("Officials openly discussed the file.", "Officials closed the file."),
         ("The bank froze the account.", "The account is allowed."),
     ],
