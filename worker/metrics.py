@@ -106,7 +106,8 @@ ALERT_LATENCY_FROM_SEEN = Histogram(
 )
 TASK_FAILURES = Counter(
     "newswatch_task_failures_total",
-    "Task runs that raised, by task and kind: transient, permanent, bug.",
+    "Task runs that raised, by task and kind: transient, permanent, bug; crashed: the pool"
+    " process running it died (counted by the worker's main process).",
     ["task", "kind"],
 )
 

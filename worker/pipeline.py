@@ -41,16 +41,17 @@ from worker.records import Article, FeedEntry, MatchResult, Page, PageResult
 from worker.services import Services
 from worker.sources import feeds
 from worker.store import articles, repo
-from worker.store.db import after_commit
+from worker.store.db import Database, after_commit
 from worker.store.models import Entry, Feed
 
 # A worker holds a leased entry this long; past it another worker may take it over. Longer
 # than the task hard time limit, so a live task never loses its lease.
 LEASE_S = 300.0
-# Attempts (leases taken) at an entry's page before its feed summary stands in: a site that
-# keeps failing (transient errors, retried with backoff), or a page whose processing keeps
-# dying (extraction of some HTML is what can crash or hang). Then SUMMARY_ATTEMPTS more,
-# on the summary, before the entry is dead-lettered as crashing.
+# Attempts at an entry's page before its feed summary stands in: tries that failed (a site
+# that keeps failing, retried with backoff) or that killed the pool process working on them,
+# as its worker's main process saw (extraction of some HTML is what can crash or hang:
+# repo.count_crash). A worker killed whole from outside counts nothing. Then
+# SUMMARY_ATTEMPTS more, on the summary, before the entry is dead-lettered as crashing.
 MAX_PAGE_ATTEMPTS = 4
 SUMMARY_ATTEMPTS = 3
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml", "text/xml", "text/plain")
@@ -184,8 +185,9 @@ def download_page(svc: Services, url: str) -> Page:
     )
 
 
-def _release(svc: Services, entry_id: int, *, refund: bool = False) -> None:
-    """Give up the lease of an entry; `refund` uncounts the attempt (not the entry's fault).
+def _release(svc: Services, entry_id: int, *, counted: bool = True) -> None:
+    """Give up the lease of an entry, counting the attempt unless the failure was not the
+    entry's (`counted=False`: an outage of the database or Redis).
 
     Best effort, a few times over RELEASE_WAITS_S: a database restart takes seconds, and a
     lease not handed back makes the task's retry skip the entry, leaving it to the stranded
@@ -197,8 +199,8 @@ def _release(svc: Services, entry_id: int, *, refund: bool = False) -> None:
                 entry = session.get(Entry, entry_id)
                 if entry is not None:
                     entry.lease_until = None
-                    if refund and entry.attempts > 0:
-                        entry.attempts -= 1
+                    if counted:
+                        entry.attempts += 1
             return
         except SQLAlchemyError:
             if wait is None:
@@ -254,15 +256,16 @@ def process_entry(
     except BaseException as exc:
         # Hand the lease back at once, so the task's retry finds the entry free instead of
         # skipping it and leaving it to the stranded sweep (LEASE_S + STRANDED_GRACE_S later).
-        _release(svc, entry_id, refund=isinstance(exc, _OUTAGES))
+        _release(svc, entry_id, counted=not isinstance(exc, _OUTAGES))
         raise
     return outcome.label
 
 
-def lease_entries(svc: Services, entry_ids: Sequence[int]) -> dict[int, repo.LeasedEntry]:
-    """Leases on those of `entry_ids` still pending and free, taken in one transaction."""
+def lease_entries(svc: Services, entry_ids: Sequence[int]) -> repo.ChunkLeases:
+    """Leases on those of `entry_ids` still pending and free, taken in one transaction, and
+    those a dead worker held, to go on alone (repo.lease_chunk)."""
     with svc.db.session_scope() as session:
-        return repo.lease_entries(session, entry_ids, svc.clock(), LEASE_S)
+        return repo.lease_chunk(session, entry_ids, svc.clock(), LEASE_S)
 
 
 def download_pages(
@@ -280,6 +283,14 @@ def download_pages(
     return pages
 
 
+def count_crash(db: Database, entry_ids: Sequence[int], now: datetime) -> list[int]:
+    """Count a crash against the entries of a task whose pool process died (the worker's
+    main process calls this: tasks.EntryRequest); the entries counted. See
+    repo.count_crash."""
+    with db.session_scope() as session:
+        return repo.count_crash(session, entry_ids, now)
+
+
 def finish_unkept(svc: Services, entry_ids: Sequence[int]) -> None:
     """Close, in one transaction, entries whose pages no profile could match."""
     if not entry_ids:
@@ -290,7 +301,7 @@ def finish_unkept(svc: Services, entry_ids: Sequence[int]) -> None:
 
 
 def release_entries(svc: Services, entry_ids: Sequence[int]) -> None:
-    """Hand back leases taken but not worked on (attempts uncounted); one try, as the
+    """Hand back leases taken but not worked on (no attempt counted); one try, as the
     database may be what failed: the stranded sweep finds what this leaves behind."""
     if not entry_ids:
         return
@@ -310,9 +321,10 @@ def _page_of(
     """The entry's page (downloaded now, or by the caller), or why its summary stands in."""
     attempts = leased.attempts
     if attempts > MAX_PAGE_ATTEMPTS:
-        # Every earlier attempt died without finishing: the page, or a worker killed from
-        # outside, which look alike here. Go on with the feed's summary, as for a page that
-        # cannot be fetched: a crashing page stops crashing, and an innocent entry is stored.
+        # The earlier attempts failed, or crashed the pool process working on the page (as
+        # its main process saw; a worker killed whole from outside counts nothing). Go on
+        # with the feed's summary, as for a page that cannot be fetched: a crashing page
+        # stops crashing, and the entry is stored.
         return PageResult(None, "crashed")
     if isinstance(fetched, PageResult):
         return fetched

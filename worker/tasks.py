@@ -21,7 +21,9 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 from celery import Task
+from celery.exceptions import WorkerLostError
 from celery.signals import worker_process_init, worker_process_shutdown
+from celery.worker.request import Request
 from sqlalchemy.exc import IntegrityError
 
 from worker import metrics
@@ -112,6 +114,62 @@ def _on_child_exit(pid: int | None = None, **_: Any) -> None:
     mark_process_dead(pid)
 
 
+class EntryRequest(Request):  # type: ignore[misc]  # Celery's classes are untyped
+    """An entry task's request, as the worker's main process holds it: when the pool
+    process running it dies (a crash in extraction, the OOM killer, the hard time limit),
+    the crash is counted against its entries before the message goes back to the queue.
+
+    The main process is the one witness that tells a page that kills its worker from a
+    worker killed whole from outside (a deploy, a lost host), which nothing survives to
+    count. Celery's documented hook for this: a Task's `Request` class."""
+
+    def on_failure(self, exc_info: Any, send_failed_event: bool = True,
+                   return_ok: bool = False) -> None:  # fmt: skip
+        exc = getattr(exc_info, "exception", None)
+        if isinstance(getattr(exc, "exc", exc), WorkerLostError):  # unwrapped, as Celery does
+            self._count_crash()  # before the message is requeued and taken again
+        super().on_failure(exc_info, send_failed_event=send_failed_event, return_ok=return_ok)
+
+    def on_timeout(self, soft: bool, timeout: float) -> None:
+        if not soft:
+            self._count_crash()  # the hard limit killed the pool process
+        super().on_timeout(soft, timeout)
+
+    def _count_crash(self) -> None:
+        from worker import pipeline
+        from worker.store.db import Database
+        from worker.store.models import utcnow
+
+        entry_ids = _entry_ids(self.args)
+        metrics.TASK_FAILURES.labels(self.task.name, "crashed").inc()
+        # A database of its own, closed at once: the main process forks the pool's new
+        # processes, which must not inherit its connections.
+        settings = app.conf.newswatch_settings
+        db = Database.from_url(settings.database_url.get_secret_value())
+        try:
+            counted = pipeline.count_crash(db, entry_ids, utcnow())
+        except Exception:  # the database may be what is down: the stranded sweep recovers
+            log.warning("%s: the pool process died on entries %s; the crash could not be "
+                        "counted", self.task.name, entry_ids, exc_info=True)  # fmt: skip
+            return
+        finally:
+            db.dispose()
+        log.warning("%s: the pool process died on entries %s; a crash counted against %s",
+                    self.task.name, entry_ids, counted)  # fmt: skip
+
+
+def _entry_ids(args: Any) -> list[int]:
+    """The entry ids a process_entry or process_entries message carries."""
+    first = args[0] if args else []
+    return [int(i) for i in first] if isinstance(first, list) else [int(first)]
+
+
+class EntryTask(Task):  # type: ignore[misc]
+    """The base of the tasks that work on entries (see EntryRequest)."""
+
+    Request = EntryRequest
+
+
 def backoff(retries: int, retry_after: float | None = None) -> float:
     """Seconds before retry number `retries + 1`: doubling, capped, full jitter."""
     ceiling = min(MAX_DELAY_S, BASE_DELAY_S * (2**retries))
@@ -162,7 +220,7 @@ def poll_feeds(self: Task, feed_ids: list[int]) -> None:
                     feed_id, type(exc).__name__, exc_info=not transient)  # fmt: skip
 
 
-@app.task(name="newswatch.process_entry", bind=True, **LIMITS)
+@app.task(name="newswatch.process_entry", bind=True, base=EntryTask, **LIMITS)
 def process_entry(self: Task, entry_id: int) -> None:
     """Fetch, extract and run detection on one entry; deliver its alerts at once.
 
@@ -176,7 +234,7 @@ def process_entry(self: Task, entry_id: int) -> None:
         _deliver_now(self)
 
 
-@app.task(name="newswatch.process_entries", bind=True, **LIMITS)
+@app.task(name="newswatch.process_entries", bind=True, base=EntryTask, **LIMITS)
 def process_entries(self: Task, entry_ids: list[int]) -> None:
     """process_entry for a chunk of entries, one after another, in one message.
 
@@ -185,15 +243,19 @@ def process_entries(self: Task, entry_ids: list[int]) -> None:
     transaction at the end (on SQLite each transaction waits its turn at the one write
     lock). An entry that fails goes on alone as a process_entry message after a
     backoff, where the usual retry rules apply, and the others go on. An outage (database,
-    Redis) stops the chunk: the entries left are retried together, as one message.
+    Redis) stops the chunk: the entries left are retried together, as one message. Entries
+    a worker died holding (a redelivered message) go on alone (repo.lease_chunk).
     """
     from worker import pipeline
 
     svc = services()
     try:
-        leases = pipeline.lease_entries(svc, entry_ids)
+        chunk = pipeline.lease_entries(svc, entry_ids)
     except HEALS_BY_WAITING as exc:
         _retry_rest(self, entry_ids, exc)
+    for entry_id in chunk.interrupted:  # a worker died holding them: alone, each is charged
+        process_entry.delay(entry_id)  # only for the deaths of its own processing
+    leases = chunk.leases
     pages = pipeline.download_pages(svc, leases, _downloads(svc))
     unkept: list[int] = []
     for position, entry_id in enumerate(entry_ids):

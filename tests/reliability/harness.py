@@ -235,6 +235,7 @@ class Tally:
     deliveries: Counter[str]
     keys: frozenset[str] = field(repr=False)
     alerts: int
+    most_attempts: int = 0  # leases the most tried entry took (each death of a worker counts)
 
     @property
     def settled(self) -> bool:
@@ -258,7 +259,8 @@ def tally(db: Database) -> Tally:
                                                   .group_by(Delivery.state)).all()))  # fmt: skip
         keys = frozenset(session.scalars(select(Delivery.idempotency_key)))
         alerts = int(session.scalar(select(func.count()).select_from(Alert)) or 0)
-    return Tally(entries, errors, articles, per_entry, deliveries, keys, alerts)
+        most_attempts = int(session.scalar(select(func.max(Entry.attempts))) or 0)
+    return Tally(entries, errors, articles, per_entry, deliveries, keys, alerts, most_attempts)
 
 
 def safe_tally(db: Database) -> Tally | None:
@@ -267,3 +269,29 @@ def safe_tally(db: Database) -> Tally | None:
         return tally(db)
     except Exception:  # any driver error while the server is down
         return None
+
+
+def process_fetching_from(process_group: int, port: int) -> int | None:
+    """The process of `process_group` with a connection open to 127.0.0.1:`port` (a pool
+    process downloading a page from the loopback server), or None. Read from /proc: the
+    sockets connected to the port (/proc/net/tcp), then whose descriptors they are."""
+    inodes = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        with contextlib.suppress(OSError), open(table) as lines:
+            for line in list(lines)[1:]:
+                fields = line.split()
+                remote_port = int(fields[2].rsplit(":", 1)[1], 16)
+                if remote_port == port and fields[3] == "01":  # ESTABLISHED
+                    inodes.add(f"socket:[{fields[9]}]")
+    for pid_dir in Path("/proc").iterdir():
+        if not pid_dir.name.isdigit():
+            continue
+        try:
+            stat = (pid_dir / "stat").read_text()
+            if int(stat.rsplit(")", 1)[1].split()[2]) != process_group:
+                continue
+            if any(os.readlink(fd) in inodes for fd in (pid_dir / "fd").iterdir()):
+                return int(pid_dir.name)
+        except OSError:  # the process ended meanwhile
+            continue
+    return None

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from tests.conftest import IN_CI
 from tests.reliability.harness import (
@@ -26,6 +27,7 @@ from tests.reliability.harness import (
     PostgresCluster,
     RedisServer,
     Tally,
+    process_fetching_from,
     safe_tally,
     serve_corpus,
     tally,
@@ -36,6 +38,7 @@ from tests.support.loopback import LoopbackServer
 from tests.support.processes import start_newswatch, stop, wait_for
 from worker.store.db import Database
 from worker.store.migrate import upgrade
+from worker.store.models import Entry
 
 pytestmark = pytest.mark.slow
 
@@ -148,7 +151,10 @@ def _assert_no_secret_logged(tmp: Path) -> None:
 
 def _assert_nothing_lost(result: Tally, expected: int, hook: HookReceiver) -> None:
     assert result.entries == {"done": expected}, (result.entries, result.errors)
-    assert result.articles == expected == result.articles_per_entry
+    assert result.articles == expected == result.articles_per_entry, (
+        result.errors,
+        result.most_attempts,
+    )
     assert set(result.deliveries) == {"delivered"}, result.deliveries
     assert result.alerts == result.deliveries["delivered"]
     assert set(hook.posts) == result.keys, "an alert was not received, or one was invented"
@@ -180,11 +186,60 @@ def test_sigkill_at_random_points(tmp_path: Path, server: LoopbackServer, pg_url
     finally:
         db.dispose()
     _assert_nothing_lost(result, ARTICLES, hook)
+    assert not result.errors, "a worker killed whole counts no crash against its entries"
     _assert_no_secret_logged(tmp_path)
     in_flight = sum(1 for s in snapshots if not s.settled)
     print(f"kills={KILLS} with work in flight={in_flight} articles={result.articles} "
-          f"alerts={result.alerts} re-posts deduped={hook.duplicates()}")  # fmt: skip
+          f"alerts={result.alerts} re-posts deduped={hook.duplicates()} "
+          f"most attempts={result.most_attempts}")  # fmt: skip
     assert in_flight >= KILLS // 2, "most kills should land while work is in flight"
+
+
+def test_a_page_that_kills_its_pool_process_goes_on_with_its_feed_summary(
+    tmp_path: Path, server: LoopbackServer, pg_url: str, redis_server: RedisServer
+) -> None:
+    """A page whose processing kills the pool process (a crash in extraction, the OOM
+    killer; here a SIGKILL of that process alone while it downloads the page): the worker's
+    main process survives, counts each crash, and after MAX_PAGE_ATTEMPTS the entry goes on
+    with its feed summary, recorded as "crashed"; the other entries are stored from their
+    pages. (test_sigkill_at_random_points: a worker killed whole counts nothing.)"""
+    from worker.pipeline import MAX_PAGE_ATTEMPTS
+
+    hook = HookReceiver()
+    server.route(HOOK, hook)
+    urls = serve_corpus(server, 4, SEED)
+    poison = urls[0].removeprefix(server.base)
+    server.static(poison, "<html><body>never sent</body></html>", hang=30.0)
+    upgrade(pg_url)
+    db = Database.from_url(pg_url)
+    log = tmp_path / "worker.log"
+    process = start_newswatch(_config(tmp_path, server, pg_url, redis_server.url), "run",
+                              "--concurrency", "1", log=log)  # fmt: skip
+    try:
+        wait_for(lambda: b"ready." in log.read_bytes(), 60, "the worker to be ready", log)
+        for crash in range(MAX_PAGE_ATTEMPTS):
+            asked = crash + 1
+            wait_for(lambda n=asked: len(server.hits(poison)) >= n, 60, "the page asked", log)
+            pid = None
+
+            def downloading() -> bool:
+                nonlocal pid
+                pid = process_fetching_from(process.pid, server.port)
+                return pid is not None
+
+            wait_for(downloading, 10, "the pool process downloading the page", log)
+            assert pid is not None and pid != process.pid
+            os.kill(pid, signal.SIGKILL)  # that process alone: its main process lives on
+        result = _settle(db, 4, log, timeout=120)
+        with db.session_scope() as session:
+            reasons = dict(session.execute(select(Entry.link, Entry.error_reason)).all())
+    finally:
+        stop(process)
+        db.dispose()
+    assert result.entries == {"done": 4}
+    assert reasons == {url: ("crashed" if url == urls[0] else None) for url in urls}
+    assert len(server.hits(poison)) == MAX_PAGE_ATTEMPTS  # then the summary stood in
+    assert log.read_text(errors="replace").count("a crash counted against") >= MAX_PAGE_ATTEMPTS
 
 
 def _run_through_restart(tmp_path: Path, server: LoopbackServer, db_url: str, redis_url: str,

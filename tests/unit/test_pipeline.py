@@ -152,8 +152,23 @@ def test_robots_txt_disallow_is_honoured(svc: Services, server: LoopbackServer) 
     assert not server.hits("/private/a")
 
 
-def _interrupted_attempts(svc: Services, entry_id: int, count: int) -> None:
-    """`count` workers took the entry and died before finishing (their leases ran out)."""
+def _crashed_attempts(svc: Services, entry_id: int, count: int) -> None:
+    """`count` pool processes took the entry and died on it, and each time the worker's
+    main process counted the crash (tasks.EntryRequest)."""
+    from datetime import timedelta
+
+    from worker.store import repo
+
+    for i in range(count):
+        taken_at = WHEN - timedelta(hours=count - i)
+        with svc.db.session_scope() as session:
+            assert repo.lease_entry(session, entry_id, taken_at, 60) is not None
+        assert pipeline.count_crash(svc.db, [entry_id], taken_at) == [entry_id]
+
+
+def _killed_whole(svc: Services, entry_id: int, count: int) -> None:
+    """`count` workers took the entry and were killed whole from outside: nothing survived
+    to count a crash, and each lease ran out."""
     from datetime import timedelta
 
     from worker.store import repo
@@ -178,12 +193,25 @@ def test_an_entry_whose_processing_keeps_dying_goes_on_with_its_summary(
     svc: Services, server: LoopbackServer
 ) -> None:
     entry_id = _one_entry(svc, server)
-    _interrupted_attempts(svc, entry_id, pipeline.MAX_PAGE_ATTEMPTS)
+    _crashed_attempts(svc, entry_id, pipeline.MAX_PAGE_ATTEMPTS)
     assert pipeline.process_entry(svc, entry_id) != "error"
     (article,) = _articles(svc)
     assert article.source == "feed_summary"  # the page is the likely crash: not tried again
     assert not server.hits("/a/crash")
     assert article.text.startswith("UN rights office")
+
+
+def test_a_worker_killed_whole_again_and_again_counts_nothing_against_its_entries(
+    svc: Services, server: LoopbackServer
+) -> None:
+    # Leases that ran out with nobody left to say why (a deploy, a lost host, the fault
+    # test's SIGKILLs) are no crashes: counted, they took innocent entries for pages that
+    # kill workers, and their text was lost to their feed summaries.
+    entry_id = _one_entry(svc, server)
+    _killed_whole(svc, entry_id, 3 * pipeline.MAX_PAGE_ATTEMPTS)
+    assert pipeline.process_entry(svc, entry_id) == "stored"
+    (article,) = _articles(svc)
+    assert article.source == "page" and len(server.hits("/a/crash")) == 1
 
 
 def test_an_entry_that_dies_even_on_its_summary_is_dead_lettered(
@@ -193,7 +221,7 @@ def test_an_entry_that_dies_even_on_its_summary_is_dead_lettered(
 
     entry_id = _one_entry(svc, server)
     limit = pipeline.MAX_PAGE_ATTEMPTS + pipeline.SUMMARY_ATTEMPTS
-    _interrupted_attempts(svc, entry_id, limit)
+    _crashed_attempts(svc, entry_id, limit)
     assert pipeline.process_entry(svc, entry_id) == "error"
     assert _articles(svc) == []
     with svc.db.session_scope() as session:
@@ -284,9 +312,11 @@ def test_a_chunk_is_leased_at_once_and_its_off_topic_entries_closed_together(
 
     try:
         entry_ids, _ = pipeline.poll_feeds(svc, pipeline.sync_configured_feeds(svc))
-        leases = pipeline.lease_entries(svc, entry_ids)
-        assert sorted(leases) == sorted(entry_ids)
-        assert pipeline.lease_entries(svc, entry_ids) == {}  # held: nobody else takes them
+        chunk = pipeline.lease_entries(svc, entry_ids)
+        leases = chunk.leases
+        assert sorted(leases) == sorted(entry_ids) and chunk.interrupted == []
+        again = pipeline.lease_entries(svc, entry_ids)
+        assert (again.leases, again.interrupted) == ({}, [])  # held: nobody else takes them
         *worked, spare = entry_ids
         pipeline.release_entries(svc, [spare])  # taken, not worked on: handed back, uncounted
         assert states()[spare] == ("pending", False, 0)
@@ -294,8 +324,53 @@ def test_a_chunk_is_leased_at_once_and_its_off_topic_entries_closed_together(
         outcomes = [pipeline.process_entry(svc, i, leased=leases[i], unkept=unkept)
                     for i in worked]  # fmt: skip
         assert sorted(outcomes) == ["off_topic", "off_topic", "stored"]
-        assert len(unkept) == 2 and all(states()[i] == ("pending", True, 1) for i in unkept)
+        assert len(unkept) == 2 and all(states()[i] == ("pending", True, 0) for i in unkept)
         pipeline.finish_unkept(svc, unkept)
-        assert all(states()[i] == ("done", False, 1) for i in unkept)
+        assert all(states()[i] == ("done", False, 0) for i in unkept)  # a lease counts nothing
+    finally:
+        svc.http.close()
+
+
+def test_a_chunk_whose_pool_process_crashed_goes_on_entry_by_entry(
+    tmp_path: Path, server: LoopbackServer, db: Database
+) -> None:
+    """A pool process that crashes on one page of a chunk dies holding the whole chunk, and
+    its main process counts the crash against each entry still open: it cannot tell which
+    page it was. Taken again as a chunk, the entries the crash never reached would be
+    counted again at each crash, until they went on with their feed summaries for a page not
+    theirs. Alone, each is counted only for the crashes of its own processing."""
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from worker.store.models import Entry
+
+    cfg = write_config(tmp_path, server, [("fixture", "/feed.xml")])
+    crashed_at = datetime.now(UTC)
+    svc = build_services(load_settings(cfg, environ={}), db=db, clock=lambda: crashed_at)
+    seeds = seed_texts()
+    for number in sorted(seeds)[:3]:
+        server.static(f"/a/{number}", article_html("Xinjiang", seeds[number]), headers=HTML)
+    _serve_feed(server, [(f"/a/{number}", "Xinjiang") for number in sorted(seeds)[:3]])
+
+    def attempts() -> list[int]:
+        with svc.db.session_scope() as session:
+            return list(session.scalars(select(Entry.attempts).order_by(Entry.id)))
+
+    try:
+        entry_ids, _ = pipeline.poll_feeds(svc, pipeline.sync_configured_feeds(svc))
+        assert len(pipeline.lease_entries(svc, entry_ids).leases) == 3
+        assert attempts() == [0, 0, 0]  # a lease counts nothing
+        # the pool process dies; its main process counts the crash before the requeue
+        assert pipeline.count_crash(svc.db, entry_ids, crashed_at) == sorted(entry_ids)
+        assert attempts() == [1, 1, 1]
+        later = replace(svc, clock=lambda: crashed_at + timedelta(seconds=1))
+        redelivered = pipeline.lease_entries(later, entry_ids)
+        assert (redelivered.leases, redelivered.interrupted) == ({}, sorted(entry_ids))
+        first, *others = entry_ids
+        assert pipeline.process_entry(later, first) == "stored"  # alone
+        assert attempts() == [1, 1, 1]  # and it went through: nothing more counted
+        fresh = pipeline.lease_entries(later, [first, *others])
+        assert (fresh.leases, fresh.interrupted) == ({}, sorted(others))  # done: neither
+        assert pipeline.count_crash(svc.db, [first], crashed_at) == []  # done: not counted
     finally:
         svc.http.close()

@@ -10,8 +10,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Table, and_, bindparam, case, or_, select, update
+from sqlalchemy import Table, and_, bindparam, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
 from worker.config import FeedConfig, PollConfig
 from worker.records import FeedEntry, PollResult
@@ -175,7 +176,15 @@ class LeasedEntry:
     record: FeedEntry
     feed_id: int | None
     first_seen: datetime
-    attempts: int  # leases taken, this one included
+    attempts: int  # tries, this one included: the failed and crashed ones before it, plus 1
+
+
+@dataclass(frozen=True, slots=True)
+class ChunkLeases:
+    """The leases a chunk's task took, and the entries of the chunk it left to go on alone."""
+
+    leases: dict[int, LeasedEntry]
+    interrupted: list[int]
 
 
 def lease_entry(
@@ -186,23 +195,29 @@ def lease_entry(
 
 
 def lease_entries(
-    session: Session, entry_ids: Sequence[int], now: datetime, lease_s: float
+    session: Session,
+    entry_ids: Sequence[int],
+    now: datetime,
+    lease_s: float,
+    *,
+    interrupted: bool = True,
 ) -> dict[int, LeasedEntry]:
     """Take each of the entries that is still pending and held by nobody, for `lease_s`
-    seconds; what processing needs of each one taken, by id.
+    seconds; what processing needs of each one taken, by id. With `interrupted=False`,
+    only those whose last lease was handed back (or never taken): not those a worker held
+    until it died (see interrupted_entries).
 
     One conditional UPDATE, RETURNING what processing needs: atomic on SQLite and
     PostgreSQL alike, so two workers handed the same id (a redelivered message) cannot both
     work on it, and no second statement reads the rows back.
     """
+    free: ColumnElement[bool] = Entry.lease_until.is_(None)
+    if interrupted:
+        free = or_(free, Entry.lease_until < now)
     taken = session.execute(
         update(Entry)
-        .where(
-            Entry.id.in_(list(entry_ids)),
-            Entry.state == "pending",
-            or_(Entry.lease_until.is_(None), Entry.lease_until < now),
-        )
-        .values(lease_until=now + timedelta(seconds=lease_s), attempts=Entry.attempts + 1)
+        .where(Entry.id.in_(list(entry_ids)), Entry.state == "pending", free)
+        .values(lease_until=now + timedelta(seconds=lease_s))
         .returning(Entry.id, Entry.key, Entry.link, Entry.title, Entry.summary,
                    Entry.published_at, Entry.updated_at, Entry.feed_id, Entry.first_seen_at,
                    Entry.attempts)
@@ -211,10 +226,39 @@ def lease_entries(
     return {row.id: _leased(row) for row in taken}
 
 
+def lease_chunk(
+    session: Session, entry_ids: Sequence[int], now: datetime, lease_s: float
+) -> ChunkLeases:
+    """Lease a chunk's entries, but not those a worker died holding: they go on alone.
+
+    A pool process that crashes on one page dies holding its whole chunk, and its main
+    process counts the crash against every entry of the chunk still open (count_crash): it
+    cannot tell which page it was. Taken again as a chunk, the entries the crash never
+    reached would be counted again at each crash, until they went on with their feed
+    summaries (MAX_PAGE_ATTEMPTS) for a page not theirs. Alone, each entry's attempts count
+    only the crashes of its own processing.
+    """
+    leases = lease_entries(session, entry_ids, now, lease_s, interrupted=False)
+    if len(leases) == len(entry_ids):
+        return ChunkLeases(leases, [])  # the usual case: no second statement
+    left = [i for i in entry_ids if i not in leases]
+    return ChunkLeases(leases, interrupted_entries(session, left, now))
+
+
+def interrupted_entries(session: Session, entry_ids: Sequence[int], now: datetime) -> list[int]:
+    """Those of `entry_ids` still pending whose lease ran out: the worker that held them
+    died (or lost the database) before it finished or handed them back."""
+    return list(session.scalars(
+        select(Entry.id)
+        .where(Entry.id.in_(list(entry_ids)), Entry.state == "pending", Entry.lease_until < now)
+        .order_by(Entry.id)
+    ))  # fmt: skip
+
+
 def _leased(row: Any) -> LeasedEntry:
     record = FeedEntry(key=row.key, link=row.link, title=row.title, summary=row.summary,
                        published=row.published_at, updated=row.updated_at)  # fmt: skip
-    return LeasedEntry(record, row.feed_id, row.first_seen_at, row.attempts)
+    return LeasedEntry(record, row.feed_id, row.first_seen_at, row.attempts + 1)
 
 
 def mark_queued(session: Session, entry_ids: Sequence[int], now: datetime) -> None:
@@ -297,10 +341,30 @@ def finish_unkept(session: Session, entry_ids: Sequence[int], now: datetime) -> 
 
 
 def release_entries(session: Session, entry_ids: Sequence[int]) -> None:
-    """Hand back the leases of entries not worked on, uncounting their attempts."""
+    """Hand back the leases of entries not worked on (no attempt counted)."""
     session.execute(
         update(Entry)
         .where(Entry.id.in_(list(entry_ids)), Entry.state == "pending")
-        .values(lease_until=None, attempts=case((Entry.attempts > 0, Entry.attempts - 1), else_=0))
+        .values(lease_until=None)
         .execution_options(synchronize_session=False)
     )
+
+
+def count_crash(session: Session, entry_ids: Sequence[int], now: datetime) -> list[int]:
+    """Count an attempt on each of `entry_ids` still pending and held, and end its lease:
+    the pool process working on them died, and the worker's main process saw it. Returns
+    the entries counted.
+
+    Only a crash seen by a surviving process counts. A lease counts nothing: a worker killed
+    whole from outside (a deploy, a lost host) would be counted against the pages it held,
+    until innocent entries went on with their feed summaries (docs/reliability.md). The
+    lease ends now, so the message redelivered after the crash finds the entry at once
+    (alone: lease_chunk), not after LEASE_S and the stranded sweep."""
+    counted = session.scalars(
+        update(Entry)
+        .where(Entry.id.in_(list(entry_ids)), Entry.state == "pending", Entry.lease_until > now)
+        .values(attempts=Entry.attempts + 1, lease_until=now)
+        .returning(Entry.id)
+        .execution_options(synchronize_session=False)
+    ).all()
+    return sorted(counted)
