@@ -146,6 +146,7 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "Hanneke Vos lectures in supply-chain ethics at a Dutch university of applied sciences.",
         # a programme's credit, a caption's picture with its adjectives (BW, G)
         "The Geneva Brief is produced by Lea Brandt.",
+        "You're reading Ledgerline Weekly, our free Thursday briefing on business and rights.",
         "The Stewardship Dispatch is edited by Maren Holt",
         "Rows of vines outside Yanqi, in a 2021 promotional photograph released by the winery.",
     ],
