@@ -216,6 +216,8 @@ SETS = (
     ("set DH, never tuned on", EVAL_DIR / "set-dh"),
     ("set DI, never tuned on", EVAL_DIR / "set-di"),
     ("set DJ, never tuned on", EVAL_DIR / "set-dj"),
+    ("set DK, never tuned on", EVAL_DIR / "set-dk"),
+    ("set DL, never tuned on", EVAL_DIR / "set-dl"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
@@ -225,7 +227,7 @@ _HELD_OUT_NAMES = ("k", "l", "n", "o", "p", "q", "r", "s",
                    "cm", "cn", "co", "cp",
                    "cq", "cr", "cs", "ct",
                    "cu", "cv", "cw", "cx", "cy", "cz",
-                   "da", "db", "dc", "dd", "de", "df", "dg", "dh", "di", "dj")  # fmt: skip
+                   "da", "db", "dc", "dd", "de", "df", "dg", "dh", "di", "dj", "dk", "dl")  # fmt: skip
 HELD_OUT = frozenset(EVAL_DIR / f"set-{name}" for name in _HELD_OUT_NAMES)
 # The sets whose mistakes were read: what after_others and claims_scale --verdict-sizes judge.
 TUNED = tuple((name, set_dir) for name, set_dir in SETS if set_dir not in HELD_OUT)
