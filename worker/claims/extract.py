@@ -167,6 +167,9 @@ _FURNITURE = re.compile(
     r"|\brefer you to the (?:competent|relevant) (?:authorities|department)\b"
     # and the third, when it is the whole answer: "I have noted the relevant reports." (BA)
     r"|(?:^|:\s)(?:I|we) (?:have|'ve|’ve) noted the (?:relevant )?reports?(?=\.?$)"
+    # ... and "China has made its position clear on many occasions." (BZ), when it is all
+    r"|(?:^|:\s)(?:China|we|I) (?:has|have) (?:already )?made (?:its|our|my|China'?s)"
+    r" position (?:very )?clear(?: on (?:many|several|multiple|numerous) occasions)?(?=\.?$)"
     r"|^you(?:'re|’re| are) listening to\b"
     r"|(?:learn|read|see)\s+(?:also|additionally|extra|further)(?=:)"
     r"|(?:^|:\s)thank(?:s| you)(?:\s+(?:both|all|very much))?(?:,\s*[^.;!?]{1,40})?"
@@ -183,7 +186,7 @@ _FURNITURE = re.compile(
     # transcript continues with questions on other topics.)" (sets AW and AY)
     r"|\bedited for (?:length|clarity|brevity|space)\b"
     r"|(?:^|(?<=^\())(?:an? )?(?:excerpts?|extracts?) (?:from|of)"
-    r" (?:the|a|an|this|today'?s) [^.]{0,40}"
+    r" (?:the|a|an|this|today'?s) [^.]{0,80}"
     r"\b(?:transcript|briefing|press conference|interview|broadcast|hearing|programme)\b"
     r"|(?:^|(?<=^\())(?:the )?(?:transcript|briefing|press conference|hearing)"
     r" (?:continue[sd]?|resume[sd]?|end(?:s|ed)?)\b"
@@ -235,8 +238,9 @@ _FURNITURE = re.compile(
     r"|journalist|writer|columnist|lawyer|historian|economist|campaigner|consultant"
     r"|diplomat|ambassador|negotiator|official)\b"
     # ... or whose relative clause tells the career: "a former Dutch diplomat who served in
-    # Beijing and Astana" (BU)
-    r"(?:\s+who (?:served|worked|lived|taught|reported)\b)?"
+    # Beijing and Astana" (BU), "a Geneva lawyer who represents families of people detained
+    # in Xinjiang" (BY)
+    r"(?:\s+who (?:served|worked|lived|taught|reported|represents|advises)\b)?"
     r"(?:(?!\b(?:who|whose|which|that|but|after|until|when)\b)[^,;]){0,80}\w(?=\.?$)"
     # ... or the author's work, told as such: "Carmen Ortuño Vidal teaches supply-chain law
     # in Seville.", "Hanneke Vos lectures in supply-chain ethics at ..." (AZ and BA)

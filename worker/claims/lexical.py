@@ -55,7 +55,7 @@ NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
 # figures as words, hedged figures, the stance words, figures' written forms): known claims
 # stored with an older signature are re-read from their text.
-SIGNATURE_VERSION = 41  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
+SIGNATURE_VERSION = 42  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
 # 15: years as spoken ("nineteen seventy-four"); 16: banned/prohibited; 17: "free" people;
 # 18: a status moved on ("tabled" / "adopted"); 19: "applied" / "granted", "4 hundred";
 # 20: overlooked/ignored, progress/achievements; 21: stance words' false friends;
@@ -68,7 +68,8 @@ SIGNATURE_VERSION = 41  # 13: a spinner's mixed figures, "p.c."; 14: removed/tak
 # ... as genocide"; 33: 30's "a few hundred" undone (F44, not kept); 34: "withdrew" as
 # "withdrawn" (F47); 35: F47 undone (not kept); 36: "null and void", "unlawful"; 37:
 # "finished moving", "took effect"; 38: a court's ruling; 39: one status in other words,
-# "restored"; 40: a promise kept ("promised", then "published"); 41: an inquiry opened
+# "restored"; 40: a promise kept ("promised", then "published"); 41: an inquiry opened;
+# 42: "freed" is "released"
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution"; nor a step further for the step before it ("the
@@ -384,6 +385,9 @@ _PHRASES = (
     # words of every day (sets AY, AZ and BA): "let go of people held without reason", "tell
     # families what has become of relatives who vanished", "where their relatives are".
     (re.compile(r"\b(?:let go of|set free)\b"), "released"),
+    # "freed two of the three yarn shipments" after customs "detained three shipments" (BZ):
+    # past and passive, of goods as of people ("freed up" funds is no release)
+    (re.compile(r"\bfreed\b(?! up\b)"), "released"),
     (
         re.compile(
             r"\b(?:held|holds|holding|detained|locked up|jailed) (?:arbitrarily|without"

@@ -147,6 +147,10 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         # a programme's credit, a caption's picture with its adjectives (BW, G)
         "The Geneva Brief is produced by Lea Brandt.",
         "You're reading Ledgerline Weekly, our free Thursday briefing on business and rights.",
+        # a long excerpt's note, a bio's relative clause, the ministry's stock line (BY, BZ)
+        "Excerpt from the Chinese Foreign Ministry spokesperson's regular press conference.",
+        "Corinne Matthey is a Geneva lawyer who represents families of people detained there.",
+        "A: China has made its position clear on many occasions.",
         "The Stewardship Dispatch is edited by Maren Holt",
         "Rows of vines outside Yanqi, in a 2021 promotional photograph released by the winery.",
     ],
@@ -193,6 +197,7 @@ def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
         "I answered that question in court, and I will answer it again, said Ilham Tohti.",
         "The fibre was produced by Changji Tianyuan Beet Sugar Co., which processes beet.",
         "Much of the yarn is produced by Huafu Fashion in Aksu, the audit found.",
+        "Mao Ning: The embassy in Belgium has made China's position clear to the parties.",
         # a picture named in a claim is no caption (17 sentences of the real articles were)
         "A photo of the meeting was denied by Andrew, hinting that it was a fake.",
         "The Oslo house prints picture books in the Uyghur language for diaspora children.",

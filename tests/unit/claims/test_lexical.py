@@ -155,6 +155,11 @@ def test_nothing_after_a_verb_negates_the_verb() -> None:
         ("An officer granted her children visas.", "She applied for visas for her children."),
         # arrested, then convicted (set BM)
         ("A court convicted the man of coercion.", "Police arrested the man over coercion."),
+        # goods held, then freed (set BZ)
+        (
+            "Customs freed two of the yarn shipments on Tuesday.",
+            "Customs detained the yarn shipments on Tuesday.",
+        ),
         # a promise kept (set BV)
         (
             "The cross-party group has published its draft bill on customs checks.",
@@ -177,6 +182,8 @@ def test_a_step_further_in_status_is_another_claim(later: str, earlier: str) -> 
         ("The passport office reviewed the loan.", "The loan was rejected."),
         ("A fellow researcher said the protest grew.", "The protest rose."),
         ("They won't appeal the ruling.", "They lost the ruling."),
+        # funds "freed up" are no release (BZ's "freed" is)
+        ("The fund freed up money for the audit.", "The fund detained money for the audit."),
         # "a promising start" is no promise (the promise then kept, set BV)
         ("Officials called it a promising start.", "Officials published the start."),
         ("Officials openly discussed the file.", "Officials closed the file."),
