@@ -54,6 +54,9 @@ LEASE_S = 300.0
 # SUMMARY_ATTEMPTS more, on the summary, before the entry is dead-lettered as crashing.
 MAX_PAGE_ATTEMPTS = 4
 SUMMARY_ATTEMPTS = 3
+# A crash still counts against a lease that ran out this recently: the hard time limit
+# (tasks.LIMITS, as long as LEASE_S) kills a hung task just after its lease runs out.
+CRASH_GRACE_S = 60.0
 _HTML_TYPES = ("text/html", "application/xhtml+xml", "application/xml", "text/xml", "text/plain")
 # Failures of the infrastructure (database, Redis dedupe index) rather than of the entry:
 # they heal by waiting (tasks.py retries them), and a processing attempt they interrupt is
@@ -288,7 +291,7 @@ def count_crash(db: Database, entry_ids: Sequence[int], now: datetime) -> list[i
     main process calls this: tasks.EntryRequest); the entries counted. See
     repo.count_crash."""
     with db.session_scope() as session:
-        return repo.count_crash(session, entry_ids, now)
+        return repo.count_crash(session, entry_ids, now, CRASH_GRACE_S)
 
 
 def finish_unkept(svc: Services, entry_ids: Sequence[int]) -> None:

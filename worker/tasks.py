@@ -140,6 +140,9 @@ class EntryRequest(Request):  # type: ignore[misc]  # Celery's classes are untyp
         from worker.store.db import Database
         from worker.store.models import utcnow
 
+        if getattr(self, "_crash_counted", False):
+            return  # the hard time limit, then the lost process it leaves: one crash
+        self._crash_counted = True
         entry_ids = _entry_ids(self.args)
         metrics.TASK_FAILURES.labels(self.task.name, "crashed").inc()
         # A database of its own, closed at once: the main process forks the pool's new

@@ -374,3 +374,22 @@ def test_a_chunk_whose_pool_process_crashed_goes_on_entry_by_entry(
         assert pipeline.count_crash(svc.db, [first], crashed_at) == []  # done: not counted
     finally:
         svc.http.close()
+
+
+def test_a_crash_counts_against_a_lease_that_just_ran_out_not_an_old_one(
+    svc: Services, server: LoopbackServer
+) -> None:
+    # The hard time limit is as long as the lease: a hung task is killed just after its
+    # lease ran out, and that crash must still count (else a page that hangs forever would
+    # be retried forever). A lease that ran out long ago is another worker's past.
+    from datetime import timedelta
+
+    from worker.store import repo
+
+    entry_id = _one_entry(svc, server)
+    with svc.db.session_scope() as session:
+        assert repo.lease_entry(session, entry_id, WHEN, pipeline.LEASE_S) is not None
+    hard_limit = WHEN + timedelta(seconds=pipeline.LEASE_S + 2)
+    assert pipeline.count_crash(svc.db, [entry_id], hard_limit) == [entry_id]
+    long_after = hard_limit + timedelta(seconds=pipeline.CRASH_GRACE_S + 1)
+    assert pipeline.count_crash(svc.db, [entry_id], long_after) == []

@@ -350,10 +350,12 @@ def release_entries(session: Session, entry_ids: Sequence[int]) -> None:
     )
 
 
-def count_crash(session: Session, entry_ids: Sequence[int], now: datetime) -> list[int]:
-    """Count an attempt on each of `entry_ids` still pending and held, and end its lease:
-    the pool process working on them died, and the worker's main process saw it. Returns
-    the entries counted.
+def count_crash(
+    session: Session, entry_ids: Sequence[int], now: datetime, grace_s: float
+) -> list[int]:
+    """Count an attempt on each of `entry_ids` still pending and held (or held until less
+    than `grace_s` ago), and end its lease: the pool process working on them died, and the
+    worker's main process saw it. Returns the entries counted.
 
     Only a crash seen by a surviving process counts. A lease counts nothing: a worker killed
     whole from outside (a deploy, a lost host) would be counted against the pages it held,
@@ -362,7 +364,11 @@ def count_crash(session: Session, entry_ids: Sequence[int], now: datetime) -> li
     (alone: lease_chunk), not after LEASE_S and the stranded sweep."""
     counted = session.scalars(
         update(Entry)
-        .where(Entry.id.in_(list(entry_ids)), Entry.state == "pending", Entry.lease_until > now)
+        .where(
+            Entry.id.in_(list(entry_ids)),
+            Entry.state == "pending",
+            Entry.lease_until > now - timedelta(seconds=grace_s),
+        )
         .values(attempts=Entry.attempts + 1, lease_until=now)
         .returning(Entry.id)
         .execution_options(synchronize_session=False)
