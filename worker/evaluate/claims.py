@@ -218,6 +218,8 @@ SETS = (
     ("set DJ, never tuned on", EVAL_DIR / "set-dj"),
     ("set DK, never tuned on", EVAL_DIR / "set-dk"),
     ("set DL, never tuned on", EVAL_DIR / "set-dl"),
+    ("set DM, never tuned on", EVAL_DIR / "set-dm"),
+    ("set DN, never tuned on", EVAL_DIR / "set-dn"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
@@ -228,7 +230,7 @@ _HELD_OUT_NAMES = ("k", "l", "n", "o", "p", "q", "r", "s",
                    "cq", "cr", "cs", "ct",
                    "cu", "cv", "cw", "cx", "cy", "cz",
                    "da", "db", "dc", "dd", "de", "df", "dg", "dh",
-                   "di", "dj", "dk", "dl")  # fmt: skip
+                   "di", "dj", "dk", "dl", "dm", "dn")  # fmt: skip
 HELD_OUT = frozenset(EVAL_DIR / f"set-{name}" for name in _HELD_OUT_NAMES)
 # The sets whose mistakes were read: what after_others and claims_scale --verdict-sizes judge.
 TUNED = tuple((name, set_dir) for name, set_dir in SETS if set_dir not in HELD_OUT)
