@@ -100,7 +100,7 @@ SET_DIR = EVAL_DIR / "articles"
 # CY and CZ, not kept); then BQ (F48, judged by DA and DB); then BR (F49, judged by DC and
 # DD); then BS (F50, judged by DE and DF); then BT (F51, judged by DG and DH); then BU (F52,
 # judged by DI and DJ); then BV and BW (F53, judged by DK and DL); then BX (F54, judged by DM
-# and DN); then BY and BZ (F55, judged by DO and DP).
+# and DN); then BY and BZ (F55, judged by DO and DP); then CA (F56, judged by DQ and DR).
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -180,7 +180,7 @@ SETS = (
     ("set BX, scored, then read", EVAL_DIR / "set-bx"),
     ("set BY, scored, then read", EVAL_DIR / "set-by"),
     ("set BZ, scored, then read", EVAL_DIR / "set-bz"),
-    ("set CA, never tuned on", EVAL_DIR / "set-ca"),
+    ("set CA, scored, then read", EVAL_DIR / "set-ca"),
     ("set CB, never tuned on", EVAL_DIR / "set-cb"),
     ("set CC, never tuned on", EVAL_DIR / "set-cc"),
     ("set CD, never tuned on", EVAL_DIR / "set-cd"),
@@ -224,7 +224,7 @@ SETS = (
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
 _HELD_OUT_NAMES = ("k", "l", "n", "o", "p", "q", "r", "s",
-                   "ca", "cb", "cc", "cd",
+                   "cb", "cc", "cd",
                    "ce", "cf", "cg", "ch", "ci", "cj", "ck", "cl",
                    "cm", "cn", "co", "cp",
                    "cq", "cr", "cs", "ct",

@@ -263,6 +263,18 @@ def test_a_caption_line_ending_on_a_photo_tag_is_not_a_claim() -> None:
     assert [c.text[:11] for c in claims_of(text)] == ["The council"]
 
 
+@pytest.mark.parametrize("credit", ["(Fennick/Marta Lenihan)", "Meridian Wire/Daniel Okafor"])
+def test_a_caption_line_ending_on_an_agency_and_photographer_is_not_a_claim(
+    credit: str,
+) -> None:
+    # sets CA and BZ; a figure's slash ("its 24/7 hotline") is no credit
+    text = (
+        f"Milk tankers queue at the creamery near Cashel on 28 August 2023. {credit}\n"
+        "The ministry said its 24/7 hotline received 300 calls in a week."
+    )
+    assert [c.text[:12] for c in claims_of(text)] == ["The ministry"]
+
+
 def test_a_paragraph_that_runs_into_a_caption_keeps_its_claims() -> None:
     # A page's last paragraph ran on into its caption (set AE): the caption is the sentence
     # before the tag, not the paragraph.
