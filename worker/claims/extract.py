@@ -220,9 +220,6 @@ _FURNITURE = re.compile(
     r"|columnist|professor|fellow|lecturer|researcher|analyst)\b)"
     # a paid newsletter's offer: "You're reading the free edition; upgrade to Pro ..." (AZ)
     r"|\byou(?:'re|’re| are) reading (?:the|our) free (?:edition|version)\b"
-    # ... and its name, told as such: "You're reading Ledgerline Weekly, our free Thursday
-    # briefing on business and human rights." (BX)
-    r"|^you(?:'re|’re| are) reading (?-i:[A-Z])[\w'’ &-]{0,40}, (?:our|the|a|an)\b"
     # a wire story's credit line: "Reporting by Chiara Benedetti in Bari; additional
     # reporting by Tom Whitcombe in London; editing by Sandra Holloway" (BS; in title case
     # it is a title already)

@@ -146,7 +146,6 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "Hanneke Vos lectures in supply-chain ethics at a Dutch university of applied sciences.",
         # a programme's credit, a caption's picture with its adjectives (BW, G)
         "The Geneva Brief is produced by Lea Brandt.",
-        "You're reading Ledgerline Weekly, our free Thursday briefing on business and rights.",
         # a long excerpt's note, a bio's relative clause, the ministry's stock line (BY, BZ)
         "Excerpt from the Chinese Foreign Ministry spokesperson's regular press conference.",
         "Corinne Matthey is a Geneva lawyer who represents families of people detained there.",

@@ -866,27 +866,6 @@ def test_a_claim_that_shares_only_a_year_with_a_known_one_is_new(
     assert recorded(sqlite_db, judge, unheard + "\n", "Radio", 2) == {unheard: True}
 
 
-def test_an_inquiry_opened_after_the_call_to_open_it_is_new(
-    sqlite_db: Database, judge: ClaimJudge
-) -> None:
-    # The call named the inquiry in nearly the same words (set BX: "calls on BAFA to open a
-    # formal review", then "BAFA confirmed that it has opened a review").
-    call = (
-        "Korridor also calls on Germany's export control office BAFA to open a formal review"
-        " of Brandauer's risk analysis under the supply chain act."
-    )
-    assert recorded(sqlite_db, judge, call + "\n", "Release", 1) == {call: True}
-    opened = (
-        "Germany's export control office BAFA confirmed that it has opened a review of"
-        " Brandauer's risk analysis under the supply chain act."
-    )
-    assert recorded(sqlite_db, judge, opened + "\n", "Podcast", 2) == {opened: True}
-    again = (
-        "BAFA has launched an inquiry into Brandauer's risk analysis under the supply chain act."
-    )
-    assert recorded(sqlite_db, judge, again + "\n", "Digest", 3) == {again: False}
-
-
 def test_a_status_beyond_the_one_known_is_new(sqlite_db: Database, judge: ClaimJudge) -> None:
     assert all(recorded(sqlite_db, judge, WIRE_STORY, "Wire", 1).values())
     # The wire story's line reached a status (cancelled); this one reaches another, in the
