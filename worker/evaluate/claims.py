@@ -222,6 +222,8 @@ SETS = (
     ("set DN, never tuned on", EVAL_DIR / "set-dn"),
     ("set DO, never tuned on", EVAL_DIR / "set-do"),
     ("set DP, never tuned on", EVAL_DIR / "set-dp"),
+    ("set DQ, never tuned on", EVAL_DIR / "set-dq"),
+    ("set DR, never tuned on", EVAL_DIR / "set-dr"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
@@ -232,7 +234,7 @@ _HELD_OUT_NAMES = ("k", "l", "n", "o", "p", "q", "r", "s",
                    "cq", "cr", "cs", "ct",
                    "cu", "cv", "cw", "cx", "cy", "cz",
                    "da", "db", "dc", "dd", "de", "df", "dg", "dh",
-                   "di", "dj", "dk", "dl", "dm", "dn", "do", "dp")  # fmt: skip
+                   "di", "dj", "dk", "dl", "dm", "dn", "do", "dp", "dq", "dr")  # fmt: skip
 HELD_OUT = frozenset(EVAL_DIR / f"set-{name}" for name in _HELD_OUT_NAMES)
 # The sets whose mistakes were read: what after_others and claims_scale --verdict-sizes judge.
 TUNED = tuple((name, set_dir) for name, set_dir in SETS if set_dir not in HELD_OUT)
