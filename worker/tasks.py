@@ -123,6 +123,9 @@ class EntryRequest(Request):  # type: ignore[misc]  # Celery's classes are untyp
     worker killed whole from outside (a deploy, a lost host), which nothing survives to
     count. Celery's documented hook for this: a Task's `Request` class."""
 
+    # The hard time limit, then the lost process it leaves: one crash, counted once.
+    _crash_counted = False
+
     def on_failure(self, exc_info: Any, send_failed_event: bool = True,
                    return_ok: bool = False) -> None:  # fmt: skip
         exc = getattr(exc_info, "exception", None)
@@ -140,8 +143,8 @@ class EntryRequest(Request):  # type: ignore[misc]  # Celery's classes are untyp
         from worker.store.db import Database
         from worker.store.models import utcnow
 
-        if getattr(self, "_crash_counted", False):
-            return  # the hard time limit, then the lost process it leaves: one crash
+        if self._crash_counted:
+            return
         self._crash_counted = True
         entry_ids = _entry_ids(self.args)
         metrics.TASK_FAILURES.labels(self.task.name, "crashed").inc()
@@ -256,8 +259,8 @@ def process_entries(self: Task, entry_ids: list[int]) -> None:
         chunk = pipeline.lease_entries(svc, entry_ids)
     except HEALS_BY_WAITING as exc:
         _retry_rest(self, entry_ids, exc)
-    for entry_id in chunk.interrupted:  # a worker died holding them: alone, each is charged
-        process_entry.delay(entry_id)  # only for the deaths of its own processing
+    for entry_id in chunk.interrupted:  # a worker died holding them: alone, each is counted
+        process_entry.delay(entry_id)  # only for the crashes of its own processing
     leases = chunk.leases
     pages = pipeline.download_pages(svc, leases, _downloads(svc))
     unkept: list[int] = []

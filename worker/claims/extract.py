@@ -104,6 +104,10 @@ _NOT_SPEAKERS = frozenset({"this", "that", "there", "which", "what", "who", "and
 # Matched anywhere, "advertis", "sign up", "subscribe", "cookie", "share this" and "for
 # more information" dropped 24 claims of the real articles ("print advertising
 # disappears", "the company continued to sign up additional subscribers").
+# An op-ed author's name, as its author line opens ("Dr Maren Solheim"), and what may follow
+# it while the line says no more than the author's post: no relative or other clause.
+_AUTHOR = r"(?:(?:Dr|Prof)\.? )?(?-i:[A-Z])[\w'’.-]+(?:\s(?-i:[A-Z])[\w'’.-]+){1,3}"
+_NO_CLAUSE = r"(?!\b(?:who|whose|which|that|but|after|until|when)\b)"
 _FURNITURE = re.compile(
     r"\b(^(?:sign up|subscribe)\b|(?:,|\bor)\s+(?:sign up|subscribe)\b"
     r"|(?:sign up|subscribe) (?:here|now|at|for free|(?:for|to) (?:our|the) [\w' ]{0,30}"
@@ -230,7 +234,7 @@ _FURNITURE = re.compile(
     # 003's "Jim Pollard is an Australian journalist based in Thailand since 1999."); an
     # organisation's "is a network of 14 groups" is news, and a comma or a relative clause
     # ("a lawyer who was detained in 2019") goes on to say more
-    r"|^(?:(?:Dr|Prof)\.? )?(?-i:[A-Z])[\w'’.-]+(?:\s(?-i:[A-Z])[\w'’.-]+){1,3} is (?:a|an)"
+    rf"|^{_AUTHOR} is (?:a|an)"
     r"(?: [\w'’-]+){0,6} (?:fellow|professor|lecturer|researcher|scholar|analyst|translator"
     r"|journalist|writer|columnist|lawyer|historian|economist|campaigner|consultant"
     r"|diplomat|ambassador|negotiator|official)\b"
@@ -238,12 +242,11 @@ _FURNITURE = re.compile(
     # Beijing and Astana" (BU), "a Geneva lawyer who represents families of people detained
     # in Xinjiang" (BY)
     r"(?:\s+who (?:served|worked|lived|taught|reported|represents|advises)\b)?"
-    r"(?:(?!\b(?:who|whose|which|that|but|after|until|when)\b)[^,;]){0,80}\w(?=\.?$)"
+    rf"(?:{_NO_CLAUSE}[^,;]){{0,80}}\w(?=\.?$)"
     # ... or the author's work, told as such: "Carmen Ortuño Vidal teaches supply-chain law
     # in Seville.", "Hanneke Vos lectures in supply-chain ethics at ..." (AZ and BA)
-    r"|^(?:(?:Dr|Prof)\.? )?(?-i:[A-Z])[\w'’.-]+(?:\s(?-i:[A-Z])[\w'’.-]+){1,3}"
-    r" (?:teaches|lectures (?:in|on)|researches)\s"
-    r"(?:(?!\b(?:who|whose|which|that|but|after|until|when)\b)[^,;\"“]){3,80}\w(?=\.?$)"
+    rf"|^{_AUTHOR} (?:teaches|lectures (?:in|on)|researches)\s"
+    rf"(?:{_NO_CLAUSE}[^,;\"“]){{3,80}}\w(?=\.?$)"
     r"|\bstands? adjourned|\b(?:our|my) (?:[\w-]+ ){0,3}(?:correspondent|reporter|editor)"
     r"\s+(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+)?\s+(?:was|is|has been|joins us)\b"
     # a link's label: "Full report: "Wrapped in Xinjiang" (PDF, 64 pages), on the ..." (BK)
