@@ -163,7 +163,7 @@ _FURNITURE = re.compile(
     r"|^get\b[^.]{0,80}\b(?:briefing|digest|bulletin)\b"
     # a spokesperson's stock non-answer, when it is all the sentence says ("I am not aware of
     # the specifics, but the competent authorities will reply ..." goes on to say something)
-    r"|\bI am not aware of the (?:specific |relevant )?(?:situation|details|case|report"
+    r"|\bI(?: am|'m|’m) not aware of the (?:specific |relevant )?(?:situation|details|case|report"
     r"|specifics)\b[^,;.!]{0,40}(?=[.!]?$)"
     # the other stock deflection, "I would refer you to the competent authorities" (sets AX,
     # BH and more label it none), and a station's identification ("You're listening to Bay
@@ -197,6 +197,10 @@ _FURNITURE = re.compile(
     # "(Excerpt; questions on other topics have been omitted.)" (BT)
     r"|^\(?(?:excerpts?|extracts?)\s*[;:,.)]"
     r"|\bquestions on other (?:topics|subjects|matters) (?:have been |were |are )?omitted\b"
+    # "The following exchanges are excerpted from the transcript released by ...; other
+    # questions have been omitted." (CB)
+    r"|\b(?:is|are|was|were|has been|have been) excerpted from\b"
+    r"|\bother questions (?:have been |were |are )?omitted\b"
     # and a programme's or a sitting's procedure: "Also on the line from Istanbul is ...",
     # "That was Alim Yusup in Istanbul", "We now vote on the motion as amended.", "The time
     # allotted to the member has expired." (sets AA, AB and AL); "We spoke to Dilnur Hashim

@@ -41,7 +41,7 @@ _NUMBER = re.compile(
     r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s+(1000|1000000|1000000000)\b)?"
 )
 _MONTH = (
-    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
     r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 )
 _DAY_BEFORE_MONTH = re.compile(r"\s*(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"\b", re.IGNORECASE)
@@ -208,6 +208,7 @@ class Figures:
     years: tuple[int, ...]
     hedged: tuple[tuple[float, str], ...] = ()  # (quantity, HEDGES key) of rounded ones
     units: tuple[tuple[float, str], ...] = ()  # (quantity, the word after it, lowercased)
+    dates: tuple[tuple[int, int], ...] = ()  # (month, day) of each day of the month it names
 
     def hedge_of(self, quantity: float) -> str | None:
         """The hedge of one of the quantities, or None when it is stated exactly."""
@@ -319,6 +320,7 @@ def figures_of(text: str) -> Figures:
     years: list[int] = []
     hedged: list[tuple[float, str]] = []
     units: list[tuple[float, str]] = []
+    dates: list[tuple[int, int]] = []
     for match in _NUMBER.finditer(digits):
         if _ORDINAL_SUFFIX.match(digits, match.end()):
             continue  # "3rd", "the 2nd resolution": a rank, not a quantity
@@ -329,8 +331,8 @@ def figures_of(text: str) -> Figures:
         plain = not scale and "," not in raw and "." not in raw
         if plain and 1900 <= value <= 2099:
             years.append(int(value))
-        elif plain and 1 <= value <= 31 and _is_day(digits, match.start(), match.end()):
-            continue  # "31 August", "Aug. 31": a date, like a year
+        elif plain and 1 <= value <= 31 and (month := _month_of(digits, match)):
+            dates.append((month, int(value)))  # "31 August", "Aug. 31": a date, like a year
         elif value not in quantities:
             quantities.append(value)
             hedge = _HEDGE_BEFORE.search(digits[max(0, match.start() - 30) : match.start()])
@@ -339,7 +341,8 @@ def figures_of(text: str) -> Figures:
             unit = _UNIT.match(digits, match.end())
             if unit is not None:
                 units.append((value, (unit.group(1) or "") + unit.group(2).lower()))
-    return Figures(tuple(quantities), tuple(dict.fromkeys(years)), tuple(hedged), tuple(units))
+    return Figures(tuple(quantities), tuple(dict.fromkeys(years)), tuple(hedged), tuple(units),
+                   tuple(dict.fromkeys(dates)))  # fmt: skip
 
 
 def same_figure(a: float, b: float) -> bool:
@@ -413,8 +416,15 @@ def _within(rounded: float, hedge: str | None, exact: float) -> bool:
     return low * rounded <= exact <= high * rounded
 
 
-def _is_day(text: str, start: int, end: int) -> bool:
-    return bool(_DAY_BEFORE_MONTH.match(text, end) or _MONTH_BEFORE_DAY.search(text[:start]))
+def _month_of(text: str, number: re.Match[str]) -> int:
+    """The month (1 to 12) of the day of the month that `number` is, else 0."""
+    named = _DAY_BEFORE_MONTH.match(text, number.end()) or _MONTH_BEFORE_DAY.search(
+        text, 0, number.start()
+    )
+    return _MONTHS.index(named.group("month")[:3].lower()) + 1 if named else 0
+
+
+_MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
 def _show(value: float) -> str:

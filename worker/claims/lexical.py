@@ -55,7 +55,7 @@ NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
 # figures as words, hedged figures, the stance words, figures' written forms): known claims
 # stored with an older signature are re-read from their text.
-SIGNATURE_VERSION = 43  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
+SIGNATURE_VERSION = 44  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
 # 15: years as spoken ("nineteen seventy-four"); 16: banned/prohibited; 17: "free" people;
 # 18: a status moved on ("tabled" / "adopted"); 19: "applied" / "granted", "4 hundred";
 # 20: overlooked/ignored, progress/achievements; 21: stance words' false friends;
@@ -69,7 +69,8 @@ SIGNATURE_VERSION = 43  # 13: a spinner's mixed figures, "p.c."; 14: removed/tak
 # "withdrawn" (F47); 35: F47 undone (not kept); 36: "null and void", "unlawful"; 37:
 # "finished moving", "took effect"; 38: a court's ruling; 39: one status in other words,
 # "restored"; 40: a promise kept ("promised", then "published"); 41: an inquiry opened;
-# 42: "freed" is "released"; 43: 41 undone (F54, not kept)
+# 42: "freed" is "released"; 43: 41 undone (F54, not kept); 44: days of the month, "expired",
+# the earlier state of "released the cells it had detained"
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution"; nor a step further for the step before it ("the
@@ -126,13 +127,14 @@ _STATUS_MOVED = re.compile(
     r"\b(recalled|suspended|terminated|cancell?ed|scrapped|lifted|resumed|reopened|withdrew"
     r"|withdrawn|divested|excluded|overturned|upheld|ratified|resigned|reinstated|revoked|restored"
     r"|cut ties|ended|fined|indicted|acquitted|took effect|(?:came|entered) into force"
+    r"|(?<!when it )(?<!until it )(?<!once it )(?<!before it )expired"
     r"|(?:completed|finished)(?= (?:\w+ing|its|their|the|his|her)\b))\b"
 )
 # One status in other words: "the evening was scrapped" is the "cancelled" concert, "cut
 # ties" the contract "ended", "restored" the licence "reinstated" (sets AL and BT).
 _SAME_STATUS = {
     "scrapped": "cancelled", "canceled": "cancelled", "terminated": "ended",
-    "cut ties": "ended", "restored": "reinstated", "withdrew": "withdrawn",
+    "cut ties": "ended", "restored": "reinstated", "withdrew": "withdrawn", "expired": "ended",
 }  # fmt: skip
 # A ruling: a court or a tribunal that rejected, dismissed, granted or approved something
 # ("An Istanbul criminal court on 23 April rejected China's request to extradite", BS);
@@ -146,7 +148,14 @@ _RULING = re.compile(
     r"\b(?:rejected|dismissed|granted|approved|ruled)\b"
 )
 _AWAITED = re.compile(_AWAITING + r"(?:\s+[\w'-]+){0,4}\s*$")
+# "had", "had been", "had already": what comes next happened before the sentence's own news
+_BEFORE_THE_PAST = re.compile(r"\bhad (?:been |already |previously |first |earlier )?$")
 _DIGITS = re.compile(r"^\d")
+_DATE = "@"  # the tokens of a day of the month: "@11-20" is 20 November; they weigh nothing
+_DATELINE = re.compile(
+    r"(?:[A-Z][\w.'’ -]{0,40},\s+)?(?:\d{1,2}\s+[A-Z][a-z]+\.?|[A-Z][a-z]+\.?\s+\d{1,2},?)"
+    r"\s+(?:19|20)\d\d\b"
+)
 _QUOTE = re.compile(r'"([^"]+)"')  # normalise() has made every double quote straight
 # Stemming before the skeleton: "abstained"/"abstaining", "countries"/"country" become one.
 _STEMMER = snowballstemmer.stemmer("english")
@@ -207,8 +216,9 @@ def features_of(text: str) -> Features:
         _tokens(words)
         | {f"#{q:.3g}" for q in figures.quantities}
         | {f"y{year}" for year in figures.years}
+        | _days(text, figures)
     )
-    stances = frozenset(_STANCE.findall(normal))  # stop words count here: "against" is one
+    stances = _stances(normal)
     negated = frozenset(
         token
         for match in _NEGATED.finditer(normal)
@@ -221,6 +231,30 @@ def features_of(text: str) -> Features:
     statuses |= _ruled(normal)
     return Features(tokens, figures, negated & tokens, stances, quoted & tokens, _atoms(figures),
                     statuses)  # fmt: skip
+
+
+def _stances(normal: str) -> frozenset[str]:
+    """The _OPPOSITES stems `normal` uses (stop words count here: "against" is one). A stem
+    in the past before the past after the sentence's own verb ("released the battery cells
+    it had detained", "lifted the ban it had imposed") tells the earlier state, the one the
+    sentence moves on from: it is left out, so the sentence stands for its outcome. Not
+    reported speech ("said it had suspended five plants and revoked two"), where the past
+    before the past comes first and is the news."""
+    stems: list[str] = []
+    for match in _STANCE.finditer(normal):
+        if not (stems and _BEFORE_THE_PAST.search(normal, 0, match.start())):
+            stems.append(match.group(1))
+    return frozenset(stems)
+
+
+def _days(text: str, figures: Figures) -> frozenset[str]:
+    """The days of the month `text` names, as tokens (_dated_otherwise), but the day of its
+    dateline ("Basel, 18 November 2022 Statement by ...", "3 September 2025 Last Sunday
+    marked ..."): the day it was written, not a day it tells of."""
+    dates = figures.dates
+    if dates and (dateline := _DATELINE.match(text)):
+        dates = figures_of(text[dateline.end() :]).dates
+    return frozenset(f"{_DATE}{month}-{day}" for month, day in dates)
 
 
 def _ruled(normal: str) -> frozenset[str]:
@@ -646,7 +680,9 @@ class LexicalIndex:
     def weight(self, token: str) -> float:
         """Inverse document frequency: a word every claim has ("china") weighs little."""
         known = self._weights.get(token)
-        if known is None:
+        if known is None and token.startswith(_DATE):
+            known = self._weights[token] = 0.0  # a day decides alone (_dated_otherwise)
+        elif known is None:
             known = self._weights[token] = math.log((len(self) + 1) / (self._df(token) + 1)) + 1.0
         return known
 
@@ -664,7 +700,7 @@ class LexicalIndex:
         if not len(self):
             return []
         weigh = weigh or self.weight
-        weights = {t: weigh(t) for t in features.tokens}
+        weights = {t: w for t in features.tokens if (w := weigh(t))}
         total = sum(weights.values())
         df = {t: self._df(t) for t in weights}
         held = [t for t in weights if df[t]]
@@ -925,9 +961,21 @@ def compatible(new: Features, known: Features, elsewhere: StatesFigure | None = 
     missing = unmatched(new.figures, known.figures)
     if missing and not _stated_elsewhere(new, missing, elsewhere):
         return False
+    if _dated_otherwise(new, known):
+        return False
     if new.negated & (known.tokens - known.negated) or known.negated & (new.tokens - new.negated):
         return False  # one says "not X" where the other says X
     return not any(_opposed(new.stances & {a, b}, known.stances & {a, b}) for a, b in _OPPOSITES)
+
+
+def _dated_otherwise(new: Features, known: Features) -> bool:
+    """True when both name a day and `new` names one `known` does not: "rescheduled for 6
+    June" after "her Stockholm date on 22 November", "reported it to the police on 20
+    November" after "interviews held between 5 and 12 November". A day added to a claim
+    that named none says nothing new ("on 31 August"), as a year does not."""
+    new_days = {t for t in new.tokens if t.startswith(_DATE)}
+    known_days = {t for t in known.tokens if t.startswith(_DATE)}
+    return bool(new_days and known_days and not new_days <= known_days)
 
 
 def _stated_elsewhere(

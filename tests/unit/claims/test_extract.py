@@ -152,6 +152,10 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "A: China has made its position clear on many occasions.",
         "The Stewardship Dispatch is edited by Maren Holt",
         "Rows of vines outside Yanqi, in a 2021 promotional photograph released by the winery.",
+        # a briefing excerpt's note and the stock non-answer, contracted (CB)
+        "The following exchanges are excerpted from the transcript released by the ministry.",
+        "Other questions have been omitted.",
+        "Spokesperson: I'm not aware of the specifics you mentioned.",
     ],
 )
 def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:

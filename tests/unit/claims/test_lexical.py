@@ -165,6 +165,11 @@ def test_nothing_after_a_verb_negates_the_verb() -> None:
             "The cross-party group has published its draft bill on customs checks.",
             "The cross-party group has promised a draft bill on customs checks by spring.",
         ),
+        # the earlier state told in the past before the past (set CB)
+        (
+            "Customs released the battery cells it had detained in Savannah.",
+            "Customs detained a shipment of battery cells in Savannah.",
+        ),
     ],
 )
 def test_a_step_further_in_status_is_another_claim(later: str, earlier: str) -> None:
@@ -508,7 +513,68 @@ def test_convictions_and_arrests_as_nouns_are_no_steps() -> None:
         # one status in other words (sets AL and BT)
         ("The evening was scrapped.", {"cancelled"}),
         ("The watchdog restored the farm's certificate.", {"reinstated"}),
+        # a contract run out is one ended (set CB), but not one that will run out
+        ("Its contract with the mill expired on 1 March.", {"ended"}),
+        ("It would not renew the deal when it expired in 2025.", set()),
     ],
 )
 def test_a_move_finished_is_a_status_reached(sentence: str, statuses: set[str]) -> None:
     assert features_of(sentence).statuses == statuses
+
+
+def test_reported_speech_in_the_past_before_the_past_keeps_its_stances() -> None:
+    # "said it had suspended ... and revoked": the news itself, told at one remove; only a
+    # stance after the sentence's own verb is the earlier state ("released ... it had detained")
+    told = features_of("The council said it had suspended five certificates and revoked two.")
+    assert told.stances == {"suspend", "revok"}
+    assert features_of("The bank lifted the sanctions it had imposed.").stances == {"lift"}
+
+
+@pytest.mark.parametrize(
+    ("later", "earlier"),
+    [
+        # a new day for the same thing (set CB)
+        (
+            "Her Stockholm concert has been rescheduled at the original venue for 6 June.",
+            "Her Stockholm concert on 22 November had to move to a smaller hall.",
+        ),
+        (
+            "I reported it to the Berlin police on 20 November.",
+            "The cases were reported to the Berlin police between 5 and 12 November.",
+        ),
+    ],
+)
+def test_a_claim_naming_another_day_is_another_claim(later: str, earlier: str) -> None:
+    assert not compatible(features_of(later), features_of(earlier))
+
+
+@pytest.mark.parametrize(
+    ("restated", "known"),
+    [
+        # a day added to a claim that named none, the same day in another form
+        (
+            "On 31 August the office published its assessment.",
+            "The office published its assessment.",
+        ),
+        (
+            "The office published its assessment on Aug. 31, 2022.",
+            "On 31 August 2022 the office published its assessment.",
+        ),
+        # a dateline's day is the day of writing (set AI's statement against a release)
+        (
+            "Basel, 18 November 2022 Statement by Brennholt on the Tracebridge report.",
+            "The Tracebridge report of 15 November links Brennholt to Xinjiang.",
+        ),
+    ],
+)
+def test_a_day_that_names_no_other_day_changes_nothing(restated: str, known: str) -> None:
+    assert compatible(features_of(restated), features_of(known))
+
+
+def test_a_day_weighs_nothing_in_the_search() -> None:
+    index = LexicalIndex()
+    index.add(1, features_of("The office published its assessment in August."))
+    [(claim_id, score)] = index.ranked(
+        features_of("The office published its assessment on 31 August."), 1
+    )
+    assert (claim_id, score) == (1, 1.0)
