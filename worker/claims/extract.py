@@ -282,9 +282,9 @@ _CAPTION = re.compile(
     r"\b(?:photo(?:graph)?|picture|image)s?(?: caption| credit)?\s*:|^caption\s*:"
     r"|\((?:[^()]{0,40}\s)?(?:photo|picture|file)\b[^()]{0,40}\)\.?$"
     # an agency's and photographer's credit, all its line's end holds: "(Fennick/Marta
-    # Lenihan)", "Meridian Wire/Daniel Okafor" (sets CA and BZ)
+    # Lenihan)", "Meridian Wire/Daniel Okafor", "Meridian/Staff photo" (sets CA, BZ, CD)
     r"|^\(?(?-i:[A-Z])[\w'’.&-]*(?:\s(?-i:[A-Z])[\w'’.&-]*){0,3}\s?/\s?(?-i:[A-Z])[\w'’.-]+"
-    r"(?:\s(?-i:[A-Z])[\w'’.-]+){0,3}\)?\.?$"
+    r"(?:\s(?-i:[A-Z])[\w'’.-]+){0,3}(?:\s(?:photo|photograph|picture|image))?\)?\.?$"
     r"|\b(?:file photo|getty images|ap photo|afp via)\b"
     r"|^(?:photo|picture|image)s? (?:via|by|courtesy(?: of)?)\s[^.]{1,40}\.?$"
     # "... in a 2021 promotional photograph released by Kaidu River Winery." (BW)

@@ -38,7 +38,8 @@ from dataclasses import dataclass
 from text_to_num import alpha2digit
 
 _NUMBER = re.compile(
-    r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)(?:\s+(1000|1000000|1000000000)\b)?"
+    r"(?<![\w.])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)"
+    r"(?:\s+(1000|100000|1000000|10000000|1000000000)\b)?"
 )
 _MONTH = (
     r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
@@ -174,8 +175,13 @@ _ORDINAL_SUFFIX = re.compile(r"(?:st|nd|rd|th)s?\b", re.IGNORECASE)
 _UNIT = re.compile(r"\s*(?:(%)\s+of\s+(?:the\s+|its\s+|their\s+|all\s+)?|-?\s*)([A-Za-z]+)")
 # "an estimated million or more": a scale word with no number before it is one of it.
 # text2num has turned every "<number> million" into digits by then, so what is left is bare.
-_BARE_SCALE = re.compile(r"\b(million|billion)\b", re.IGNORECASE)
-_SCALE_DIGITS = {"million": "1000000", "billion": "1000000000"}
+# and the Indian scales, as Indian papers write them: "fourteen lakh capsules" is 1.4 million
+_BARE_SCALE = re.compile(r"\b(million|billion|lakhs?|crores?)\b", re.IGNORECASE)
+_SCALE_DIGITS = {"million": "1000000", "billion": "1000000000", "lakh": "100000",
+                 "lakhs": "100000", "crore": "10000000", "crores": "10000000"}  # fmt: skip
+# A span of years written short, as financial years are: "2021-22" is 2021 to 2022, not a
+# year and the figure 22.
+_SHORT_YEAR_SPAN = re.compile(r"\b((?:19|20)\d\d)[-–/](\d\d)\b(?![-–/]\d)")
 # Figures are compared as numbers; two within this relative distance are the same figure
 # (rounding: "1.8 million" and "1,800,000"; not "1.8" and "1.9").
 SAME_FIGURE_TOLERANCE = 0.005
@@ -316,6 +322,8 @@ def figures_of(text: str) -> Figures:
 
     Cached: extraction (the claim's figures) and comparison (its features) both ask."""
     digits = _BARE_SCALE.sub(lambda m: _SCALE_DIGITS[m.group(1).lower()], spelled_out(text))
+    if "-" in digits or "/" in digits or "–" in digits:
+        digits = _SHORT_YEAR_SPAN.sub(_whole_years, digits)
     quantities: list[float] = []
     years: list[int] = []
     hedged: list[tuple[float, str]] = []
@@ -414,6 +422,13 @@ def _within(rounded: float, hedge: str | None, exact: float) -> bool:
         return False
     low, high = HEDGES[hedge]
     return low * rounded <= exact <= high * rounded
+
+
+def _whole_years(span: re.Match[str]) -> str:
+    first = int(span.group(1))
+    second = first // 100 * 100 + int(span.group(2))
+    second += 100 if second <= first else 0  # "1999-00"
+    return f"{first}-{second}" if second - first <= 10 else span.group(0)
 
 
 def _month_of(text: str, number: re.Match[str]) -> int:

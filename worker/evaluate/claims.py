@@ -81,7 +81,7 @@ SET_DIR = EVAL_DIR / "articles"
 # DD); then BS (F50, judged by DE and DF); then BT (F51, judged by DG and DH); then BU (F52,
 # judged by DI and DJ); then BV and BW (F53, judged by DK and DL); then BX (F54, judged by DM
 # and DN); then BY and BZ (F55, judged by DO and DP); then CA (F56, judged by DQ and DR);
-# then CB (F57, judged by DS and DT).
+# then CB (F57, judged by DS and DT); then CC and CD (F58, judged by DU and DV).
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -163,8 +163,8 @@ SETS = (
     ("set BZ, scored, then read", EVAL_DIR / "set-bz"),
     ("set CA, scored, then read", EVAL_DIR / "set-ca"),
     ("set CB, scored, then read", EVAL_DIR / "set-cb"),
-    ("set CC, never tuned on", EVAL_DIR / "set-cc"),
-    ("set CD, never tuned on", EVAL_DIR / "set-cd"),
+    ("set CC, scored, then read", EVAL_DIR / "set-cc"),
+    ("set CD, scored, then read", EVAL_DIR / "set-cd"),
     ("set CE, never tuned on", EVAL_DIR / "set-ce"),
     ("set CF, never tuned on", EVAL_DIR / "set-cf"),
     ("set CG, never tuned on", EVAL_DIR / "set-cg"),
@@ -207,6 +207,8 @@ SETS = (
     ("set DR, never tuned on", EVAL_DIR / "set-dr"),
     ("set DS, never tuned on", EVAL_DIR / "set-ds"),
     ("set DT, never tuned on", EVAL_DIR / "set-dt"),
+    ("set DU, never tuned on", EVAL_DIR / "set-du"),
+    ("set DV, never tuned on", EVAL_DIR / "set-dv"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.

@@ -266,7 +266,11 @@ def test_a_caption_line_ending_on_a_photo_tag_is_not_a_claim() -> None:
     assert [c.text[:11] for c in claims_of(text)] == ["The council"]
 
 
-@pytest.mark.parametrize("credit", ["(Fennick/Marta Lenihan)", "Meridian Wire/Daniel Okafor"])
+@pytest.mark.parametrize(
+    "credit",
+    # sets CA and BZ; and CD's staff photo
+    ["(Fennick/Marta Lenihan)", "Meridian Wire/Daniel Okafor", "Meridian/Staff photo"],
+)
 def test_a_caption_line_ending_on_an_agency_and_photographer_is_not_a_claim(
     credit: str,
 ) -> None:

@@ -59,6 +59,21 @@ def test_years_are_apart_and_days_of_the_month_are_dates_not_figures() -> None:
     found = figures_of("The 48-page report of 31 August 2022 and the vote on Oct. 6")
     assert found.quantities == (48.0,)
     assert found.years == (2022,)
+    assert found.dates == ((8, 31), (10, 6))
+
+
+@pytest.mark.parametrize(
+    ("text", "years"),
+    [
+        # a financial year written short (set CD): 2021 to 2022, not the figure 22
+        ("according to its 2021-22 annual report", (2021, 2022)),
+        ("the 2019/20 season", (2019, 2020)),
+        ("in 1999-00", (1999, 2000)),
+    ],
+)
+def test_a_span_of_years_written_short_is_two_years(text: str, years: tuple[int, ...]) -> None:
+    found = figures_of(text)
+    assert (found.quantities, found.years) == ((), years)
 
 
 def test_a_changed_figure_is_unmatched_and_a_figure_in_words_is_not() -> None:
@@ -155,6 +170,10 @@ def test_spans_that_date_a_claim_and_ordinals_are_no_figures(text: str) -> None:
         ("one in eight said so", (12.5,)),
         ("the second one in 2019", ()),  # a year, not one in 2,019
         ("a 2.3m wall", (2.3,)),  # metres: "m" is a scale only after a currency sign
+        # the Indian scales (set CD): "fourteen lakh capsules" is "1.4 million capsules"
+        ("around fourteen lakh capsules", (1_400_000.0,)),
+        ("a fine of Rs 5 crore", (50_000_000.0,)),
+        ("2.5 lakhs of workers", (250_000.0,)),
     ],
 )
 def test_ratios_and_abbreviated_scales(text: str, expected: tuple[float, ...]) -> None:

@@ -513,6 +513,10 @@ def test_convictions_and_arrests_as_nouns_are_no_steps() -> None:
         # one status in other words (sets AL and BT)
         ("The evening was scrapped.", {"cancelled"}),
         ("The watchdog restored the farm's certificate.", {"reinstated"}),
+        # an application decided (set CC), but not a claim denied
+        ("Last month the health board formally rejected her application.", {"ruled"}),
+        ("The ministry granted the firm's licence request.", {"ruled"}),
+        ("The embassy rejected the accusations as lies.", set()),
         # a contract run out is one ended (set CB), but not one that will run out
         ("Its contract with the mill expired on 1 March.", {"ended"}),
         ("It would not renew the deal when it expired in 2025.", set()),
