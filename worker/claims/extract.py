@@ -200,6 +200,25 @@ _FURNITURE = re.compile(
     # "The following exchanges are excerpted from the transcript released by ...; other
     # questions have been omitted." (CB)
     r"|\b(?:is|are|was|were|has been|have been) excerpted from\b"
+    # a transcript's and a page's notes on themselves: "This transcript was generated
+    # automatically and lightly edited ...", "This article was amended on 30 August 2024
+    # to correct the name of ..." (CE)
+    r"|\b(?:this|the) transcript (?:was|is|has been) (?:generated|produced|created|made)\b"
+    r"|\bcheck (?:it )?against the (?:audio|recording|broadcast) before quoting\b"
+    r"|^this (?:article|story|report|piece|column|post) (?:was|has been) (?:amended|updated"
+    r"|corrected)\b"
+    # the stock non-answer, when it is the whole answer (CE): "I have no further information
+    # to offer at the moment."
+    r"|(?:^|:\s)(?:I|we) (?:have|'ve|’ve) no (?:further |more |other |additional )?"
+    r"information (?:to (?:offer|share|provide|give|release) )?(?:on (?:this|that) )?"
+    r"(?:at (?:the|this) (?:moment|time|stage)|at present|for now|for the moment)?(?=\.?$)"
+    # a presenter's guests brought in: "I'm joined by one of the students who complained,
+    # who has asked us to call her Aynur, and by Dr ..." (CF)
+    r"|(?:^|:\s)(?:I|we)(?:'m|’m| am|'re|’re| are) (?:now )?joined (?:here |today )?by\b"
+    # a presenter's hand-over to the next subject, when it is all the turn says (CE):
+    # "Juha Ketola, let's turn to Finland."
+    r"|(?:^|:\s)(?:(?-i:[A-Z])[\w'’.-]+(?:\s(?-i:[A-Z])[\w'’.-]+){0,2},\s)?(?:now,?\s)?"
+    r"let(?:'|’)?s (?:now )?(?:turn|move|go|come)(?: back)? to\b[^,;.]{0,40}(?=[.!]?$)"
     r"|\bother questions (?:have been |were |are )?omitted\b"
     # and a programme's or a sitting's procedure: "Also on the line from Istanbul is ...",
     # "That was Alim Yusup in Istanbul", "We now vote on the motion as amended.", "The time

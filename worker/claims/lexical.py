@@ -55,7 +55,7 @@ NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
 # figures as words, hedged figures, the stance words, figures' written forms): known claims
 # stored with an older signature are re-read from their text.
-SIGNATURE_VERSION = 45  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
+SIGNATURE_VERSION = 46  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
 # 15: years as spoken ("nineteen seventy-four"); 16: banned/prohibited; 17: "free" people;
 # 18: a status moved on ("tabled" / "adopted"); 19: "applied" / "granted", "4 hundred";
 # 20: overlooked/ignored, progress/achievements; 21: stance words' false friends;
@@ -71,7 +71,7 @@ SIGNATURE_VERSION = 45  # 13: a spinner's mixed figures, "p.c."; 14: removed/tak
 # "restored"; 40: a promise kept ("promised", then "published"); 41: an inquiry opened;
 # 42: "freed" is "released"; 43: 41 undone (F54, not kept); 44: days of the month, "expired",
 # the earlier state of "released the cells it had detained"; 45: lakh and crore, "2021-22",
-# an application decided
+# an application decided; 46: "has no way of knowing" is "cannot know"
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution"; nor a step further for the step before it ("the
@@ -421,6 +421,12 @@ _PHRASES = (
     # words of every day (sets AY, AZ and BA): "let go of people held without reason", "tell
     # families what has become of relatives who vanished", "where their relatives are".
     (re.compile(r"\b(?:let go of|set free)\b"), "released"),
+    # "has no way of knowing that ..." is "cannot know that ..." (a spinner's, CF): so the
+    # negation falls on the knowing, as in the line it rewords
+    (
+        re.compile(r"\b(?:has|have|had) no (?:way|means) of (know|tell|check|verify|confirm)ing\b"),
+        r"cannot \1",
+    ),
     # "freed two of the three yarn shipments" after customs "detained three shipments" (BZ):
     # past and passive, of goods as of people ("freed up" funds is no release)
     (re.compile(r"\bfreed\b(?! up\b)"), "released"),

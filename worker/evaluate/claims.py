@@ -81,7 +81,8 @@ SET_DIR = EVAL_DIR / "articles"
 # DD); then BS (F50, judged by DE and DF); then BT (F51, judged by DG and DH); then BU (F52,
 # judged by DI and DJ); then BV and BW (F53, judged by DK and DL); then BX (F54, judged by DM
 # and DN); then BY and BZ (F55, judged by DO and DP); then CA (F56, judged by DQ and DR);
-# then CB (F57, judged by DS and DT); then CC and CD (F58, judged by DU and DV).
+# then CB (F57, judged by DS and DT); then CC and CD (F58, judged by DU and DV); then CE
+# and CF (F59, judged by DW and DX).
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -165,8 +166,8 @@ SETS = (
     ("set CB, scored, then read", EVAL_DIR / "set-cb"),
     ("set CC, scored, then read", EVAL_DIR / "set-cc"),
     ("set CD, scored, then read", EVAL_DIR / "set-cd"),
-    ("set CE, never tuned on", EVAL_DIR / "set-ce"),
-    ("set CF, never tuned on", EVAL_DIR / "set-cf"),
+    ("set CE, scored, then read", EVAL_DIR / "set-ce"),
+    ("set CF, scored, then read", EVAL_DIR / "set-cf"),
     ("set CG, never tuned on", EVAL_DIR / "set-cg"),
     ("set CH, never tuned on", EVAL_DIR / "set-ch"),
     ("set CI, never tuned on", EVAL_DIR / "set-ci"),

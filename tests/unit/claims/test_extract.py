@@ -156,6 +156,14 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "The following exchanges are excerpted from the transcript released by the ministry.",
         "Other questions have been omitted.",
         "Spokesperson: I'm not aware of the specifics you mentioned.",
+        # notes on the page itself, the stock non-answer, a presenter's turns (CE, CF)
+        "This transcript was generated automatically and lightly edited, so please check "
+        "against the audio before quoting.",
+        "This article was amended on 30 August 2024 to correct the name of the Gdańsk court.",
+        "Spokesperson: I have no further information to offer at the moment.",
+        "AGATA NOWICKA: Juha Ketola, let's turn to Finland.",
+        "KIRI MASON: I'm joined by one of the students who complained, who has asked us to "
+        "call her Aynur.",
     ],
 )
 def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
@@ -177,6 +185,8 @@ def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
         "He said: thank you to the 19 countries that stood with China in the vote.",
         "Thanks to the new law, 300 workers were released from the camps in May.",
         "Our correspondent was detained for three days in Urumqi last week.",
+        "We have no information on the 300 workers who were moved, the ministry said.",
+        "Let's turn to Finland, where the government said 300 workers were moved.",
         "The council adjourned the session without voting on the Xinjiang motion.",
         "The blog's author said the company had ended its live updates on the audit.",
         "The interview was edited out of the broadcast after the embassy complained.",

@@ -582,3 +582,13 @@ def test_a_day_weighs_nothing_in_the_search() -> None:
         features_of("The office published its assessment on 31 August."), 1
     )
     assert (claim_id, score) == (1, 1.0)
+
+
+def test_no_way_of_knowing_is_not_knowing() -> None:
+    # a spinner's "can't know" for "has no way of knowing" (set CF): the negation falls on
+    # the knowing on both sides
+    spun = features_of("A buyer in Puebla can't know that the tomatoes were picked in Xinjiang.")
+    said = features_of(
+        "A shopper in Puebla has no way of knowing that the tomatoes were picked in Xinjiang."
+    )
+    assert compatible(spun, said)
