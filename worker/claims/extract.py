@@ -212,6 +212,12 @@ _FURNITURE = re.compile(
     r"|(?:^|:\s)(?:I|we) (?:have|'ve|’ve) no (?:further |more |other |additional )?"
     r"information (?:to (?:offer|share|provide|give|release) )?(?:on (?:this|that) )?"
     r"(?:at (?:the|this) (?:moment|time|stage)|at present|for now|for the moment)?(?=\.?$)"
+    # "The following is an excerpt of the transcript." (CG)
+    r"|^the following (?:is|are) (?:an? )?(?:excerpts?|extracts?|(?:edited )?transcripts?)\b"
+    # a newsletter's masthead: "The Xinjiang Tracker – Issue 41 – your weekly digest of
+    # business and human rights news on Xinjiang" (CG)
+    r"|\byour (?:weekly|daily|monthly|fortnightly) (?:digest|briefing|newsletter|round-?up"
+    r"|update|bulletin)\b"
     # a presenter's guests brought in: "I'm joined by one of the students who complained,
     # who has asked us to call her Aynur, and by Dr ..." (CF)
     r"|(?:^|:\s)(?:I|we)(?:'m|’m| am|'re|’re| are) (?:now )?joined (?:here |today )?by\b"

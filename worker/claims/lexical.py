@@ -55,7 +55,7 @@ NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
 # figures as words, hedged figures, the stance words, figures' written forms): known claims
 # stored with an older signature are re-read from their text.
-SIGNATURE_VERSION = 46  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
+SIGNATURE_VERSION = 47  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
 # 15: years as spoken ("nineteen seventy-four"); 16: banned/prohibited; 17: "free" people;
 # 18: a status moved on ("tabled" / "adopted"); 19: "applied" / "granted", "4 hundred";
 # 20: overlooked/ignored, progress/achievements; 21: stance words' false friends;
@@ -71,7 +71,8 @@ SIGNATURE_VERSION = 46  # 13: a spinner's mixed figures, "p.c."; 14: removed/tak
 # "restored"; 40: a promise kept ("promised", then "published"); 41: an inquiry opened;
 # 42: "freed" is "released"; 43: 41 undone (F54, not kept); 44: days of the month, "expired",
 # the earlier state of "released the cells it had detained"; 45: lakh and crore, "2021-22",
-# an application decided; 46: "has no way of knowing" is "cannot know"
+# an application decided; 46: "has no way of knowing" is "cannot know"; 47: a complaint
+# accepted
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution"; nor a step further for the step before it ("the
@@ -149,11 +150,12 @@ _RULING = re.compile(
     r"\b(?:rejected|dismissed|granted|approved|ruled)\b"
 )
 # ... or a decision on an application, whoever made it: "the board formally rejected her
-# application" after it "told her that her licence application could not go forward" (CC)
+# application" after it "told her that her licence application could not go forward" (CC),
+# "has accepted the complaint filed by the group" after the group said it would file it (CG)
 _DECIDED = re.compile(
-    r"\b(?:formally |finally )?(?:rejected|refused|granted|approved|dismissed|turned down)"
-    r" (?:her|his|their|its|the|a|an) (?:[\w'’-]+ ){0,2}"
-    r"(?:application|request|appeal|petition|bid)\b"
+    r"\b(?:formally |finally )?(?:rejected|refused|granted|approved|dismissed|turned down"
+    r"|accepted) (?:her|his|their|its|the|a|an) (?:[\w'’-]+ ){0,2}"
+    r"(?:application|request|appeal|petition|bid|complaint)\b"
 )
 _AWAITED = re.compile(_AWAITING + r"(?:\s+[\w'-]+){0,4}\s*$")
 # "had", "had been", "had already": what comes next happened before the sentence's own news

@@ -164,6 +164,9 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "AGATA NOWICKA: Juha Ketola, let's turn to Finland.",
         "KIRI MASON: I'm joined by one of the students who complained, who has asked us to "
         "call her Aynur.",
+        # an excerpt's note, a newsletter's masthead (CG)
+        "The following is an excerpt of the transcript.",
+        "The Xinjiang Tracker – Issue 41 – your weekly digest of business and human rights news",
     ],
 )
 def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:

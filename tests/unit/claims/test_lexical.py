@@ -517,6 +517,8 @@ def test_convictions_and_arrests_as_nouns_are_no_steps() -> None:
         ("Last month the health board formally rejected her application.", {"ruled"}),
         ("The ministry granted the firm's licence request.", {"ruled"}),
         ("The embassy rejected the accusations as lies.", set()),
+        # a complaint taken up (set CG)
+        ("The contact point said it has accepted the complaint filed by the group.", {"ruled"}),
         # a contract run out is one ended (set CB), but not one that will run out
         ("Its contract with the mill expired on 1 March.", {"ended"}),
         ("It would not renew the deal when it expired in 2025.", set()),
