@@ -210,6 +210,8 @@ SETS = (
     ("set DT, never tuned on", EVAL_DIR / "set-dt"),
     ("set DU, never tuned on", EVAL_DIR / "set-du"),
     ("set DV, never tuned on", EVAL_DIR / "set-dv"),
+    ("set DW, never tuned on", EVAL_DIR / "set-dw"),
+    ("set DX, never tuned on", EVAL_DIR / "set-dx"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
