@@ -146,6 +146,12 @@ def restates_a_position(text: str) -> bool:
     )  # fmt: skip
 
 
+# What a document did, said of the document or of its office: it found, warned, declined to
+# say (_DOCUMENT and _IT_FOUND add their own).
+_FINDING = (
+    "found|concluded|warned|judged|documented|stopped short|declined to|refused to|avoided"
+    "|never used"
+)
 # The document as the subject of what it found: "the report itself warned", "the UN
 # assessment had asked", "that 48-page assessment, released in ..., found". Not "a new
 # report": a document first reported is news, and it comes with "a".
@@ -156,9 +162,8 @@ _DOCUMENT = re.compile(
     r"|\d{4})\s+)*"
     r"(?:own\s+)?"
     r"(?:assessment|report|document|findings?)\b[^.;]{0,120}?\b"
-    r"(?:found|finds|said|says|concluded|warned|noted|asked|urged|called|described"
-    r"|documented|cited|stopped short|did not|judged|recommended|told|declined to|refused to"
-    r"|avoided|never used)\b",
+    rf"(?:{_FINDING}|finds|said|says|noted|asked|urged|called|described|cited|did not"
+    r"|recommended|told)\b",
     re.IGNORECASE,
 )
 # The office that wrote it, recalled in the past perfect: "the UN office had told China".
@@ -178,8 +183,7 @@ _OFFICE_HAD = re.compile(
 _IT_FOUND = re.compile(
     r"^(?:It|Its (?:[\d,]+|forty-eight) pages|Its (?:authors|findings)"
     r"|The (?:UN |U\.N\. |UN's |rights |human rights )*office)\s+"
-    r"(?:also\s+)?(?:found|warned|concluded|judged|observed|documented|stopped short"
-    r"|declined to|refused to|made no mention|never used|avoided)\b"
+    rf"(?:also\s+)?(?:{_FINDING}|observed|made no mention)\b"
 )
 
 
