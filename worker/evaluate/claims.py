@@ -212,6 +212,8 @@ SETS = (
     ("set DV, never tuned on", EVAL_DIR / "set-dv"),
     ("set DW, never tuned on", EVAL_DIR / "set-dw"),
     ("set DX, never tuned on", EVAL_DIR / "set-dx"),
+    ("set DY, never tuned on", EVAL_DIR / "set-dy"),
+    ("set DZ, never tuned on", EVAL_DIR / "set-dz"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
