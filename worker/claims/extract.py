@@ -108,8 +108,10 @@ _NOT_SPEAKERS = frozenset({"this", "that", "there", "which", "what", "who", "and
 # it while the line says no more than the author's post: no relative or other clause.
 _AUTHOR = r"(?:(?:Dr|Prof)\.? )?(?-i:[A-Z])[\w'’.-]+(?:\s(?-i:[A-Z])[\w'’.-]+){1,3}"
 _NO_CLAUSE = r"(?!\b(?:who|whose|which|that|but|after|until|when)\b)"
-_FURNITURE = re.compile(
-    r"\b(^(?:sign up|subscribe)\b|(?:,|\bor)\s+(?:sign up|subscribe)\b"
+# The appeals to the reader: a sign-up that opens the sentence or follows "or", a donation,
+# a cookie notice, "Advertisement" as a label, "Share this:" and the site's own links.
+_READER_APPEALS = (
+    r"^(?:sign up|subscribe)\b|(?:,|\bor)\s+(?:sign up|subscribe)\b"
     r"|(?:sign up|subscribe) (?:here|now|at|for free|(?:for|to) (?:our|the) [\w' ]{0,30}"
     r"(?:newsletter|briefing|digest|bulletin))|newsletter"
     r"|cookie (?:policy|settings|preferences|notice|consent)|(?:uses?|accept(?: all)?) cookies"
@@ -117,142 +119,39 @@ _FURNITURE = re.compile(
     r"|support (?:our|independent) (?:mission|journalism|reporting)"
     r"|^advertisement\b|advertise with us|sponsored (?:content|post)|all rights reserved"
     r"|copyright|follow us|^share this\b|share this (?:story|article|post|page|text)"
-    r"|read more|terms of use|privacy policy|javascript|media enquiries|media inquiries"
-    r"|please contact|^for more information\b"
-    r"|for more information,? (?:please )?(?:visit|contact|see|go to|call|email|write)"
-    r"|for interviews?|to arrange an interview|(?:media|press) contacts?|notes? to editors"
-    r"|editor'?s note"
-    r"|^read (?:the|our)\b[^.]{0,80}\b(?:on|at) (?:our|the|its|their)\b[^.]{0,30}"
-    r"\b(?:website|site)\b"
-    r"|welcome (?:back )?to (?:this|the|our)|in this (?:issue|edition)|this email"
+    r"|read more|terms of use|privacy policy|javascript"
+)
+# A newsletter's own furniture: its greeting, contents, offers, sign-off and footer.
+_NEWSLETTER_FURNITURE = (
+    r"welcome (?:back )?to (?:this|the|our)|in this (?:issue|edition)|this email"
     r"|forward (?:this|it) to|that'?s all for|until next (?:week|time|month)|see you next"
-    # a programme's sign-off: "That's Asia Dispatch for this week" (AV, BS, BU)
-    r"|^(?:and )?that'?s (?:it|(?-i:[A-Z])[\w'’-]*(?:\s(?-i:[A-Z])[\w'’-]*){0,3})"
-    r" for (?:this|today|tonight)\b|\bwherever you (?:get|find|listen to) (?:your )?podcasts\b"
-    # a programme's credit: "The Geneva Brief is produced by Lea Brandt." (BW; set G's
-    # "is edited by"); in the present, of people: "the fibre was produced by Changji
-    # Tianyuan Beet Sugar Co." is news
-    r"|^(?:the )?(?-i:[A-Z])[\w'’-]*(?:\s(?-i:[A-Z])[\w'’-]*){0,4} is (?:produced|edited"
-    r"|presented|hosted) by (?-i:[A-Z])[\w'’.-]+(?:\s(?-i:[A-Z])[\w'’.-]+){1,2}"
-    r"(?:,? and (?-i:[A-Z])[\w'’.-]+(?:\s(?-i:[A-Z])[\w'’.-]+){1,2})?(?=\.?$)"
-    # a correction's notice: "Correction: An earlier version of this article misspelled ..."
-    r"|^corrections?(?=:)|\ban earlier version of this (?:article|story|report|piece|column"
-    r"|post|newsletter)\b"
-    # a transcript's provenance: "The following excerpt was transcribed and translated by
-    # Beijing Briefing Monitor" (BU); not "translated by", which a book's news says
-    r"|\b(?:was|were|has been|have been) transcribed\b"
-    # the stock non-answer, when it is all the turn says (BU)
-    r"|(?:^|:\s)I (?:have )?(?:already )?answered (?:that|this|the) question(?: already| before)?"
-    r"(?=\.?$)"
     r"|thanks? (?:you )?for reading|unsubscribe|view (?:it )?in (?:your|a) browser"
+    r"|^this (?:week|edition|issue)(?=:)"
+    # a newsletter's offer: "Get The Ledgerline's weekly briefing on tech and rights." (AV)
+    r"|^get\b[^.]{0,80}\b(?:briefing|digest|bulletin)\b"
+    r"|\byou(?: are|'re) receiving this\b|\bbecause you (?:subscribed|signed up)\b"
+    # a newsletter's masthead: "The Xinjiang Tracker – Issue 41 – your weekly digest of
+    # business and human rights news on Xinjiang" (CG)
+    r"|\byour (?:weekly|daily|monthly|fortnightly) (?:digest|briefing|newsletter|round-?up"
+    r"|update|bulletin)\b"
+    # a paid newsletter's offer: "You're reading the free edition; upgrade to Pro ..." (AZ)
+    r"|\byou(?:'re|’re| are) reading (?:the|our) free (?:edition|version)\b"
+)
+# Bylines, credit lines and an op-ed's author line.
+_AUTHOR_LINES = (
     # an op-ed's author line as a sentence of its own (set AP); with a comma it goes on
-    r"|^(?-i:[A-Z])[\w'’.-]+(?:\s(?-i:[A-Z])[\w'’.-]+){0,3}\s+writes (?:on|about)"
+    r"^(?-i:[A-Z])[\w'’.-]+(?:\s(?-i:[A-Z])[\w'’.-]+){0,3}\s+writes (?:on|about)"
     r" [^,;.]{0,80}\w(?=\.?$)"
     r"|who writes (?:on|about)|is the author of|views expressed|the writer is|the author is"
     r"|the views (?:here |in this (?:article|column|piece) )?are"
     r" (?:her|his|their|my|the author'?s) own"
     r"|writes (?:on|about) [^.]{1,80}\bfor (?:the )?(?-i:[A-Z])[^.,;]*\w(?=\.?$)"
-    r"|good (?:morning|afternoon|evening)(?=[,!]|,? and welcome)|^(?:hello|hi),? and welcome"
-    r"|welcome back(?= after| to|[,.!])|^tags?(?=:)|related (?:posts|articles|stories)\b"
-    r"|leave a (?:reply|comment)|cancel reply|forward-looking statements?"
-    r"|^this (?:week|edition|issue)(?=:)|you (?:may|might) also (?:like|enjoy)|disclaimer(?=:)"
-    r"|for (?:general )?information(?:al)? purposes only"
-    # a presenter's hand-over: "..., and he joins me from Kota Seri." (set AV)
-    r"|\bjoins? (?:me|us)(?: now)? (?:from|in|on)\b"
-    # a newsletter's offer: "Get The Ledgerline's weekly briefing on tech and rights." (AV)
-    r"|^get\b[^.]{0,80}\b(?:briefing|digest|bulletin)\b"
-    # a spokesperson's stock non-answer, when it is all the sentence says ("I am not aware of
-    # the specifics, but the competent authorities will reply ..." goes on to say something)
-    r"|\bI(?: am|'m|’m) not aware of the (?:specific |relevant )?(?:situation|details|case|report"
-    r"|specifics)\b[^,;.!]{0,40}(?=[.!]?$)"
-    # the other stock deflection, "I would refer you to the competent authorities" (sets AX,
-    # BH and more label it none), and a station's identification ("You're listening to Bay
-    # Evening on KQSF.", sets AW and AX)
-    r"|\brefer you to the (?:competent|relevant) (?:authorities|department)\b"
-    # and the third, when it is the whole answer: "I have noted the relevant reports." (BA)
-    r"|(?:^|:\s)(?:I|we) (?:have|'ve|’ve) noted the (?:relevant )?reports?(?=\.?$)"
-    # ... and "China has made its position clear on many occasions." (BZ), when it is all
-    r"|(?:^|:\s)(?:China|we|I) (?:has|have) (?:already )?made (?:its|our|my|China'?s)"
-    r" position (?:very )?clear(?: on (?:many|several|multiple|numerous) occasions)?(?=\.?$)"
-    r"|^you(?:'re|’re| are) listening to\b"
-    r"|(?:learn|read|see)\s+(?:also|additionally|extra|further)(?=:)"
-    r"|(?:^|:\s)thank(?:s| you)(?:\s+(?:both|all|very much))?(?:,\s*[^.;!?]{1,40})?"
-    r"(?=\s*[.;!]|$)|,\s*thank you(?:\s+(?:both|all|very much))?(?=[.!]?$)"
-    r"|(?:this|our) live (?:blog|coverage|updates?) (?:has |have |is |are )?(?:now )?"
-    r"(?:ended|closed|finished|paused)|\bthanks? (?:you )?for (?:following|joining|watching"
-    r"|listening)|\b(?:this|that) concludes (?:today'?s|this|our)\b"
-    r"|\bI (?:now )?give the floor to\b|\bthe floor is yours\b"
-    r"|\byou(?: are|'re) receiving this\b|\bbecause you (?:subscribed|signed up)\b"
-    r"|^sources?(?=:)"
-    r"|\b(?:will|shall) (?:now )?come to order|\bI (?:now )?(?:suspend|adjourn)\b"
-    # a transcript's editorial notes: "This transcript has been edited for length and
-    # clarity.", "(Excerpt from the transcript published on the ministry's website.)", "(The
-    # transcript continues with questions on other topics.)" (sets AW and AY)
-    r"|\bedited for (?:length|clarity|brevity|space)\b"
-    r"|(?:^|(?<=^\())(?:an? )?(?:excerpts?|extracts?) (?:from|of)"
-    r" (?:the|a|an|this|today'?s) [^.]{0,80}"
-    r"\b(?:transcript|briefing|press conference|interview|broadcast|hearing|programme)\b"
-    r"|(?:^|(?<=^\())(?:the )?(?:transcript|briefing|press conference|hearing)"
-    r" (?:continue[sd]?|resume[sd]?|end(?:s|ed)?)\b"
-    # "(Excerpt; questions on other topics have been omitted.)" (BT)
-    r"|^\(?(?:excerpts?|extracts?)\s*[;:,.)]"
-    r"|\bquestions on other (?:topics|subjects|matters) (?:have been |were |are )?omitted\b"
-    # "The following exchanges are excerpted from the transcript released by ...; other
-    # questions have been omitted." (CB)
-    r"|\b(?:is|are|was|were|has been|have been) excerpted from\b"
-    # a transcript's and a page's notes on themselves: "This transcript was generated
-    # automatically and lightly edited ...", "This article was amended on 30 August 2024
-    # to correct the name of ..." (CE)
-    r"|\b(?:this|the) transcript (?:was|is|has been) (?:generated|produced|created|made)\b"
-    r"|\bcheck (?:it )?against the (?:audio|recording|broadcast) before quoting\b"
-    r"|^this (?:article|story|report|piece|column|post) (?:was|has been) (?:amended|updated"
-    r"|corrected)\b"
-    # the stock non-answer, when it is the whole answer (CE): "I have no further information
-    # to offer at the moment."
-    r"|(?:^|:\s)(?:I|we) (?:have|'ve|’ve) no (?:further |more |other |additional )?"
-    r"information (?:to (?:offer|share|provide|give|release) )?(?:on (?:this|that) )?"
-    r"(?:at (?:the|this) (?:moment|time|stage)|at present|for now|for the moment)?(?=\.?$)"
-    # "The following is an excerpt of the transcript." (CG)
-    r"|^the following (?:is|are) (?:an? )?(?:excerpts?|extracts?|(?:edited )?transcripts?)\b"
-    # a newsletter's masthead: "The Xinjiang Tracker – Issue 41 – your weekly digest of
-    # business and human rights news on Xinjiang" (CG)
-    r"|\byour (?:weekly|daily|monthly|fortnightly) (?:digest|briefing|newsletter|round-?up"
-    r"|update|bulletin)\b"
-    # a presenter's guests brought in: "I'm joined by one of the students who complained,
-    # who has asked us to call her Aynur, and by Dr ..." (CF)
-    r"|(?:^|:\s)(?:I|we)(?:'m|’m| am|'re|’re| are) (?:now )?joined (?:here |today )?by\b"
-    # a presenter's hand-over to the next subject, when it is all the turn says (CE):
-    # "Juha Ketola, let's turn to Finland."
-    r"|(?:^|:\s)(?:(?-i:[A-Z])[\w'’.-]+(?:\s(?-i:[A-Z])[\w'’.-]+){0,2},\s)?(?:now,?\s)?"
-    r"let(?:'|’)?s (?:now )?(?:turn|move|go|come)(?: back)? to\b[^,;.]{0,40}(?=[.!]?$)"
-    r"|\bother questions (?:have been |were |are )?omitted\b"
-    # and a programme's or a sitting's procedure: "Also on the line from Istanbul is ...",
-    # "That was Alim Yusup in Istanbul", "We now vote on the motion as amended.", "The time
-    # allotted to the member has expired." (sets AA, AB and AL); "We spoke to Dilnur Hashim
-    # earlier today." (BH)
-    # ("with us" only after "is" or "are": a quote's "he was with us in the camp" is news)
-    r"|(?:^|:\s)(?:we|I) (?:spoke|talked) (?:to|with)"
-    r" (?-i:[A-Z])[\w'’-]+(?:\s(?-i:[A-Z])[\w'’-]+){0,3}"
-    r" (?:earlier(?: today| this (?:week|morning|afternoon|evening))?|yesterday"
-    r"|this (?:morning|afternoon|evening)|last (?:week|night))(?=\.?$)"
-    r"|\bon the line (?:now )?(?:from|in)\b|\b(?:is|are) (?:here )?with us (?:now )?(?:from|in)\b"
-    r"|(?:^|:\s)that was (?-i:[A-Z])[\w'’-]+(?:\s(?-i:[A-Z])[\w'’-]+){0,2}"
-    r" (?:in|from|reporting)\b"
-    r"|(?:^|:\s)(?:we|I) (?:will |shall )?now (?:vote on|proceed to|move to|turn to)\b"
-    r"|\btime (?:allotted|allocated) (?:to|for)\b[^.]{0,40}\bexpired\b"
-    # a committee's procedure: "I will take the remaining figures on notice.", "Senator
-    # Prior, please direct that question to the minister." (BB)
-    r"|\btake (?:that|this|it|those|these|the (?:[\w-]+ ){0,2}(?:questions?|figures?|details?"
-    r"|matters?|numbers?)) on notice\b|\bplease (?:direct|put|address) (?:that|your|the)"
-    r" question to\b"
     # a byline that runs on into its author's post: "By Harriet Okonkwo-Lange, who teaches
     # business ethics at ...", "By Maria Holmgren, health procurement correspondent" (BB, BA)
     r"|^by (?-i:[A-Z])[\w'’.-]+(?:\s(?-i:[A-Z])[\w'’.-]+){1,3},\s+(?:who (?:teaches|writes"
     r"|works|reports|covers|lectures|researches|heads|directs|leads|is|was)\b"
     r"|(?:(?:an?|the|our) )?[\w'’ -]{0,40}\b(?:correspondent|reporter|editor|writer"
     r"|columnist|professor|fellow|lecturer|researcher|analyst)\b)"
-    # a paid newsletter's offer: "You're reading the free edition; upgrade to Pro ..." (AZ)
-    r"|\byou(?:'re|’re| are) reading (?:the|our) free (?:edition|version)\b"
     # a wire story's credit line: "Reporting by Chiara Benedetti in Bari; additional
     # reporting by Tom Whitcombe in London; editing by Sandra Holloway" (BS; in title case
     # it is a title already)
@@ -276,13 +175,165 @@ _FURNITURE = re.compile(
     # in Seville.", "Hanneke Vos lectures in supply-chain ethics at ..." (AZ and BA)
     rf"|^{_AUTHOR} (?:teaches|lectures (?:in|on)|researches)\s"
     rf"(?:{_NO_CLAUSE}[^,;\"“]){{3,80}}\w(?=\.?$)"
-    r"|\bstands? adjourned|\b(?:our|my) (?:[\w-]+ ){0,3}(?:correspondent|reporter|editor)"
+)
+# A page's notes on itself: an editor's note, a correction, an amendment, its sources.
+_PAGE_NOTES = (
+    r"editor'?s note"
+    # a correction's notice: "Correction: An earlier version of this article misspelled ..."
+    r"|^corrections?(?=:)|\ban earlier version of this (?:article|story|report|piece|column"
+    r"|post|newsletter)\b"
+    r"|^sources?(?=:)"
+    # a page's notes on itself: "This article was amended on 30 August 2024 to correct the
+    # name of ..." (CE)
+    r"|^this (?:article|story|report|piece|column|post) (?:was|has been) (?:amended|updated"
+    r"|corrected)\b"
+)
+# A transcript's notes on itself: its provenance, its editing, what it leaves out.
+_TRANSCRIPT_NOTES = (
+    # a transcript's provenance: "The following excerpt was transcribed and translated by
+    # Beijing Briefing Monitor" (BU); not "translated by", which a book's news says
+    r"\b(?:was|were|has been|have been) transcribed\b"
+    # a transcript's editorial notes: "This transcript has been edited for length and
+    # clarity.", "(Excerpt from the transcript published on the ministry's website.)", "(The
+    # transcript continues with questions on other topics.)" (sets AW and AY)
+    r"|\bedited for (?:length|clarity|brevity|space)\b"
+    r"|(?:^|(?<=^\())(?:an? )?(?:excerpts?|extracts?) (?:from|of)"
+    r" (?:the|a|an|this|today'?s) [^.]{0,80}"
+    r"\b(?:transcript|briefing|press conference|interview|broadcast|hearing|programme)\b"
+    r"|(?:^|(?<=^\())(?:the )?(?:transcript|briefing|press conference|hearing)"
+    r" (?:continue[sd]?|resume[sd]?|end(?:s|ed)?)\b"
+    # "(Excerpt; questions on other topics have been omitted.)" (BT)
+    r"|^\(?(?:excerpts?|extracts?)\s*[;:,.)]"
+    r"|\bquestions on other (?:topics|subjects|matters) (?:have been |were |are )?omitted\b"
+    # "The following exchanges are excerpted from the transcript released by ...; other
+    # questions have been omitted." (CB)
+    r"|\b(?:is|are|was|were|has been|have been) excerpted from\b"
+    r"|\bother questions (?:have been |were |are )?omitted\b"
+    # a transcript's notes on itself: "This transcript was generated automatically and
+    # lightly edited ..." (CE)
+    r"|\b(?:this|the) transcript (?:was|is|has been) (?:generated|produced|created|made)\b"
+    r"|\bcheck (?:it )?against the (?:audio|recording|broadcast) before quoting\b"
+    # "The following is an excerpt of the transcript." (CG)
+    r"|^the following (?:is|are) (?:an? )?(?:excerpts?|extracts?|(?:edited )?transcripts?)\b"
+)
+# A spokesperson's stock non-answers and deflections.
+_STOCK_ANSWERS = (
+    # the stock non-answer, when it is all the turn says (BU)
+    r"(?:^|:\s)I (?:have )?(?:already )?answered (?:that|this|the) question(?: already| before)?"
+    r"(?=\.?$)"
+    # a spokesperson's stock non-answer, when it is all the sentence says ("I am not aware of
+    # the specifics, but the competent authorities will reply ..." goes on to say something)
+    r"|\bI(?: am|'m|’m) not aware of the (?:specific |relevant )?(?:situation|details|case|report"
+    r"|specifics)\b[^,;.!]{0,40}(?=[.!]?$)"
+    # the other stock deflection, "I would refer you to the competent authorities" (sets AX,
+    # BH and more label it none)
+    r"|\brefer you to the (?:competent|relevant) (?:authorities|department)\b"
+    # and the third, when it is the whole answer: "I have noted the relevant reports." (BA)
+    r"|(?:^|:\s)(?:I|we) (?:have|'ve|’ve) noted the (?:relevant )?reports?(?=\.?$)"
+    # ... and "China has made its position clear on many occasions." (BZ), when it is all
+    r"|(?:^|:\s)(?:China|we|I) (?:has|have) (?:already )?made (?:its|our|my|China'?s)"
+    r" position (?:very )?clear(?: on (?:many|several|multiple|numerous) occasions)?(?=\.?$)"
+    # the stock non-answer, when it is the whole answer (CE): "I have no further information
+    # to offer at the moment."
+    r"|(?:^|:\s)(?:I|we) (?:have|'ve|’ve) no (?:further |more |other |additional )?"
+    r"information (?:to (?:offer|share|provide|give|release) )?(?:on (?:this|that) )?"
+    r"(?:at (?:the|this) (?:moment|time|stage)|at present|for now|for the moment)?(?=\.?$)"
+)
+# A programme's, a call's and a live blog's procedure: greetings, guests, hand-overs,
+# thanks, sign-offs, credits and airtime.
+_PROGRAMME_TURNS = (
+    # a programme's sign-off: "That's Asia Dispatch for this week" (AV, BS, BU)
+    r"^(?:and )?that'?s (?:it|(?-i:[A-Z])[\w'’-]*(?:\s(?-i:[A-Z])[\w'’-]*){0,3})"
+    r" for (?:this|today|tonight)\b|\bwherever you (?:get|find|listen to) (?:your )?podcasts\b"
+    # a programme's credit: "The Geneva Brief is produced by Lea Brandt." (BW; set G's
+    # "is edited by"); in the present, of people: "the fibre was produced by Changji
+    # Tianyuan Beet Sugar Co." is news
+    r"|^(?:the )?(?-i:[A-Z])[\w'’-]*(?:\s(?-i:[A-Z])[\w'’-]*){0,4} is (?:produced|edited"
+    r"|presented|hosted) by (?-i:[A-Z])[\w'’.-]+(?:\s(?-i:[A-Z])[\w'’.-]+){1,2}"
+    r"(?:,? and (?-i:[A-Z])[\w'’.-]+(?:\s(?-i:[A-Z])[\w'’.-]+){1,2})?(?=\.?$)"
+    r"|good (?:morning|afternoon|evening)(?=[,!]|,? and welcome)|^(?:hello|hi),? and welcome"
+    r"|welcome back(?= after| to|[,.!])"
+    # a presenter's hand-over: "..., and he joins me from Kota Seri." (set AV)
+    r"|\bjoins? (?:me|us)(?: now)? (?:from|in|on)\b"
+    # a station's identification ("You're listening to Bay Evening on KQSF.", sets AW and AX)
+    r"|^you(?:'re|’re| are) listening to\b"
+    r"|(?:^|:\s)thank(?:s| you)(?:\s+(?:both|all|very much))?(?:,\s*[^.;!?]{1,40})?"
+    r"(?=\s*[.;!]|$)|,\s*thank you(?:\s+(?:both|all|very much))?(?=[.!]?$)"
+    r"|(?:this|our) live (?:blog|coverage|updates?) (?:has |have |is |are )?(?:now )?"
+    r"(?:ended|closed|finished|paused)|\bthanks? (?:you )?for (?:following|joining|watching"
+    r"|listening)|\b(?:this|that) concludes (?:today'?s|this|our)\b"
+    # a presenter's guests brought in: "I'm joined by one of the students who complained,
+    # who has asked us to call her Aynur, and by Dr ..." (CF)
+    r"|(?:^|:\s)(?:I|we)(?:'m|’m| am|'re|’re| are) (?:now )?joined (?:here |today )?by\b"
+    # a presenter's hand-over to the next subject, when it is all the turn says (CE):
+    # "Juha Ketola, let's turn to Finland."
+    r"|(?:^|:\s)(?:(?-i:[A-Z])[\w'’.-]+(?:\s(?-i:[A-Z])[\w'’.-]+){0,2},\s)?(?:now,?\s)?"
+    r"let(?:'|’)?s (?:now )?(?:turn|move|go|come)(?: back)? to\b[^,;.]{0,40}(?=[.!]?$)"
+    # and a programme's or a sitting's procedure: "Also on the line from Istanbul is ...",
+    # "That was Alim Yusup in Istanbul", "We now vote on the motion as amended.", "The time
+    # allotted to the member has expired." (sets AA, AB and AL); "We spoke to Dilnur Hashim
+    # earlier today." (BH)
+    # ("with us" only after "is" or "are": a quote's "he was with us in the camp" is news)
+    r"|(?:^|:\s)(?:we|I) (?:spoke|talked) (?:to|with)"
+    r" (?-i:[A-Z])[\w'’-]+(?:\s(?-i:[A-Z])[\w'’-]+){0,3}"
+    r" (?:earlier(?: today| this (?:week|morning|afternoon|evening))?|yesterday"
+    r"|this (?:morning|afternoon|evening)|last (?:week|night))(?=\.?$)"
+    r"|\bon the line (?:now )?(?:from|in)\b|\b(?:is|are) (?:here )?with us (?:now )?(?:from|in)\b"
+    r"|(?:^|:\s)that was (?-i:[A-Z])[\w'’-]+(?:\s(?-i:[A-Z])[\w'’-]+){0,2}"
+    r" (?:in|from|reporting)\b"
+    r"|(?:^|:\s)(?:we|I) (?:will |shall )?now (?:vote on|proceed to|move to|turn to)\b"
+    r"|\btime (?:allotted|allocated) (?:to|for)\b[^.]{0,40}\bexpired\b"
+    r"|\b(?:our|my) (?:[\w-]+ ){0,3}(?:correspondent|reporter|editor)"
     r"\s+(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+)?\s+(?:was|is|has been|joins us)\b"
-    # a link's label: "Full report: "Wrapped in Xinjiang" (PDF, 64 pages), on the ..." (BK)
-    r"|^(?:the |read the )?(?:full|whole) (?:report|text|statement|study|interview)(?=:)"
     r"|airs (?:on )?(?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays"
     r"|weekdays|weeknights|nightly|weekly|daily|every (?:day|weekday|weeknight|week))"
-    r"|listen to the full|watch the full)\b",
+)
+# A chair's or a committee's procedure: giving the floor, opening, suspending and
+# adjourning a sitting, questions taken on notice.
+_SITTING_PROCEDURE = (
+    r"\bI (?:now )?give the floor to\b|\bthe floor is yours\b"
+    r"|\b(?:will|shall) (?:now )?come to order|\bI (?:now )?(?:suspend|adjourn)\b"
+    # a committee's procedure: "I will take the remaining figures on notice.", "Senator
+    # Prior, please direct that question to the minister." (BB)
+    r"|\btake (?:that|this|it|those|these|the (?:[\w-]+ ){0,2}(?:questions?|figures?|details?"
+    r"|matters?|numbers?)) on notice\b|\bplease (?:direct|put|address) (?:that|your|the)"
+    r" question to\b"
+    r"|\bstands? adjourned"
+)
+# A press release's contacts and safe-harbour boilerplate, a content farm's tags, related
+# posts, disclaimer and spun "Read also:", and the labels of links.
+_LINKS_AND_BOILERPLATE = (
+    r"media enquiries|media inquiries"
+    r"|please contact|^for more information\b"
+    r"|for more information,? (?:please )?(?:visit|contact|see|go to|call|email|write)"
+    r"|for interviews?|to arrange an interview|(?:media|press) contacts?|notes? to editors"
+    r"|^read (?:the|our)\b[^.]{0,80}\b(?:on|at) (?:our|the|its|their)\b[^.]{0,30}"
+    r"\b(?:website|site)\b"
+    r"|^tags?(?=:)|related (?:posts|articles|stories)\b"
+    r"|leave a (?:reply|comment)|cancel reply|forward-looking statements?"
+    r"|you (?:may|might) also (?:like|enjoy)|disclaimer(?=:)"
+    r"|for (?:general )?information(?:al)? purposes only"
+    r"|(?:learn|read|see)\s+(?:also|additionally|extra|further)(?=:)"
+    # a link's label: "Full report: "Wrapped in Xinjiang" (PDF, 64 pages), on the ..." (BK)
+    r"|^(?:the |read the )?(?:full|whole) (?:report|text|statement|study|interview)(?=:)"
+    r"|listen to the full|watch the full"
+)
+_FURNITURE = re.compile(
+    r"\b("
+    + "|".join(
+        (
+            _READER_APPEALS,
+            _NEWSLETTER_FURNITURE,
+            _AUTHOR_LINES,
+            _PAGE_NOTES,
+            _TRANSCRIPT_NOTES,
+            _STOCK_ANSWERS,
+            _PROGRAMME_TURNS,
+            _SITTING_PROCEDURE,
+            _LINKS_AND_BOILERPLATE,
+        )
+    )
+    + r")\b",
     re.IGNORECASE,
 )
 # Where to read a document in full: furniture, unless it says how long the document is
