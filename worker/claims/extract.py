@@ -215,6 +215,10 @@ _TRANSCRIPT_NOTES = (
     r"|\bcheck (?:it )?against the (?:audio|recording|broadcast) before quoting\b"
     # "The following is an excerpt of the transcript." (CG)
     r"|^the following (?:is|are) (?:an? )?(?:excerpts?|extracts?|(?:edited )?transcripts?)\b"
+    # "Transcript excerpt: Ministry of Foreign Affairs regular press conference, ...", "Other
+    # questions at the briefing are not included in this excerpt." (CH)
+    r"|^(?:transcript|briefing) (?:excerpts?|extracts?)(?=:)"
+    r"|\b(?:is|are) not included in (?:this|the) (?:excerpt|extract|transcript)\b"
 )
 # A spokesperson's stock non-answers and deflections.
 _STOCK_ANSWERS = (
@@ -269,6 +273,9 @@ _PROGRAMME_TURNS = (
     # "Juha Ketola, let's turn to Finland."
     r"|(?:^|:\s)(?:(?-i:[A-Z])[\w'’.-]+(?:\s(?-i:[A-Z])[\w'’.-]+){0,2},\s)?(?:now,?\s)?"
     r"let(?:'|’)?s (?:now )?(?:turn|move|go|come)(?: back)? to\b[^,;.]{0,40}(?=[.!]?$)"
+    # ... or "Now to the second story we have been following." (CH)
+    r"|(?:^|:\s)(?:and )?now (?:back )?to (?:the|our|a) (?:\w+ )?(?:story|stories|item|topic"
+    r"|case|subject|news)\b[^,;.]{0,40}(?=[.!]?$)"
     # and a programme's or a sitting's procedure: "Also on the line from Istanbul is ...",
     # "That was Alim Yusup in Istanbul", "We now vote on the motion as amended.", "The time
     # allotted to the member has expired." (sets AA, AB and AL); "We spoke to Dilnur Hashim

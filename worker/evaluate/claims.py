@@ -82,7 +82,8 @@ SET_DIR = EVAL_DIR / "articles"
 # judged by DI and DJ); then BV and BW (F53, judged by DK and DL); then BX (F54, judged by DM
 # and DN); then BY and BZ (F55, judged by DO and DP); then CA (F56, judged by DQ and DR);
 # then CB (F57, judged by DS and DT); then CC and CD (F58, judged by DU and DV); then CE
-# and CF (F59, judged by DW and DX); then CG (F60, judged by DY and DZ).
+# and CF (F59, judged by DW and DX); then CG (F60, judged by DY and DZ); then CH (F61,
+# judged by EA and EB).
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -169,7 +170,7 @@ SETS = (
     ("set CE, scored, then read", EVAL_DIR / "set-ce"),
     ("set CF, scored, then read", EVAL_DIR / "set-cf"),
     ("set CG, scored, then read", EVAL_DIR / "set-cg"),
-    ("set CH, never tuned on", EVAL_DIR / "set-ch"),
+    ("set CH, scored, then read", EVAL_DIR / "set-ch"),
     ("set CI, never tuned on", EVAL_DIR / "set-ci"),
     ("set CJ, never tuned on", EVAL_DIR / "set-cj"),
     ("set CK, never tuned on", EVAL_DIR / "set-ck"),

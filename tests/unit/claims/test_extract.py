@@ -166,6 +166,10 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "call her Aynur.",
         # an excerpt's note, a newsletter's masthead (CG)
         "The following is an excerpt of the transcript.",
+        # an excerpt's heading and note, a presenter's hand-over (CH)
+        "Transcript excerpt: Ministry of Foreign Affairs regular press conference, Beijing",
+        "Other questions at the briefing are not included in this excerpt.",
+        "RUTH ADEYEMI-LIND: Now to the second story we have been following.",
         "The Xinjiang Tracker – Issue 41 – your weekly digest of business and human rights news",
     ],
 )
@@ -190,6 +194,7 @@ def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
         "Our correspondent was detained for three days in Urumqi last week.",
         "We have no information on the 300 workers who were moved, the ministry said.",
         "Let's turn to Finland, where the government said 300 workers were moved.",
+        "Now to the story of 300 workers who were moved to Hubei, the ministry said.",
         "The council adjourned the session without voting on the Xinjiang motion.",
         "The blog's author said the company had ended its live updates on the audit.",
         "The interview was edited out of the broadcast after the embassy complained.",

@@ -519,6 +519,9 @@ def test_convictions_and_arrests_as_nouns_are_no_steps() -> None:
         ("The embassy rejected the accusations as lies.", set()),
         # a complaint taken up (set CG)
         ("The contact point said it has accepted the complaint filed by the group.", {"ruled"}),
+        # put on hold is suspended; an offer turned down (set CH)
+        ("Campoluz has put its supply contract with Lumora on hold.", {"suspended"}),
+        ("She has turned down the offer from a university in Taiwan.", {"ruled"}),
         # a contract run out is one ended (set CB), but not one that will run out
         ("Its contract with the mill expired on 1 March.", {"ended"}),
         ("It would not renew the deal when it expired in 2025.", set()),
