@@ -215,6 +215,8 @@ SETS = (
     ("set DX, never tuned on", EVAL_DIR / "set-dx"),
     ("set DY, never tuned on", EVAL_DIR / "set-dy"),
     ("set DZ, never tuned on", EVAL_DIR / "set-dz"),
+    ("set EA, never tuned on", EVAL_DIR / "set-ea"),
+    ("set EB, never tuned on", EVAL_DIR / "set-eb"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
