@@ -83,7 +83,8 @@ SET_DIR = EVAL_DIR / "articles"
 # and DN); then BY and BZ (F55, judged by DO and DP); then CA (F56, judged by DQ and DR);
 # then CB (F57, judged by DS and DT); then CC and CD (F58, judged by DU and DV); then CE
 # and CF (F59, judged by DW and DX); then CG (F60, judged by DY and DZ); then CH (F61,
-# judged by EA and EB).
+# judged by EA and EB); then the calls to withhold the report retold, from the sets read
+# (F62, judged by EC and ED).
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
