@@ -424,6 +424,9 @@ _PHRASES = (
     # words of every day (sets AY, AZ and BA): "let go of people held without reason", "tell
     # families what has become of relatives who vanished", "where their relatives are".
     (re.compile(r"\b(?:let go of|set free)\b"), "released"),
+    # "about 40 other states", "member states": countries, in the UN's words ("the United
+    # States" stays what it is)
+    (re.compile(r"(?<!\bunited )\bstates\b"), "countries"),
     # The calls to withhold the assessment retold: "Beijing had lobbied hard to keep it in a
     # drawer", "pressed her to shelve it", "to bury it", "for the report to stay in a drawer"
     # (op-eds and podcasts of X, AF, AG, BS, BY, BZ, CA, CB, CE, CH) are seed 000's "calls

@@ -612,3 +612,9 @@ def test_the_calls_to_withhold_the_report_retold_hold_its_words(retold: str) -> 
     # the op-eds' and podcasts' retelling of seed 000's "Chinese calls for the office to
     # withhold the report" (sets X to CH)
     assert {token_of("withhold"), token_of("report")} <= features_of(retold).tokens
+
+
+def test_states_are_countries_but_the_united_states_is_not() -> None:
+    letter = features_of("The letter was signed by about 40 other states.")
+    assert token_of("country") in letter.tokens
+    assert token_of("country") not in features_of("The United States applied the term.").tokens
