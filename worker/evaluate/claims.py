@@ -218,6 +218,8 @@ SETS = (
     ("set DZ, never tuned on", EVAL_DIR / "set-dz"),
     ("set EA, never tuned on", EVAL_DIR / "set-ea"),
     ("set EB, never tuned on", EVAL_DIR / "set-eb"),
+    ("set EC, never tuned on", EVAL_DIR / "set-ec"),
+    ("set ED, never tuned on", EVAL_DIR / "set-ed"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
