@@ -55,7 +55,7 @@ NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
 # figures as words, hedged figures, the stance words, figures' written forms): known claims
 # stored with an older signature are re-read from their text.
-SIGNATURE_VERSION = 49  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
+SIGNATURE_VERSION = 50  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
 # 15: years as spoken ("nineteen seventy-four"); 16: banned/prohibited; 17: "free" people;
 # 18: a status moved on ("tabled" / "adopted"); 19: "applied" / "granted", "4 hundred";
 # 20: overlooked/ignored, progress/achievements; 21: stance words' false friends;
@@ -73,7 +73,7 @@ SIGNATURE_VERSION = 49  # 13: a spinner's mixed figures, "p.c."; 14: removed/tak
 # the earlier state of "released the cells it had detained"; 45: lakh and crore, "2021-22",
 # an application decided; 46: "has no way of knowing" is "cannot know"; 47: a complaint
 # accepted; 48: "put ... on hold" is "suspended", an offer turned down; 49: "keep it in a
-# drawer" is "withhold the report"
+# drawer" and "states"; 50: 49 undone (F62, not kept)
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution"; nor a step further for the step before it ("the
@@ -424,21 +424,6 @@ _PHRASES = (
     # words of every day (sets AY, AZ and BA): "let go of people held without reason", "tell
     # families what has become of relatives who vanished", "where their relatives are".
     (re.compile(r"\b(?:let go of|set free)\b"), "released"),
-    # "about 40 other states", "member states": countries, in the UN's words ("the United
-    # States" stays what it is)
-    (re.compile(r"(?<!\bunited )\bstates\b"), "countries"),
-    # The calls to withhold the assessment retold: "Beijing had lobbied hard to keep it in a
-    # drawer", "pressed her to shelve it", "to bury it", "for the report to stay in a drawer"
-    # (op-eds and podcasts of X, AF, AG, BS, BY, BZ, CA, CB, CE, CH) are seed 000's "calls
-    # for the office to withhold the report"
-    (
-        re.compile(
-            r"\b(?:keep|kept|keeping) (?:it|the report|the assessment) (?:in a drawer|buried"
-            r"|hidden|under wraps)\b|\b(?:shelve|bury|sit on) (?:it|the report|the assessment)"
-            r"\b|\b(?:stay|remain|stayed|remained) in a drawer\b"
-        ),
-        "withhold the report",
-    ),
     # "put its supply contract with Lumora on hold" is "suspended" it (CH), as is "placed"
     (
         re.compile(r"\b(?:put|puts|putting|placed|places) ((?:[\w'’-]+ ){0,6})on hold\b"),

@@ -597,24 +597,3 @@ def test_no_way_of_knowing_is_not_knowing() -> None:
         "A shopper in Puebla has no way of knowing that the tomatoes were picked in Xinjiang."
     )
     assert compatible(spun, said)
-
-
-@pytest.mark.parametrize(
-    "retold",
-    [
-        "Beijing had lobbied hard to keep it in a drawer.",
-        "Beijing had pressed her to shelve it.",
-        "China had lobbied for the report to stay in a drawer.",
-        "Beijing had lobbied her to bury it.",
-    ],
-)
-def test_the_calls_to_withhold_the_report_retold_hold_its_words(retold: str) -> None:
-    # the op-eds' and podcasts' retelling of seed 000's "Chinese calls for the office to
-    # withhold the report" (sets X to CH)
-    assert {token_of("withhold"), token_of("report")} <= features_of(retold).tokens
-
-
-def test_states_are_countries_but_the_united_states_is_not() -> None:
-    letter = features_of("The letter was signed by about 40 other states.")
-    assert token_of("country") in letter.tokens
-    assert token_of("country") not in features_of("The United States applied the term.").tokens
