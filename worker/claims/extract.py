@@ -294,6 +294,10 @@ _PROGRAMME_TURNS = (
     r"\s+(?-i:[A-Z])[\w'’-]+(?:\s+(?-i:[A-Z])[\w'’-]+)?\s+(?:was|is|has been|joins us)\b"
     r"|airs (?:on )?(?:mondays|tuesdays|wednesdays|thursdays|fridays|saturdays|sundays"
     r"|weekdays|weeknights|nightly|weekly|daily|every (?:day|weekday|weeknight|week))"
+    # a podcast's sign-off after "That's all for this week;": "The Supply Line is back next
+    # Friday, and the full transcript is on our website." (CI)
+    r"|\bis back (?:next|on) (?:week|month|monday|tuesday|wednesday|thursday|friday|saturday"
+    r"|sunday)\b|\bthe full transcript is (?:available )?(?:on|at) our (?:website|site)\b"
 )
 # A chair's or a committee's procedure: giving the floor, opening, suspending and
 # adjourning a sitting, questions taken on notice.

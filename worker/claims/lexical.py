@@ -55,7 +55,7 @@ NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
 # figures as words, hedged figures, the stance words, figures' written forms): known claims
 # stored with an older signature are re-read from their text.
-SIGNATURE_VERSION = 50  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
+SIGNATURE_VERSION = 51  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
 # 15: years as spoken ("nineteen seventy-four"); 16: banned/prohibited; 17: "free" people;
 # 18: a status moved on ("tabled" / "adopted"); 19: "applied" / "granted", "4 hundred";
 # 20: overlooked/ignored, progress/achievements; 21: stance words' false friends;
@@ -73,7 +73,7 @@ SIGNATURE_VERSION = 50  # 13: a spinner's mixed figures, "p.c."; 14: removed/tak
 # the earlier state of "released the cells it had detained"; 45: lakh and crore, "2021-22",
 # an application decided; 46: "has no way of knowing" is "cannot know"; 47: a complaint
 # accepted; 48: "put ... on hold" is "suspended", an offer turned down; 49: "keep it in a
-# drawer" and "states"; 50: 49 undone (F62, not kept)
+# drawer" and "states"; 50: 49 undone (F62, not kept); 51: "froze", "first proposed"
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution"; nor a step further for the step before it ("the
@@ -159,8 +159,11 @@ _DECIDED = re.compile(
     r"(?:application|request|appeal|petition|bid|complaint|offer|invitation)\b"
 )
 _AWAITED = re.compile(_AWAITING + r"(?:\s+[\w'-]+){0,4}\s*$")
-# "had", "had been", "had already": what comes next happened before the sentence's own news
-_BEFORE_THE_PAST = re.compile(r"\bhad (?:been |already |previously |first |earlier )?$")
+# "had", "had been", "had already": what comes next happened before the sentence's own news;
+# so does "which the Commission first proposed" (CI)
+_BEFORE_THE_PAST = re.compile(
+    r"\b(?:had (?:been |already |previously |first |earlier )?|(?:first|originally|initially) )$"
+)
 _DIGITS = re.compile(r"^\d")
 _DATE = "@"  # the tokens of a day of the month: "@11-20" is 20 November; they weigh nothing
 _DATELINE = re.compile(
@@ -359,7 +362,7 @@ _SYNONYMS = (
     ("achievement", "progress"),
     ("company", "firm"),
     # Rewording that wire copy and rewrites use for the same act or the same people.
-    ("suspend", "halt", "freeze", "stop", "pause"),
+    ("suspend", "halt", "freeze", "stop", "pause", "froze", "frozen"),  # (its past, CI)
     ("debate", "discuss"),
     ("pledge", "promise", "vow", "undertake"),
     ("researcher", "scholar", "academic"),

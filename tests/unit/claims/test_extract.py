@@ -170,6 +170,8 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "Transcript excerpt: Ministry of Foreign Affairs regular press conference, Beijing",
         "Other questions at the briefing are not included in this excerpt.",
         "RUTH ADEYEMI-LIND: Now to the second story we have been following.",
+        # a podcast's sign-off (CI)
+        "The Supply Line is back next Friday, and the full transcript is on our website.",
         "The Xinjiang Tracker – Issue 41 – your weekly digest of business and human rights news",
     ],
 )

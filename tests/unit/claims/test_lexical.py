@@ -531,6 +531,23 @@ def test_a_move_finished_is_a_status_reached(sentence: str, statuses: set[str]) 
     assert features_of(sentence).statuses == statuses
 
 
+def test_what_was_first_proposed_is_the_state_a_sentence_moves_on_from() -> None:
+    # set CI: "approved the regulation ..., which the Commission first proposed" is an
+    # approval, against a known "The Commission proposed a ban"
+    approved = features_of(
+        "Parliament approved the regulation banning forced labour goods, which the Commission"
+        " first proposed in 2022."
+    )
+    proposed = features_of("The Commission proposed a ban on forced labour goods.")
+    assert not compatible(approved, proposed)
+
+
+def test_froze_is_suspended() -> None:
+    # the irregular past of "freeze" (set CI: "froze the last 14 machines" after "would pause
+    # the remaining deliveries")
+    assert token_of("froze") == token_of("frozen") == token_of("paused")
+
+
 def test_reported_speech_in_the_past_before_the_past_keeps_its_stances() -> None:
     # "said it had suspended ... and revoked": the news itself, told at one remove; only a
     # stance after the sentence's own verb is the earlier state ("released ... it had detained")
