@@ -220,6 +220,8 @@ SETS = (
     ("set EB, never tuned on", EVAL_DIR / "set-eb"),
     ("set EC, never tuned on", EVAL_DIR / "set-ec"),
     ("set ED, never tuned on", EVAL_DIR / "set-ed"),
+    ("set EE, never tuned on", EVAL_DIR / "set-ee"),
+    ("set EF, never tuned on", EVAL_DIR / "set-ef"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
