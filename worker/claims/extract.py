@@ -143,6 +143,8 @@ _AUTHOR_LINES = (
     r"^(?-i:[A-Z])[\w'’.-]+(?:\s(?-i:[A-Z])[\w'’.-]+){0,3}\s+writes (?:on|about)"
     r" [^,;.]{0,80}\w(?=\.?$)"
     r"|who writes (?:on|about)|is the author of|views expressed|the writer is|the author is"
+    # "The author lectures in technology ethics." (CJ)
+    r"|^the (?:author|writer) (?:lectures|teaches|researches|works|writes|reports)\b"
     r"|the views (?:here |in this (?:article|column|piece) )?are"
     r" (?:her|his|their|my|the author'?s) own"
     r"|writes (?:on|about) [^.]{1,80}\bfor (?:the )?(?-i:[A-Z])[^.,;]*\w(?=\.?$)"
@@ -296,8 +298,16 @@ _PROGRAMME_TURNS = (
     r"|weekdays|weeknights|nightly|weekly|daily|every (?:day|weekday|weeknight|week))"
     # a podcast's sign-off after "That's all for this week;": "The Supply Line is back next
     # Friday, and the full transcript is on our website." (CI)
-    r"|\bis back (?:next|on) (?:week|month|monday|tuesday|wednesday|thursday|friday|saturday"
+    r"|\b(?:is|are|'re|’re) back (?:next|on) (?:week|month|monday|tuesday|wednesday|thursday"
+    r"|friday|saturday"
     r"|sunday)\b|\bthe full transcript is (?:available )?(?:on|at) our (?:website|site)\b"
+    # a presenter's guest and reporter brought in, when that is all the sentence says:
+    # "Marat Iskakov is with me from Almaty;", "Niamh Costigan has been following the Cork
+    # story;" (CJ)
+    r"|\bis with (?:me|us)(?: now)? (?:from|in) (?-i:[A-Z])[\w'’.-]+(?:\s(?-i:[A-Z])[\w'’.-]+)?"
+    r"(?=[.;]?$)"
+    r"|\bhas been following (?:the|this|that|our) (?:[\w'’-]+ ){0,3}(?:story|case|thread|trial)"
+    r"(?=[.;]?$)"
 )
 # A chair's or a committee's procedure: giving the floor, opening, suspending and
 # adjourning a sitting, questions taken on notice.

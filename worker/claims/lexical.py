@@ -55,7 +55,7 @@ NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
 # figures as words, hedged figures, the stance words, figures' written forms): known claims
 # stored with an older signature are re-read from their text.
-SIGNATURE_VERSION = 51  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
+SIGNATURE_VERSION = 52  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
 # 15: years as spoken ("nineteen seventy-four"); 16: banned/prohibited; 17: "free" people;
 # 18: a status moved on ("tabled" / "adopted"); 19: "applied" / "granted", "4 hundred";
 # 20: overlooked/ignored, progress/achievements; 21: stance words' false friends;
@@ -73,7 +73,8 @@ SIGNATURE_VERSION = 51  # 13: a spinner's mixed figures, "p.c."; 14: removed/tak
 # the earlier state of "released the cells it had detained"; 45: lakh and crore, "2021-22",
 # an application decided; 46: "has no way of knowing" is "cannot know"; 47: a complaint
 # accepted; 48: "put ... on hold" is "suspended", an offer turned down; 49: "keep it in a
-# drawer" and "states"; 50: 49 undone (F62, not kept); 51: "froze", "first proposed"
+# drawer" and "states"; 50: 49 undone (F62, not kept); 51: "froze", "first proposed"; 52: a
+# visa "issued" is "granted", against "refused"
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution"; nor a step further for the step before it ("the
@@ -99,6 +100,9 @@ _OPPOSITES = (
     ("arrest", "convict"), ("arrest", "sentenc"), ("arrest", "acquit"), ("charg", "acquit"),
     # a promise kept (set BV: a draft bill "promised", then "published")
     ("promis", "publish"),
+    # a visa or permit refused, then granted (set CJ: "Canada issued Kasymov a visitor visa"
+    # after it "has refused a visitor visa")
+    ("grant", "refus"),
 )  # fmt: skip
 # Words that begin as a stance word and are none ("passport", "bank", "appliances",
 # "fellow"): a line naming an appliance maker clashed with every known claim saying
@@ -427,6 +431,13 @@ _PHRASES = (
     # words of every day (sets AY, AZ and BA): "let go of people held without reason", "tell
     # families what has become of relatives who vanished", "where their relatives are".
     (re.compile(r"\b(?:let go of|set free)\b"), "released"),
+    # "issued Kasymov a visitor visa" is "granted" it (CJ): of a visa, a permit, a passport
+    (
+        re.compile(
+            r"\bissued (?=(?:[\w'’-]+ ){0,3}(?:visas?|permits?|passports?|residence cards?)\b)"
+        ),
+        "granted ",
+    ),
     # "put its supply contract with Lumora on hold" is "suspended" it (CH), as is "placed"
     (
         re.compile(r"\b(?:put|puts|putting|placed|places) ((?:[\w'’-]+ ){0,6})on hold\b"),

@@ -172,6 +172,11 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "RUTH ADEYEMI-LIND: Now to the second story we have been following.",
         # a podcast's sign-off (CI)
         "The Supply Line is back next Friday, and the full transcript is on our website.",
+        # a presenter's guest and reporter brought in, an author line, a credit run on (CJ)
+        "ROISIN DALY: Marat Iskakov is with me from Almaty;",
+        "Niamh Costigan has been following the Cork story;",
+        "The author lectures in technology ethics.",
+        "The Podium Line is produced by Eoin Farrell, and we're back next Thursday.",
         "The Xinjiang Tracker – Issue 41 – your weekly digest of business and human rights news",
     ],
 )

@@ -160,6 +160,11 @@ def test_nothing_after_a_verb_negates_the_verb() -> None:
             "Customs freed two of the yarn shipments on Tuesday.",
             "Customs detained the yarn shipments on Tuesday.",
         ),
+        # a visa refused, then issued (set CJ)
+        (
+            "Canada issued Kasymov a visitor visa on 9 April.",
+            "Canada has refused a visitor visa to Dilmurat Kasymov.",
+        ),
         # a promise kept (set BV)
         (
             "The cross-party group has published its draft bill on customs checks.",
