@@ -223,6 +223,8 @@ SETS = (
     ("set ED, never tuned on", EVAL_DIR / "set-ed"),
     ("set EE, never tuned on", EVAL_DIR / "set-ee"),
     ("set EF, never tuned on", EVAL_DIR / "set-ef"),
+    ("set EG, never tuned on", EVAL_DIR / "set-eg"),
+    ("set EH, never tuned on", EVAL_DIR / "set-eh"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
