@@ -85,7 +85,7 @@ SET_DIR = EVAL_DIR / "articles"
 # and CF (F59, judged by DW and DX); then CG (F60, judged by DY and DZ); then CH (F61,
 # judged by EA and EB); then the calls to withhold the report retold, from the sets read
 # (F62, judged by EC and ED, not kept); then CI (F63, judged by EE and EF); then CJ (F64,
-# judged by EG and EH).
+# judged by EG and EH); then CK (F65, judged by EI and EJ).
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -175,7 +175,7 @@ SETS = (
     ("set CH, scored, then read", EVAL_DIR / "set-ch"),
     ("set CI, scored, then read", EVAL_DIR / "set-ci"),
     ("set CJ, scored, then read", EVAL_DIR / "set-cj"),
-    ("set CK, never tuned on", EVAL_DIR / "set-ck"),
+    ("set CK, scored, then read", EVAL_DIR / "set-ck"),
     ("set CL, never tuned on", EVAL_DIR / "set-cl"),
     ("set CM, never tuned on", EVAL_DIR / "set-cm"),
     ("set CN, never tuned on", EVAL_DIR / "set-cn"),
