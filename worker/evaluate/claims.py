@@ -85,7 +85,8 @@ SET_DIR = EVAL_DIR / "articles"
 # and CF (F59, judged by DW and DX); then CG (F60, judged by DY and DZ); then CH (F61,
 # judged by EA and EB); then the calls to withhold the report retold, from the sets read
 # (F62, judged by EC and ED, not kept); then CI (F63, judged by EE and EF); then CJ (F64,
-# judged by EG and EH); then CK (F65, judged by EI and EJ).
+# judged by EG and EH); then CK (F65, not kept: the held-out sets fell before its judges
+# were scored).
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),

@@ -530,16 +530,6 @@ def test_convictions_and_arrests_as_nouns_are_no_steps() -> None:
         # a contract run out is one ended (set CB), but not one that will run out
         ("Its contract with the mill expired on 1 March.", {"ended"}),
         ("It would not renew the deal when it expired in 2025.", set()),
-        # whoever ruled made a ruling (set CK); not what was ruled out, nor ruled by a party
-        (
-            "The Nordic Streaming Ethics Council ruled on 2 September that Strimla broke its code.",
-            {"ruled"},
-        ),
-        ("The Afghan government has ruled out Taliban involvement.", set()),
-        ("The region is ruled by the Communist Party.", set()),
-        ("The council has promised to rule on her complaint by the end of the year.", set()),
-        # an apology made is a status (set CK: "removed the warning ... and apologised")
-        ("The service apologized to the translator in a written statement.", {"apologised"}),
     ],
 )
 def test_a_move_finished_is_a_status_reached(sentence: str, statuses: set[str]) -> None:
@@ -561,12 +551,6 @@ def test_froze_is_suspended() -> None:
     # the irregular past of "freeze" (set CI: "froze the last 14 machines" after "would pause
     # the remaining deliveries")
     assert token_of("froze") == token_of("frozen") == token_of("paused")
-
-
-def test_protect_defend_and_safeguard_are_one_word() -> None:
-    # set CK: "entitled to defend their lawful interests" re-voices "have every right to
-    # protect their lawful interests"; the foreign ministry's "safeguard" is the same promise
-    assert token_of("protect") == token_of("defend") == token_of("safeguarding")
 
 
 def test_reported_speech_in_the_past_before_the_past_keeps_its_stances() -> None:
