@@ -125,6 +125,11 @@ _READER_APPEALS = (
 _NEWSLETTER_FURNITURE = (
     r"welcome (?:back )?to (?:this|the|our)|in this (?:issue|edition)|this email"
     r"|forward (?:this|it) to|that'?s all for|until next (?:week|time|month)|see you next"
+    # "Forward this digest to a colleague who should be reading it.", "that's it for this
+    # week's episode" (CL)
+    r"|forward (?:this|it|the) (?:week'?s |weekly |free )?(?:digest|newsletter|email|e-mail"
+    r"|brief|briefing|issue|edition|bulletin|round-?up) to"
+    r"|that(?:'|’)?s it for (?:this|today|now|the week|our)\b"
     r"|thanks? (?:you )?for reading|unsubscribe|view (?:it )?in (?:your|a) browser"
     r"|^this (?:week|edition|issue)(?=:)"
     # a newsletter's offer: "Get The Ledgerline's weekly briefing on tech and rights." (AV)
@@ -308,6 +313,9 @@ _PROGRAMME_TURNS = (
     r"(?=[.;]?$)"
     r"|\bhas been following (?:the|this|that|our) (?:[\w'’-]+ ){0,3}(?:story|case|thread|trial)"
     r"(?=[.;]?$)"
+    # "Joining me today from Melbourne is the chef Gulnar Eziz, and from Oslo, Henrik Dahl of
+    # ..." (CL): a turn or a sentence that opens on the guests it brings in
+    r"|(?:^|:\s)joining (?:me|us)(?: now| today| here| again)? (?:from|in|on|at|to)\b"
 )
 # A chair's or a committee's procedure: giving the floor, opening, suspending and
 # adjourning a sitting, questions taken on notice.

@@ -178,6 +178,11 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "The author lectures in technology ethics.",
         "The Podium Line is produced by Eoin Farrell, and we're back next Thursday.",
         "The Xinjiang Tracker – Issue 41 – your weekly digest of business and human rights news",
+        # a presenter's guests brought in, a sign-off, a newsletter's footer (CL)
+        "JANE MORROW: Joining me today from Melbourne is the chef Gulnar Eziz, and from Oslo, "
+        "Henrik Dahl of the pension fund.",
+        "Gulnar Eziz and Henrik Dahl, thank you; that's it for this week's episode.",
+        "Forward this digest to a colleague who should be reading it.",
     ],
 )
 def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
@@ -214,6 +219,9 @@ def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
         "The press office said the upgrade to the archive's servers ended in March.",
         "A: We have noted the relevant reports, and we hope the German side will not be misled.",
         "By Monday, the council had taken the petition on notice and scheduled a vote.",
+        "Joining the boycott from Oslo is the pension fund, which sold its 3.8 percent stake.",
+        "The firm said it would forward the digest of audits to the customs authority.",
+        "That is it for the company's Xinjiang plant, which will close in May, it said.",
         "By March 2024, three of the firms had stopped buying from the Hami mine.",
         "Reporting by the Guardian showed that 40 firms had closed their plants.",
         # words of those lines inside claims (BU's)
