@@ -226,6 +226,8 @@ SETS = (
     ("set EF, never tuned on", EVAL_DIR / "set-ef"),
     ("set EG, never tuned on", EVAL_DIR / "set-eg"),
     ("set EH, never tuned on", EVAL_DIR / "set-eh"),
+    ("set EI, never tuned on", EVAL_DIR / "set-ei"),
+    ("set EJ, never tuned on", EVAL_DIR / "set-ej"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
