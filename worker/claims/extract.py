@@ -257,10 +257,10 @@ _PROGRAMME_TURNS = (
     r"^(?:and )?that'?s (?:it|(?-i:[A-Z])[\w'’-]*(?:\s(?-i:[A-Z])[\w'’-]*){0,3})"
     r" for (?:this|today|tonight)\b|\bwherever you (?:get|find|listen to) (?:your )?podcasts\b"
     # a programme's credit: "The Geneva Brief is produced by Lea Brandt." (BW; set G's
-    # "is edited by"); in the present, of people: "the fibre was produced by Changji
-    # Tianyuan Beet Sugar Co." is news
+    # "is edited by"; CM's "Chokepoint Weekly is written by Ana Lindqvist."); in the
+    # present, of people: "the fibre was produced by Changji Tianyuan Beet Sugar Co." is news
     r"|^(?:the )?(?-i:[A-Z])[\w'’-]*(?:\s(?-i:[A-Z])[\w'’-]*){0,4} is (?:produced|edited"
-    r"|presented|hosted) by (?-i:[A-Z])[\w'’.-]+(?:\s(?-i:[A-Z])[\w'’.-]+){1,2}"
+    r"|presented|hosted|written|compiled) by (?-i:[A-Z])[\w'’.-]+(?:\s(?-i:[A-Z])[\w'’.-]+){1,2}"
     r"(?:,? and (?-i:[A-Z])[\w'’.-]+(?:\s(?-i:[A-Z])[\w'’.-]+){1,2})?(?=\.?$)"
     r"|good (?:morning|afternoon|evening)(?=[,!]|,? and welcome)|^(?:hello|hi),? and welcome"
     r"|welcome back(?= after| to|[,.!])"

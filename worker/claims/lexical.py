@@ -55,7 +55,7 @@ NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
 # figures as words, hedged figures, the stance words, figures' written forms): known claims
 # stored with an older signature are re-read from their text.
-SIGNATURE_VERSION = 54  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
+SIGNATURE_VERSION = 55  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
 # 15: years as spoken ("nineteen seventy-four"); 16: banned/prohibited; 17: "free" people;
 # 18: a status moved on ("tabled" / "adopted"); 19: "applied" / "granted", "4 hundred";
 # 20: overlooked/ignored, progress/achievements; 21: stance words' false friends;
@@ -75,7 +75,7 @@ SIGNATURE_VERSION = 54  # 13: a spinner's mixed figures, "p.c."; 14: removed/tak
 # accepted; 48: "put ... on hold" is "suspended", an offer turned down; 49: "keep it in a
 # drawer" and "states"; 50: 49 undone (F62, not kept); 51: "froze", "first proposed"; 52: a
 # visa "issued" is "granted", against "refused"; 53: whoever "ruled", "apologised",
-# protect/defend/safeguard; 54: 53 undone (F65, not kept)
+# protect/defend/safeguard; 54: 53 undone (F65, not kept); 55: "let ... go / leave"
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution"; nor a step further for the step before it ("the
@@ -432,6 +432,18 @@ _PHRASES = (
     # words of every day (sets AY, AZ and BA): "let go of people held without reason", "tell
     # families what has become of relatives who vanished", "where their relatives are".
     (re.compile(r"\b(?:let go of|set free)\b"), "released"),
+    # "Dutch authorities let the Greek bulk carrier Aegean Thyme leave Rotterdam" after they
+    # "detained" it (CM), "a judge let him go", "nine containers were let go": released,
+    # of people as of goods (not "let the tournament go ahead", "let go on"; not what one
+    # "would ever let" happen, a permission supposed: "they would never let me leave again")
+    (
+        re.compile(
+            r"(?<!\bwould )(?<!\bwill )(?<!\bcould )(?<!\bmight )(?<!\bever )(?<!\bnever )"
+            r"\b(?:let|lets|letting) ((?:[\w'’-]+ ){1,6}?)(?:go|leave)\b(?! (?:ahead|on|of)\b)"
+        ),
+        r"released \1",
+    ),
+    (re.compile(r"\b(?:was|were|been|being) let go\b(?! of\b)"), "released"),
     # "issued Kasymov a visitor visa" is "granted" it (CJ): of a visa, a permit, a passport
     (
         re.compile(

@@ -86,7 +86,7 @@ SET_DIR = EVAL_DIR / "articles"
 # judged by EA and EB); then the calls to withhold the report retold, from the sets read
 # (F62, judged by EC and ED, not kept); then CI (F63, judged by EE and EF); then CJ (F64,
 # judged by EG and EH); then CK (F65, not kept: the held-out sets fell before its judges
-# were scored); then CL (F66, judged by EI and EJ).
+# were scored); then CL (F66, judged by EI and EJ); then CM (F67, judged by EK and EL).
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -178,7 +178,7 @@ SETS = (
     ("set CJ, scored, then read", EVAL_DIR / "set-cj"),
     ("set CK, scored, then read", EVAL_DIR / "set-ck"),
     ("set CL, scored, then read", EVAL_DIR / "set-cl"),
-    ("set CM, never tuned on", EVAL_DIR / "set-cm"),
+    ("set CM, scored, then read", EVAL_DIR / "set-cm"),
     ("set CN, never tuned on", EVAL_DIR / "set-cn"),
     ("set CO, never tuned on", EVAL_DIR / "set-co"),
     ("set CP, never tuned on", EVAL_DIR / "set-cp"),

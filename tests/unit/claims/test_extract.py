@@ -183,6 +183,8 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "Henrik Dahl of the pension fund.",
         "Gulnar Eziz and Henrik Dahl, thank you; that's it for this week's episode.",
         "Forward this digest to a colleague who should be reading it.",
+        # a newsletter's credit (CM)
+        "Chokepoint Weekly is written by Ana Lindqvist.",
     ],
 )
 def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
@@ -222,6 +224,7 @@ def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
         "Joining the boycott from Oslo is the pension fund, which sold its 3.8 percent stake.",
         "The firm said it would forward the digest of audits to the customs authority.",
         "That is it for the company's Xinjiang plant, which will close in May, it said.",
+        "The report is written by Ana Lindqvist and two researchers of the university.",
         "By March 2024, three of the firms had stopped buying from the Hami mine.",
         "Reporting by the Guardian showed that 40 firms had closed their plants.",
         # words of those lines inside claims (BU's)

@@ -198,6 +198,8 @@ def test_a_step_further_in_status_is_another_claim(later: str, earlier: str) -> 
         ("Officials called it a promising start.", "Officials published the start."),
         ("Officials openly discussed the file.", "Officials closed the file."),
         ("The bank froze the account.", "The account is allowed."),
+        # a plan let go ahead is no release
+        ("The federation let the tournament go ahead.", "The federation detained the tournament."),
     ],
 )
 def test_a_word_that_only_begins_as_a_stance_word_takes_no_stance(one: str, other: str) -> None:
@@ -251,6 +253,13 @@ def test_a_word_that_only_begins_as_a_stance_word_takes_no_stance(one: str, othe
         ("The concert was called off.", "The concert was cancelled."),
         ("The embassy in The Hague said so.", "The embassy in the Netherlands said so."),
         ("It declined to put a number on the held.", "It could not confirm estimates of the held."),
+        # let go, let leave: released (set CM's ship, AG's judge, BD's containers)
+        (
+            "Dutch authorities let the bulk carrier leave Rotterdam.",
+            "Dutch authorities released the bulk carrier Rotterdam.",
+        ),
+        ("Within a day a judge let him go.", "Within a day a judge released him."),
+        ("Nine containers were let go in March.", "Nine containers released in March."),
     ],
 )
 def test_words_news_rewording_swaps_are_one_word(one: str, other: str) -> None:
@@ -545,6 +554,13 @@ def test_what_was_first_proposed_is_the_state_a_sentence_moves_on_from() -> None
     )
     proposed = features_of("The Commission proposed a ban on forced labour goods.")
     assert not compatible(approved, proposed)
+
+
+def test_a_permission_supposed_is_no_release() -> None:
+    # set BO: "I do not think they would ever let me leave again" is no release (CM's "let
+    # the carrier leave Rotterdam" is)
+    assert not features_of("They would never let me leave again.").stances
+    assert features_of("The authorities let me leave again.").stances == {"releas"}
 
 
 def test_froze_is_suspended() -> None:
