@@ -201,7 +201,7 @@ def _release(svc: Services, entry_id: int, *, counted: bool = True) -> None:
             with svc.db.session_scope() as session:
                 entry = session.get(Entry, entry_id)
                 if entry is not None:
-                    entry.lease_until = None
+                    entry.lease_until = entry.lease_owner = None
                     if counted:
                         entry.attempts += 1
             return
@@ -218,6 +218,7 @@ def process_entry(
     *,
     leased: repo.LeasedEntry | None = None,
     unkept: list[int] | None = None,
+    owner: str | None = None,
 ) -> str:
     """Fetch, extract, match, dedupe, judge claims and write alerts for one entry.
 
@@ -225,13 +226,14 @@ def process_entry(
     threads), or its download under way (`download_pages`). `leased` is the entry's lease
     when the caller took it (`lease_entries`). With `unkept`, an entry whose page no profile
     can match is not closed here but added to it, for the caller to close with others
-    (`finish_unkept`). Returns the outcome counted in `newswatch_articles_total` (exactly
+    (`finish_unkept`). `owner` is the task's id, when a task takes the lease here
+    (repo.lease_entries). Returns the outcome counted in `newswatch_articles_total` (exactly
     once per entry, when it is closed), or "skipped" when the entry is not ours to process
     (done already, or leased elsewhere).
     """
     if leased is None:
         with svc.db.session_scope() as session:
-            leased = repo.lease_entry(session, entry_id, svc.clock(), LEASE_S)
+            leased = repo.lease_entry(session, entry_id, svc.clock(), LEASE_S, owner)
         if leased is None:
             return "skipped"
     record, feed_id, first_seen = leased.record, leased.feed_id, leased.first_seen
@@ -264,11 +266,14 @@ def process_entry(
     return outcome.label
 
 
-def lease_entries(svc: Services, entry_ids: Sequence[int]) -> repo.ChunkLeases:
-    """Leases on those of `entry_ids` still pending and free, taken in one transaction, and
-    those a dead worker held, to go on alone (repo.lease_chunk)."""
+def lease_entries(
+    svc: Services, entry_ids: Sequence[int], owner: str | None = None
+) -> repo.ChunkLeases:
+    """Leases on those of `entry_ids` still pending and free (or held by `owner`, the task
+    taking them), taken in one transaction, and those a dead worker held, to go on alone
+    (repo.lease_chunk)."""
     with svc.db.session_scope() as session:
-        return repo.lease_chunk(session, entry_ids, svc.clock(), LEASE_S)
+        return repo.lease_chunk(session, entry_ids, svc.clock(), LEASE_S, owner)
 
 
 def download_pages(
@@ -286,12 +291,14 @@ def download_pages(
     return pages
 
 
-def count_crash(db: Database, entry_ids: Sequence[int], now: datetime) -> list[int]:
-    """Count a crash against the entries of a task whose pool process died (the worker's
-    main process calls this: tasks.EntryRequest); the entries counted. See
+def count_crash(
+    db: Database, entry_ids: Sequence[int], now: datetime, owner: str | None = None
+) -> list[int]:
+    """Count a crash against the entries that task `owner` held when its pool process died
+    (the worker's main process calls this: tasks.EntryRequest); the entries counted. See
     repo.count_crash."""
     with db.session_scope() as session:
-        return repo.count_crash(session, entry_ids, now, CRASH_GRACE_S)
+        return repo.count_crash(session, entry_ids, now, CRASH_GRACE_S, owner)
 
 
 def finish_unkept(svc: Services, entry_ids: Sequence[int]) -> None:

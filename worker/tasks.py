@@ -12,6 +12,7 @@ transaction committed. A lost message is found again by `requeue_stranded`.
 
 from __future__ import annotations
 
+import functools
 import gc
 import logging
 import random
@@ -153,7 +154,7 @@ class EntryRequest(Request):  # type: ignore[misc]  # Celery's classes are untyp
         settings = app.conf.newswatch_settings
         db = Database.from_url(settings.database_url.get_secret_value())
         try:
-            counted = pipeline.count_crash(db, entry_ids, utcnow())
+            counted = pipeline.count_crash(db, entry_ids, utcnow(), owner=self.id)
         except Exception:  # the database may be what is down: the stranded sweep recovers
             log.warning("%s: the pool process died on entries %s; the crash could not be "
                         "counted", self.task.name, entry_ids, exc_info=True)  # fmt: skip
@@ -235,7 +236,8 @@ def process_entry(self: Task, entry_id: int) -> None:
     """
     from worker import pipeline
 
-    outcome = run_mapped(self, pipeline.process_entry, services(), entry_id)
+    outcome = run_mapped(self, functools.partial(pipeline.process_entry, owner=self.request.id),
+                         services(), entry_id)  # fmt: skip
     if outcome in ("stored", "revision"):
         _deliver_now(self)
 
@@ -256,7 +258,7 @@ def process_entries(self: Task, entry_ids: list[int]) -> None:
 
     svc = services()
     try:
-        chunk = pipeline.lease_entries(svc, entry_ids)
+        chunk = pipeline.lease_entries(svc, entry_ids, owner=self.request.id)
     except HEALS_BY_WAITING as exc:
         _retry_rest(self, entry_ids, exc)
     for entry_id in chunk.interrupted:  # a worker died holding them: alone, each is counted

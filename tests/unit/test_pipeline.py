@@ -393,3 +393,63 @@ def test_a_crash_counts_against_a_lease_that_just_ran_out_not_an_old_one(
     assert pipeline.count_crash(svc.db, [entry_id], hard_limit) == [entry_id]
     long_after = hard_limit + timedelta(seconds=pipeline.CRASH_GRACE_S + 1)
     assert pipeline.count_crash(svc.db, [entry_id], long_after) == []
+
+
+def _three_entries(svc: Services, server: LoopbackServer) -> list[int]:
+    seeds = seed_texts()
+    for number in sorted(seeds)[:3]:
+        server.static(f"/a/{number}", article_html("Xinjiang", seeds[number]), headers=HTML)
+    _serve_feed(server, [(f"/a/{number}", "Xinjiang") for number in sorted(seeds)[:3]])
+    entry_ids, _ = pipeline.poll_feeds(svc, pipeline.sync_configured_feeds(svc))
+    return sorted(entry_ids)
+
+
+def test_a_task_takes_back_its_own_leases_at_once_and_no_other_task_does(
+    svc: Services, server: LoopbackServer
+) -> None:
+    # A chunk stopped by a database outage longer than its hand-back tries keeps its leases;
+    # Celery's retry of it has the same task id, and takes them back at once instead of
+    # waiting LEASE_S and the stranded sweep. Any other task still finds them held.
+    entry_ids = _three_entries(svc, server)
+    assert sorted(pipeline.lease_entries(svc, entry_ids, owner="task-1").leases) == entry_ids
+    held_elsewhere = pipeline.lease_entries(svc, entry_ids, owner="task-2")
+    assert (held_elsewhere.leases, held_elsewhere.interrupted) == ({}, [])
+    assert (pipeline.lease_entries(svc, entry_ids).leases, pipeline.process_entry(
+        svc, entry_ids[0])) == ({}, "skipped")  # fmt: skip
+    retried = pipeline.lease_entries(svc, entry_ids, owner="task-1")
+    assert (sorted(retried.leases), retried.interrupted) == (entry_ids, [])
+    assert pipeline.process_entry(svc, entry_ids[0], owner="task-1") == "stored"
+
+
+def test_a_crash_counts_only_against_the_entries_its_task_held(
+    tmp_path: Path, server: LoopbackServer, db: Database
+) -> None:
+    # One of the chunk's entries was handed back and is now held by a task of its own when
+    # the chunk's pool process dies: the crash is not counted against it, nor is its lease
+    # ended. The redelivered chunk message (the same task id) does not take back what the
+    # crash counted: those entries go on alone (repo.lease_chunk).
+    from dataclasses import replace
+    from datetime import timedelta
+
+    from worker.store import repo
+    from worker.store.models import Entry
+
+    cfg = write_config(tmp_path, server, [("fixture", "/feed.xml")])
+    crashed_at = datetime.now(UTC)
+    svc = build_services(load_settings(cfg, environ={}), db=db, clock=lambda: crashed_at)
+    try:
+        entry_ids = _three_entries(svc, server)
+        alone, *chunk_held = entry_ids
+        assert len(pipeline.lease_entries(svc, entry_ids, owner="chunk").leases) == 3
+        pipeline.release_entries(svc, [alone])
+        with svc.db.session_scope() as session:
+            assert repo.lease_entry(session, alone, crashed_at, 60, owner="alone") is not None
+        assert pipeline.count_crash(svc.db, entry_ids, crashed_at, owner="chunk") == chunk_held
+        with svc.db.session_scope() as session:
+            rows = session.execute(select(Entry.id, Entry.attempts, Entry.lease_owner))
+            assert sorted(rows) == [(alone, 0, "alone"), *((i, 1, None) for i in chunk_held)]
+        later = replace(svc, clock=lambda: crashed_at + timedelta(seconds=1))
+        redelivered = pipeline.lease_entries(later, entry_ids, owner="chunk")
+        assert (redelivered.leases, redelivered.interrupted) == ({}, chunk_held)
+    finally:
+        svc.http.close()

@@ -111,6 +111,9 @@ class Entry(Base):
     version: Mapped[int] = mapped_column(default=1)  # bumped when the feed updates the item
     attempts: Mapped[int] = mapped_column(default=0)
     lease_until: Mapped[datetime | None]  # a worker holds the entry until then
+    # The task holding the lease (its Celery id; none outside Celery): its own retry or
+    # redelivery takes the lease back at once, and a crash counts only against what it held.
+    lease_owner: Mapped[str | None] = mapped_column(String(64))
     queued_at: Mapped[datetime | None]  # last handed to the broker: a lost message shows here
     error_reason: Mapped[str | None] = mapped_column(String(64))
     error_detail: Mapped[str | None] = mapped_column(Text)

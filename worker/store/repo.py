@@ -165,7 +165,7 @@ def _reopen(row: Entry, item: FeedEntry) -> None:
     row.version += 1
     row.state = "pending"
     row.attempts = 0
-    row.lease_until = None
+    row.lease_until = row.lease_owner = None
     row.error_reason = row.error_detail = None
 
 
@@ -188,10 +188,11 @@ class ChunkLeases:
 
 
 def lease_entry(
-    session: Session, entry_id: int, now: datetime, lease_s: float
+    session: Session, entry_id: int, now: datetime, lease_s: float, owner: str | None = None
 ) -> LeasedEntry | None:
-    """Take the entry for `lease_s` seconds if it is still pending and nobody holds it."""
-    return lease_entries(session, [entry_id], now, lease_s).get(entry_id)
+    """Take the entry for `lease_s` seconds if it is still pending and nobody holds it (or
+    `owner` does)."""
+    return lease_entries(session, [entry_id], now, lease_s, owner=owner).get(entry_id)
 
 
 def lease_entries(
@@ -201,11 +202,19 @@ def lease_entries(
     lease_s: float,
     *,
     interrupted: bool = True,
+    owner: str | None = None,
 ) -> dict[int, LeasedEntry]:
     """Take each of the entries that is still pending and held by nobody, for `lease_s`
     seconds; what processing needs of each one taken, by id. With `interrupted=False`,
     only those whose last lease was handed back (or never taken): not those a worker held
     until it died (see interrupted_entries).
+
+    `owner` is the task taking them (its Celery id): it takes back at once the leases it
+    holds already, however long they have left. Celery keeps a task's id on its retry and
+    on a redelivered message, and the earlier run of that message is over by then (a
+    retry is raised by it; a message goes back to the queue when its worker is lost, or
+    after the broker's visibility timeout, which is longer than any task runs): the leases
+    of a task interrupted by an outage need not wait to run out and for the stranded sweep.
 
     One conditional UPDATE, RETURNING what processing needs: atomic on SQLite and
     PostgreSQL alike, so two workers handed the same id (a redelivered message) cannot both
@@ -214,10 +223,12 @@ def lease_entries(
     free: ColumnElement[bool] = Entry.lease_until.is_(None)
     if interrupted:
         free = or_(free, Entry.lease_until < now)
+    if owner is not None:
+        free = or_(free, Entry.lease_owner == owner)
     taken = session.execute(
         update(Entry)
         .where(Entry.id.in_(list(entry_ids)), Entry.state == "pending", free)
-        .values(lease_until=now + timedelta(seconds=lease_s))
+        .values(lease_until=now + timedelta(seconds=lease_s), lease_owner=owner)
         .returning(Entry.id, Entry.key, Entry.link, Entry.title, Entry.summary,
                    Entry.published_at, Entry.updated_at, Entry.feed_id, Entry.first_seen_at,
                    Entry.attempts)
@@ -227,7 +238,11 @@ def lease_entries(
 
 
 def lease_chunk(
-    session: Session, entry_ids: Sequence[int], now: datetime, lease_s: float
+    session: Session,
+    entry_ids: Sequence[int],
+    now: datetime,
+    lease_s: float,
+    owner: str | None = None,
 ) -> ChunkLeases:
     """Lease a chunk's entries, but not those a worker died holding: they go on alone.
 
@@ -236,9 +251,10 @@ def lease_chunk(
     cannot tell which page it was. Taken again as a chunk, the entries the crash never
     reached would be counted again at each crash, until they went on with their feed
     summaries (MAX_PAGE_ATTEMPTS) for a page not theirs. Alone, each entry's attempts count
-    only the crashes of its own processing.
+    only the crashes of its own processing. (A crash counted ends the lease and its owner,
+    so the redelivered message, which has the same task id, does not take them back.)
     """
-    leases = lease_entries(session, entry_ids, now, lease_s, interrupted=False)
+    leases = lease_entries(session, entry_ids, now, lease_s, interrupted=False, owner=owner)
     if len(leases) == len(entry_ids):
         return ChunkLeases(leases, [])  # the usual case: no second statement
     left = [i for i in entry_ids if i not in leases]
@@ -345,13 +361,17 @@ def release_entries(session: Session, entry_ids: Sequence[int]) -> None:
     session.execute(
         update(Entry)
         .where(Entry.id.in_(list(entry_ids)), Entry.state == "pending")
-        .values(lease_until=None)
+        .values(lease_until=None, lease_owner=None)
         .execution_options(synchronize_session=False)
     )
 
 
 def count_crash(
-    session: Session, entry_ids: Sequence[int], now: datetime, grace_s: float
+    session: Session,
+    entry_ids: Sequence[int],
+    now: datetime,
+    grace_s: float,
+    owner: str | None = None,
 ) -> list[int]:
     """Count an attempt on each of `entry_ids` still pending and held (or held until less
     than `grace_s` ago), and end its lease: the pool process working on them died, and the
@@ -361,15 +381,21 @@ def count_crash(
     whole from outside (a deploy, a lost host) would be counted against the pages it held,
     until innocent entries went on with their feed summaries (docs/reliability.md). The
     lease ends now, so the message redelivered after the crash finds the entry at once
-    (alone: lease_chunk), not after LEASE_S and the stranded sweep."""
+    (alone: lease_chunk), not after LEASE_S and the stranded sweep.
+
+    With `owner` (the crashed task's id), only the entries that task held count: not one of
+    its ids that another task holds now (an entry of the chunk sent on alone, a revision)."""
+    held = [
+        Entry.id.in_(list(entry_ids)),
+        Entry.state == "pending",
+        Entry.lease_until > now - timedelta(seconds=grace_s),
+    ]
+    if owner is not None:
+        held.append(Entry.lease_owner == owner)
     counted = session.scalars(
         update(Entry)
-        .where(
-            Entry.id.in_(list(entry_ids)),
-            Entry.state == "pending",
-            Entry.lease_until > now - timedelta(seconds=grace_s),
-        )
-        .values(attempts=Entry.attempts + 1, lease_until=now)
+        .where(*held)
+        .values(attempts=Entry.attempts + 1, lease_until=now, lease_owner=None)
         .returning(Entry.id)
         .execution_options(synchronize_session=False)
     ).all()
