@@ -228,6 +228,8 @@ SETS = (
     ("set EH, never tuned on", EVAL_DIR / "set-eh"),
     ("set EI, never tuned on", EVAL_DIR / "set-ei"),
     ("set EJ, never tuned on", EVAL_DIR / "set-ej"),
+    ("set EK, never tuned on", EVAL_DIR / "set-ek"),
+    ("set EL, never tuned on", EVAL_DIR / "set-el"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
