@@ -313,6 +313,13 @@ _PROGRAMME_TURNS = (
     r"(?=[.;]?$)"
     r"|\bhas been following (?:the|this|that|our) (?:[\w'’-]+ ){0,3}(?:story|case|thread|trial)"
     r"(?=[.;]?$)"
+    # "My guest is the trade lawyer Marcus Bell;" when that is all it says (CN; not "My
+    # guest is Ekrem Memtimin, who runs Pamir Table", BL), and a podcast's "new episodes come
+    # out every Thursday", "with new episodes every Thursday" (CO)
+    r"|(?:^|:\s)my guests? (?:today |this (?:morning|week|evening|afternoon) )?(?:is|are)"
+    r" [^,;.]{1,80}(?=[.;]?$)"
+    r"|\bnew episodes? (?:(?:comes? out|(?:is|are) (?:out|released|published)|drops?) )?every"
+    r" (?:week|day|month|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekday)"
     # "Joining me today from Melbourne is the chef Gulnar Eziz, and from Oslo, Henrik Dahl of
     # ..." (CL): a turn or a sentence that opens on the guests it brings in
     r"|(?:^|:\s)joining (?:me|us)(?: now| today| here| again)? (?:from|in|on|at|to)\b"
@@ -395,6 +402,9 @@ _CAPTION = re.compile(
     # "... in a 2021 promotional photograph released by Kaidu River Winery." (BW)
     r"|\bin an? (?:[\w-]+ ){0,2}(?:image|picture|photo(?:graph)?)"
     r" (?:taken|released|published|dated|from|provided|supplied)\b"
+    # "... in an undated handout photo. Hanwol Separator/Handout via Pacific Wire" (CN)
+    r"|\bin an? (?:[\w-]+ ){0,2}(?:undated|handout) (?:[\w-]+ ){0,2}?(?:image|picture"
+    r"|photo(?:graph)?)\b|\bhandout via\b"
     r"|,\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+\d{1,2},\s+\d{4}\.$",
     re.IGNORECASE,
 )

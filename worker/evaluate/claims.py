@@ -86,7 +86,8 @@ SET_DIR = EVAL_DIR / "articles"
 # judged by EA and EB); then the calls to withhold the report retold, from the sets read
 # (F62, judged by EC and ED, not kept); then CI (F63, judged by EE and EF); then CJ (F64,
 # judged by EG and EH); then CK (F65, not kept: the held-out sets fell before its judges
-# were scored); then CL (F66, judged by EI and EJ); then CM (F67, judged by EK and EL).
+# were scored); then CL (F66, judged by EI and EJ); then CM (F67, judged by EK and EL);
+# then CN and CO (F68, judged by EM and EN).
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -179,8 +180,8 @@ SETS = (
     ("set CK, scored, then read", EVAL_DIR / "set-ck"),
     ("set CL, scored, then read", EVAL_DIR / "set-cl"),
     ("set CM, scored, then read", EVAL_DIR / "set-cm"),
-    ("set CN, never tuned on", EVAL_DIR / "set-cn"),
-    ("set CO, never tuned on", EVAL_DIR / "set-co"),
+    ("set CN, scored, then read", EVAL_DIR / "set-cn"),
+    ("set CO, scored, then read", EVAL_DIR / "set-co"),
     ("set CP, never tuned on", EVAL_DIR / "set-cp"),
     ("set CQ, never tuned on", EVAL_DIR / "set-cq"),
     ("set CR, never tuned on", EVAL_DIR / "set-cr"),

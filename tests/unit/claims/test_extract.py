@@ -185,6 +185,13 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "Forward this digest to a colleague who should be reading it.",
         # a newsletter's credit (CM)
         "Chokepoint Weekly is written by Ana Lindqvist.",
+        # a handout photo's caption and credit, a guest named, a podcast's schedule (CN)
+        "Rolls of coated battery separator film at a Hanwol Separator plant in Cheongju, "
+        "South Korea, in an undated handout photo.",
+        "Hanwol Separator/Handout via Pacific Wire",
+        "HANNAH OKAFOR: My guest is the trade lawyer Marcus Bell;",
+        "The Supply Line is produced by Tomás Reyes, and new episodes come out every Thursday.",
+        "The Long Thread is produced by Northline Audio, with new episodes every Thursday.",
     ],
 )
 def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
@@ -225,6 +232,8 @@ def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
         "The firm said it would forward the digest of audits to the customs authority.",
         "That is it for the company's Xinjiang plant, which will close in May, it said.",
         "The report is written by Ana Lindqvist and two researchers of the university.",
+        "DONNELLY: My guest is Ekrem Memtimin, who runs Pamir Table, a Uyghur restaurant.",
+        "The ministry said a handout of 300 yuan was paid to each of the 40 families.",
         "By March 2024, three of the firms had stopped buying from the Hami mine.",
         "Reporting by the Guardian showed that 40 firms had closed their plants.",
         # words of those lines inside claims (BU's)
