@@ -231,6 +231,8 @@ SETS = (
     ("set EJ, never tuned on", EVAL_DIR / "set-ej"),
     ("set EK, never tuned on", EVAL_DIR / "set-ek"),
     ("set EL, never tuned on", EVAL_DIR / "set-el"),
+    ("set EM, never tuned on", EVAL_DIR / "set-em"),
+    ("set EN, never tuned on", EVAL_DIR / "set-en"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
