@@ -263,6 +263,8 @@ _PROGRAMME_TURNS = (
     r"|presented|hosted|written|compiled) by (?-i:[A-Z])[\w'’.-]+(?:\s(?-i:[A-Z])[\w'’.-]+){1,2}"
     r"(?:,? and (?-i:[A-Z])[\w'’.-]+(?:\s(?-i:[A-Z])[\w'’.-]+){1,2})?(?=\.?$)"
     r"|good (?:morning|afternoon|evening)(?=[,!]|,? and welcome)|^(?:hello|hi),? and welcome"
+    # a programme named without "the": "Welcome to Borderlines, I'm Marta Keller, and ..." (CP)
+    r"|(?:^|:\s)welcome (?:back )?to (?-i:[A-Z])[^.;]{0,60}?\bI(?:'|’)?m (?-i:[A-Z])[\w'’-]*"
     r"|welcome back(?= after| to|[,.!])"
     # a presenter's hand-over: "..., and he joins me from Kota Seri." (set AV)
     r"|\bjoins? (?:me|us)(?: now)? (?:from|in|on)\b"

@@ -55,7 +55,7 @@ NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
 # figures as words, hedged figures, the stance words, figures' written forms): known claims
 # stored with an older signature are re-read from their text.
-SIGNATURE_VERSION = 55  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
+SIGNATURE_VERSION = 56  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
 # 15: years as spoken ("nineteen seventy-four"); 16: banned/prohibited; 17: "free" people;
 # 18: a status moved on ("tabled" / "adopted"); 19: "applied" / "granted", "4 hundred";
 # 20: overlooked/ignored, progress/achievements; 21: stance words' false friends;
@@ -75,7 +75,8 @@ SIGNATURE_VERSION = 55  # 13: a spinner's mixed figures, "p.c."; 14: removed/tak
 # accepted; 48: "put ... on hold" is "suspended", an offer turned down; 49: "keep it in a
 # drawer" and "states"; 50: 49 undone (F62, not kept); 51: "froze", "first proposed"; 52: a
 # visa "issued" is "granted", against "refused"; 53: whoever "ruled", "apologised",
-# protect/defend/safeguard; 54: 53 undone (F65, not kept); 55: "let ... go / leave"
+# protect/defend/safeguard; 54: 53 undone (F65, not kept); 55: "let ... go / leave"; 56: a
+# call and what it asks for
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution"; nor a step further for the step before it ("the
@@ -169,6 +170,38 @@ _AWAITED = re.compile(_AWAITING + r"(?:\s+[\w'-]+){0,4}\s*$")
 _BEFORE_THE_PAST = re.compile(
     r"\b(?:had (?:been |already |previously |first |earlier )?|(?:first|originally|initially) )$"
 )
+# A call or a request: what someone asked another to do ("calls on the Belgian government to
+# raise the case", "asks BAFA to open a review", "China should release"), which a later
+# line can report done in the same words ("told us it raised the case", "has opened a
+# review": CQ and 46 more lines of the sets read). Not a question put to a speaker ("asked
+# about the report, the spokesperson said"). _PHRASES has made "call on / for" "urged".
+_ASKS = re.compile(
+    r"\b(?:urg(?:e|es|ed|ing)|demand(?:s|ed|ing)?|request(?:s|ed|ing)?"
+    r"|ask(?:s|ed|ing)?(?! (?:about|whether|if|why|what|how|when|where|who|which|for comment)\b)"
+    r"|(?:press|presses|pressed|pressing|want|wants|wanted|told|tells|tell) (?:[\w'’-]+ ){1,4}?to"
+    r"|appeal(?:s|ed|ing)? (?:to|for)|plead(?:s|ed|ing)?|push(?:es|ed|ing)? for"
+    r"|recommend(?:s|ed|ing|ations?)?|should|ought to)\b"
+)
+# ... made by the sentence, not told of inside it: not in a relative clause or after a modal
+# ("a resolution that would have called for a debate", seed 004), nor a call as a noun
+# ("brushed aside Chinese calls for the office to withhold it", seed 000)
+_ASK_TOLD_OF = re.compile(
+    r"\b(?:that|which|who|whom|whose|would|could|will|might|to|the|a|an|its|their|his|her"
+    r"|our|these|those|such|chinese|western|renewed|repeated|growing|despite|amid|after|of)"
+    r"\s+(?:have\s+)?$"
+)
+# The marks among a claim's stances (no _OPPOSITES stem): ASKS for a call the sentence
+# makes; ASKED for any it speaks of, as a noun or told of ("repeated the demand that", "the
+# group desires the board to", a spinner's), which a line that reports the thing done
+# never does
+ASKS = "?ask"
+ASKED = "?asked"
+_ASKS_TOO = re.compile(
+    r"\b(?:desire[sd]?|wish(?:es|ed)?|hope[sd]?) (?:that|the|to|[\w'’-]+ to)\b"
+    r"|\b(?:calls?|appeals?|pleas?|requests?|demands?|wants?|wanted)\b"
+)
+ASK_WORD = "?ask:"  # and the words of what a call asks for, each with this mark before it
+_CLAUSE_END = re.compile(r"[;.:]|, (?:and|but|while|which|who)\b")
 _DIGITS = re.compile(r"^\d")
 _DATE = "@"  # the tokens of a day of the month: "@11-20" is 20 November; they weigh nothing
 _DATELINE = re.compile(
@@ -237,7 +270,7 @@ def features_of(text: str) -> Features:
         | {f"y{year}" for year in figures.years}
         | _days(text, figures)
     )
-    stances = _stances(normal)
+    stances = _stances(normal) | _asks(normal)
     negated = frozenset(
         token
         for match in _NEGATED.finditer(normal)
@@ -250,6 +283,19 @@ def features_of(text: str) -> Features:
     statuses |= _ruled(normal)
     return Features(tokens, figures, negated & tokens, stances, quoted & tokens, _atoms(figures),
                     statuses)  # fmt: skip
+
+
+def _asks(normal: str) -> frozenset[str]:
+    """{ASKS, ASKED} for a sentence that makes a call or a request (_ASKS), {ASKED} for
+    one that only speaks of one, else nothing."""
+    matches = list(_ASKS.finditer(normal))
+    for match in matches:
+        if not _ASK_TOLD_OF.search(normal, 0, match.start()):
+            end = _CLAUSE_END.search(normal, match.end())
+            asked = normal[match.end() : end.start() if end else len(normal)]
+            words = {ASK_WORD + t for t in _tokens(content_words(spelled_out(asked)))}
+            return frozenset({ASKS, ASKED} | words)
+    return frozenset({ASKED}) if matches or _ASKS_TOO.search(normal) else frozenset()
 
 
 def _stances(normal: str) -> frozenset[str]:
@@ -1014,7 +1060,18 @@ def compatible(new: Features, known: Features, elsewhere: StatesFigure | None = 
         return False
     if new.negated & (known.tokens - known.negated) or known.negated & (new.tokens - new.negated):
         return False  # one says "not X" where the other says X
+    if ASKS in known.stances and ASKED not in new.stances and _answers(new, known):
+        return False  # what was asked, now told as done (or refused): a call answered
     return not any(_opposed(new.stances & {a, b}, known.stances & {a, b}) for a, b in _OPPOSITES)
+
+
+def _answers(new: Features, known: Features) -> bool:
+    """Whether `new` holds half or more of the words of what `known` asks for ("told us it
+    raised the case in its statement" of "calls on the government to raise the case in its
+    national statement"), not only the rest of a longer sentence (seed 000's findings, told
+    before its call)."""
+    asked = {s[len(ASK_WORD) :] for s in known.stances if s.startswith(ASK_WORD)}
+    return bool(asked) and 2 * len(asked & new.tokens) >= len(asked)
 
 
 def _dated_otherwise(new: Features, known: Features) -> bool:

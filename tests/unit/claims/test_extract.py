@@ -192,6 +192,9 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "HANNAH OKAFOR: My guest is the trade lawyer Marcus Bell;",
         "The Supply Line is produced by Tomás Reyes, and new episodes come out every Thursday.",
         "The Long Thread is produced by Northline Audio, with new episodes every Thursday.",
+        # a programme's greeting without "the" (CP)
+        "MARTA KELLER: Welcome to Borderlines, I'm Marta Keller, and this is the programme "
+        "about people who report across frontiers.",
     ],
 )
 def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from worker.claims import lexical
 from worker.claims.figures import Figures
 from worker.claims.lexical import (
+    ASKS,
     Features,
     LexicalIndex,
     _top_stable,
@@ -554,6 +555,43 @@ def test_what_was_first_proposed_is_the_state_a_sentence_moves_on_from() -> None
     )
     proposed = features_of("The Commission proposed a ban on forced labour goods.")
     assert not compatible(approved, proposed)
+
+
+def test_a_call_answered_is_another_claim() -> None:
+    # set CQ: the act a call asked for, told as done, is news in the call's own words
+    call = features_of(
+        "We call on the Belgian government to raise the case in its national statement."
+    )
+    done = features_of("The Belgian foreign ministry told us it raised the case in its statement.")
+    assert not compatible(done, call)
+    # the call retold, as a noun or in a spinner's words, is the call
+    for retold in (
+        "They repeated the call for the Belgian government to raise the case in its statement.",
+        "The group desires the Belgian government to raise the case in its national statement.",
+    ):
+        assert compatible(features_of(retold), call)
+    # and a long sentence's other part is no answer to its call (seed 000's findings)
+    both = features_of(
+        "The assessment found possible crimes against humanity and urged China to release "
+        "all those arbitrarily detained."
+    )
+    assert compatible(features_of("The assessment found possible crimes against humanity."), both)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "makes_a_call"),
+    [
+        ("Amnesty urged governments to set up an independent mechanism.", True),
+        ("It asks BAFA to open a formal review of the company's risk analysis.", True),
+        ("The report says China should release everyone held arbitrarily.", True),
+        # a question put, a call told of in a relative clause or as a noun (seeds 004, 000)
+        ("Asked about the report, the spokesperson said it was a lie.", False),
+        ("Members rejected a resolution that would have called for a debate.", False),
+        ("Bachelet brushed aside Chinese calls for the office to withhold the report.", False),
+    ],
+)
+def test_a_call_made_is_told_from_one_told_of(sentence: str, makes_a_call: bool) -> None:
+    assert (ASKS in features_of(sentence).stances) is makes_a_call
 
 
 def test_a_permission_supposed_is_no_release() -> None:
