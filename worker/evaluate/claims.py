@@ -233,6 +233,8 @@ SETS = (
     ("set EL, never tuned on", EVAL_DIR / "set-el"),
     ("set EM, never tuned on", EVAL_DIR / "set-em"),
     ("set EN, never tuned on", EVAL_DIR / "set-en"),
+    ("set EO, never tuned on", EVAL_DIR / "set-eo"),
+    ("set EP, never tuned on", EVAL_DIR / "set-ep"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
