@@ -265,6 +265,10 @@ _PROGRAMME_TURNS = (
     r"|good (?:morning|afternoon|evening)(?=[,!]|,? and welcome)|^(?:hello|hi),? and welcome"
     # a programme named without "the": "Welcome to Borderlines, I'm Marta Keller, and ..." (CP)
     r"|(?:^|:\s)welcome (?:back )?to (?-i:[A-Z])[^.;]{0,60}?\bI(?:'|’)?m (?-i:[A-Z])[\w'’-]*"
+    # ... or by the presenter alone: "I'm Anna Kristiansen, and today we follow a bottle of
+    # ketchup from a Tokyo shelf back to Xinjiang." (CR)
+    r"|(?:^|:\s)I(?:'|’)?m (?-i:[A-Z])[\w'’-]+(?:\s(?-i:[A-Z])[\w'’-]+){0,2},? and (?:today"
+    r"|tonight|this week|in this episode|on (?:this|today'?s) (?:episode|programme|show)),? we\b"
     r"|welcome back(?= after| to|[,.!])"
     # a presenter's hand-over: "..., and he joins me from Kota Seri." (set AV)
     r"|\bjoins? (?:me|us)(?: now)? (?:from|in|on)\b"

@@ -127,7 +127,14 @@ def _ratio(match: re.Match[str]) -> str:
     count = _value(match.group(1))
     whole_word = " ".join(match.group(2).lower().split()).replace(",", "")
     whole = _RATIO_WHOLES.get(whole_word) or _value(whole_word)
-    return _share(count, whole) if count < whole else match.group(0)
+    if count >= whole or (whole < 10 and _OUT_OF.search(match.group(0))):
+        # "5 out of 7 bottles" counts a set, as "five of the seven bottles" does (CR): a
+        # share is "out of" a round whole ("nine out of ten"), or "in" any ("one in seven")
+        return match.group(0)
+    return _share(count, whole)
+
+
+_OUT_OF = re.compile(r"\bout\s+of\b", re.IGNORECASE)
 
 
 # "£2.3m", "$4bn", "€150k", "1.2bn": money in the abbreviated scales of headlines and rewrites,

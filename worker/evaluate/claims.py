@@ -87,7 +87,8 @@ SET_DIR = EVAL_DIR / "articles"
 # (F62, judged by EC and ED, not kept); then CI (F63, judged by EE and EF); then CJ (F64,
 # judged by EG and EH); then CK (F65, not kept: the held-out sets fell before its judges
 # were scored); then CL (F66, judged by EI and EJ); then CM (F67, judged by EK and EL);
-# then CN and CO (F68, judged by EM and EN); then CP and CQ (F69, judged by EO and EP).
+# then CN and CO (F68, judged by EM and EN); then CP and CQ (F69, judged by EO and EP);
+# then CR (F70, judged by EQ and ER).
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -184,7 +185,7 @@ SETS = (
     ("set CO, scored, then read", EVAL_DIR / "set-co"),
     ("set CP, scored, then read", EVAL_DIR / "set-cp"),
     ("set CQ, scored, then read", EVAL_DIR / "set-cq"),
-    ("set CR, never tuned on", EVAL_DIR / "set-cr"),
+    ("set CR, scored, then read", EVAL_DIR / "set-cr"),
     ("set CS, never tuned on", EVAL_DIR / "set-cs"),
     ("set CT, never tuned on", EVAL_DIR / "set-ct"),
     ("set CU, never tuned on", EVAL_DIR / "set-cu"),

@@ -195,6 +195,9 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         # a programme's greeting without "the" (CP)
         "MARTA KELLER: Welcome to Borderlines, I'm Marta Keller, and this is the programme "
         "about people who report across frontiers.",
+        # the presenter alone (CR)
+        "ANNA KRISTIANSEN: I'm Anna Kristiansen, and today we follow a bottle of ketchup from a "
+        "Tokyo shelf back to Xinjiang.",
     ],
 )
 def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
@@ -236,6 +239,7 @@ def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
         "That is it for the company's Xinjiang plant, which will close in May, it said.",
         "The report is written by Ana Lindqvist and two researchers of the university.",
         "DONNELLY: My guest is Ekrem Memtimin, who runs Pamir Table, a Uyghur restaurant.",
+        "I'm Ekrem Memtimin, and I have not heard from my brother since 2017.",
         "The ministry said a handout of 300 yuan was paid to each of the 40 families.",
         "By March 2024, three of the firms had stopped buying from the Hami mine.",
         "Reporting by the Guardian showed that 40 firms had closed their plants.",

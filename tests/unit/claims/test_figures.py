@@ -168,6 +168,11 @@ def test_spans_that_date_a_claim_and_ordinals_are_no_figures(text: str) -> None:
     [
         ("19 out of 47 members voted for it", (19.0, 47.0)),  # a tally, not a share
         ("one in eight said so", (12.5,)),
+        # a count of a set under ten, as "five of the seven bottles" gives it (set CR's
+        # spinner); "out of" a round whole, or "in" any, is a share
+        ("5 out of 7 bottles it bought", (5.0, 7.0)),
+        ("nine out of ten workers", (90.0,)),
+        ("one in seven households", (14.3,)),
         ("the second one in 2019", ()),  # a year, not one in 2,019
         ("a 2.3m wall", (2.3,)),  # metres: "m" is a scale only after a currency sign
         # the Indian scales (set CD): "fourteen lakh capsules" is "1.4 million capsules"
