@@ -236,6 +236,8 @@ SETS = (
     ("set EN, never tuned on", EVAL_DIR / "set-en"),
     ("set EO, never tuned on", EVAL_DIR / "set-eo"),
     ("set EP, never tuned on", EVAL_DIR / "set-ep"),
+    ("set EQ, never tuned on", EVAL_DIR / "set-eq"),
+    ("set ER, never tuned on", EVAL_DIR / "set-er"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
