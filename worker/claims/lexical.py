@@ -55,7 +55,7 @@ NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
 # figures as words, hedged figures, the stance words, figures' written forms): known claims
 # stored with an older signature are re-read from their text.
-SIGNATURE_VERSION = 57  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
+SIGNATURE_VERSION = 58  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
 # 15: years as spoken ("nineteen seventy-four"); 16: banned/prohibited; 17: "free" people;
 # 18: a status moved on ("tabled" / "adopted"); 19: "applied" / "granted", "4 hundred";
 # 20: overlooked/ignored, progress/achievements; 21: stance words' false friends;
@@ -76,7 +76,7 @@ SIGNATURE_VERSION = 57  # 13: a spinner's mixed figures, "p.c."; 14: removed/tak
 # drawer" and "states"; 50: 49 undone (F62, not kept); 51: "froze", "first proposed"; 52: a
 # visa "issued" is "granted", against "refused"; 53: whoever "ruled", "apologised",
 # protect/defend/safeguard; 54: 53 undone (F65, not kept); 55: "let ... go / leave"; 56: a
-# call and what it asks for; 57: "5 out of 7" two figures
+# call and what it asks for; 57: "5 out of 7" two figures; 58: "No state has tabled ..."
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution"; nor a step further for the step before it ("the
@@ -196,6 +196,13 @@ _ASK_TOLD_OF = re.compile(
 # never does
 ASKS = "?ask"
 ASKED = "?asked"
+# A sentence that opens on a negative existential: "No state has tabled a resolution on
+# Xinjiang since the October vote" (CL, CR). Its news is the thing said not to exist or
+# happen, in its negated words.
+NOTHING = "?none"
+NOTHING_WORD = "?none:"  # and its first NOTHING_WORDS words, each with this mark before it
+NOTHING_WORDS = 3
+_NOTHING = re.compile(r"^(?:no|nobody|none of the|not one|not a single)\b(?! (?:doubt|longer)\b)")
 _ASKS_TOO = re.compile(
     r"\b(?:desire[sd]?|wish(?:es|ed)?|hope[sd]?) (?:that|the|to|[\w'’-]+ to)\b"
     r"|\b(?:calls?|appeals?|pleas?|requests?|demands?|wants?|wanted)\b"
@@ -270,7 +277,7 @@ def features_of(text: str) -> Features:
         | {f"y{year}" for year in figures.years}
         | _days(text, figures)
     )
-    stances = _stances(normal) | _asks(normal)
+    stances = _stances(normal) | _asks(normal) | _nothing(normal)
     negated = frozenset(
         token
         for match in _NEGATED.finditer(normal)
@@ -1060,9 +1067,27 @@ def compatible(new: Features, known: Features, elsewhere: StatesFigure | None = 
         return False
     if new.negated & (known.tokens - known.negated) or known.negated & (new.tokens - new.negated):
         return False  # one says "not X" where the other says X
+    if NOTHING in new.stances and NOTHING not in known.stances and _unheld(new, known):
+        return False  # a thing said not to exist or happen, which the known claim never names
     if ASKS in known.stances and ASKED not in new.stances and _answers(new, known):
         return False  # what was asked, now told as done (or refused): a call answered
     return not any(_opposed(new.stances & {a, b}, known.stances & {a, b}) for a, b in _OPPOSITES)
+
+
+def _unheld(new: Features, known: Features) -> bool:
+    """Whether most of the words of what `new` says does not exist are none of `known`'s."""
+    said = {s[len(NOTHING_WORD) :] for s in new.stances if s.startswith(NOTHING_WORD)}
+    return 2 * len(said - known.tokens) > len(said)
+
+
+def _nothing(normal: str) -> frozenset[str]:
+    """{NOTHING} and the marked first words of what a negative existential says does not
+    exist ("No state has tabled a new resolution": state, tabled, new), else nothing."""
+    match = _NOTHING.match(normal)
+    if match is None:
+        return frozenset()
+    words = _token_list(content_words(spelled_out(normal[match.end() :])))[:NOTHING_WORDS]
+    return frozenset({NOTHING, *(NOTHING_WORD + w for w in words)})
 
 
 def _answers(new: Features, known: Features) -> bool:

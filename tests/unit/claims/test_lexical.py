@@ -14,6 +14,7 @@ from worker.claims import lexical
 from worker.claims.figures import Figures
 from worker.claims.lexical import (
     ASKS,
+    NOTHING,
     Features,
     LexicalIndex,
     _top_stable,
@@ -592,6 +593,23 @@ def test_a_call_answered_is_another_claim() -> None:
 )
 def test_a_call_made_is_told_from_one_told_of(sentence: str, makes_a_call: bool) -> None:
     assert (ASKS in features_of(sentence).stances) is makes_a_call
+
+
+def test_what_nobody_has_done_is_news_the_known_claim_never_names() -> None:
+    # sets CL and CR: "No state has tabled a new resolution ... since the October vote" is
+    # not the vote, however many of its words it shares
+    vote = features_of(
+        "The Human Rights Council voted 19 to 17 in October against a debate on Xinjiang."
+    )
+    nothing = features_of(
+        "No state has tabled a new resolution on Xinjiang at the council since the October vote."
+    )
+    assert NOTHING in nothing.stances
+    assert not compatible(nothing, vote)
+    # the same said again is the same claim, and "no doubt" is no negative existential
+    said = features_of("No state has tabled a resolution on Xinjiang at the council since then.")
+    assert compatible(nothing, said)
+    assert NOTHING not in features_of("No doubt the council will vote again in March.").stances
 
 
 def test_a_permission_supposed_is_no_release() -> None:
