@@ -173,8 +173,9 @@ _BEFORE_THE_PAST = re.compile(
 # A call or a request: what someone asked another to do ("calls on the Belgian government to
 # raise the case", "asks BAFA to open a review", "China should release"), which a later
 # line can report done in the same words ("told us it raised the case", "has opened a
-# review": CQ and 46 more lines of the sets read). Not a question put to a speaker ("asked
-# about the report, the spokesperson said"). _PHRASES has made "call on / for" "urged".
+# review": CQ; 47 lines of the sets read missed so). Not a question put to a speaker
+# ("asked about the report, the spokesperson said"). _PHRASES has made "call on / for"
+# "urged".
 _ASKS = re.compile(
     r"\b(?:urg(?:e|es|ed|ing)|demand(?:s|ed|ing)?|request(?:s|ed|ing)?"
     r"|ask(?:s|ed|ing)?(?! (?:about|whether|if|why|what|how|when|where|who|which|for comment)\b)"
@@ -190,25 +191,26 @@ _ASK_TOLD_OF = re.compile(
     r"|our|these|those|such|chinese|western|renewed|repeated|growing|despite|amid|after|of)"
     r"\s+(?:have\s+)?$"
 )
-# The marks among a claim's stances (no _OPPOSITES stem): ASKS for a call the sentence
-# makes; ASKED for any it speaks of, as a noun or told of ("repeated the demand that", "the
-# group desires the board to", a spinner's), which a line that reports the thing done
-# never does
-ASKS = "?ask"
-ASKED = "?asked"
-# A sentence that opens on a negative existential: "No state has tabled a resolution on
-# Xinjiang since the October vote" (CL, CR). Its news is the thing said not to exist or
-# happen, in its negated words.
-NOTHING = "?none"
-NOTHING_WORD = "?none:"  # and its first NOTHING_WORDS words, each with this mark before it
-NOTHING_WORDS = 3
-_NOTHING = re.compile(r"^(?:no|nobody|none of the|not one|not a single)\b(?! (?:doubt|longer)\b)")
+# ... and what speaks of a call without making one: a call's nouns, a wish
 _ASKS_TOO = re.compile(
     r"\b(?:desire[sd]?|wish(?:es|ed)?|hope[sd]?) (?:that|the|to|[\w'’-]+ to)\b"
     r"|\b(?:calls?|appeals?|pleas?|requests?|demands?|wants?|wanted)\b"
 )
-ASK_WORD = "?ask:"  # and the words of what a call asks for, each with this mark before it
-_CLAUSE_END = re.compile(r"[;.:]|, (?:and|but|while|which|who)\b")
+_CLAUSE_END = re.compile(r"[;.:]|, (?:and|but|while|which|who)\b")  # where what is asked ends
+# The marks among a claim's stances (no _OPPOSITES stem): ASKS for a call the sentence
+# makes, with ASK_WORD before each word of what it asks for; ASKED for any call it speaks
+# of, as a noun or told of ("repeated the demand that", "the group desires the board to", a
+# spinner's), which a line that reports the thing done never does
+ASKS = "?ask"
+ASKED = "?asked"
+ASK_WORD = "?ask:"
+# A sentence that opens on a negative existential: "No state has tabled a resolution on
+# Xinjiang since the October vote" (CL, CR). Its news is the thing said not to exist or
+# happen: NOTHING, with NOTHING_WORD before each of its first NOTHING_WORDS words.
+_NOTHING = re.compile(r"^(?:no|nobody|none of the|not one|not a single)\b(?! (?:doubt|longer)\b)")
+NOTHING = "?none"
+NOTHING_WORD = "?none:"
+NOTHING_WORDS = 3
 _DIGITS = re.compile(r"^\d")
 _DATE = "@"  # the tokens of a day of the month: "@11-20" is 20 November; they weigh nothing
 _DATELINE = re.compile(
@@ -228,7 +230,9 @@ class Features:
     tokens: frozenset[str]
     figures: Figures
     negated: frozenset[str]  # tokens under a negation cue
-    stances: frozenset[str] = frozenset()  # the _OPPOSITES stems the sentence uses
+    # the _OPPOSITES stems the sentence uses, and the marks of a call (ASKS) or of a
+    # negative existential (NOTHING) with their words
+    stances: frozenset[str] = frozenset()
     quoted: frozenset[str] = frozenset()  # tokens inside its direct quotes (not stored)
     # Each figure with the word it counts: (value, hedge or "", that word's token).
     atoms: frozenset[tuple[float, str, str]] = frozenset()
@@ -1082,7 +1086,8 @@ def _unheld(new: Features, known: Features) -> bool:
 
 def _nothing(normal: str) -> frozenset[str]:
     """{NOTHING} and the marked first words of what a negative existential says does not
-    exist ("No state has tabled a new resolution": state, tabled, new), else nothing."""
+    exist ("No state has tabled a new resolution": state, tabled, resolution), else
+    nothing."""
     match = _NOTHING.match(normal)
     if match is None:
         return frozenset()
