@@ -121,6 +121,7 @@ _RATIO = re.compile(
     re.IGNORECASE,
 )
 _RATIO_WHOLES = {"twenty": 20, "hundred": 100, "a hundred": 100}
+_OUT_OF = re.compile(r"\bout\s+of\b", re.IGNORECASE)
 
 
 def _ratio(match: re.Match[str]) -> str:
@@ -133,8 +134,6 @@ def _ratio(match: re.Match[str]) -> str:
         return match.group(0)
     return _share(count, whole)
 
-
-_OUT_OF = re.compile(r"\bout\s+of\b", re.IGNORECASE)
 
 
 # "£2.3m", "$4bn", "€150k", "1.2bn": money in the abbreviated scales of headlines and rewrites,
