@@ -135,7 +135,6 @@ def _ratio(match: re.Match[str]) -> str:
     return _share(count, whole)
 
 
-
 # "£2.3m", "$4bn", "€150k", "1.2bn": money in the abbreviated scales of headlines and rewrites,
 # written out so that text2num and the scale rule read "2.3 million" as 2,300,000. A bare
 # "m" or "k" is a scale only after a currency sign ("a 2.3m wall" is metres).
