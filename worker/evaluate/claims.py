@@ -238,6 +238,8 @@ SETS = (
     ("set EP, never tuned on", EVAL_DIR / "set-ep"),
     ("set EQ, never tuned on", EVAL_DIR / "set-eq"),
     ("set ER, never tuned on", EVAL_DIR / "set-er"),
+    ("set ES, never tuned on", EVAL_DIR / "set-es"),
+    ("set ET, never tuned on", EVAL_DIR / "set-et"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
