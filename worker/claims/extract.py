@@ -471,10 +471,11 @@ def read_claims(text: str, outlet: str | None = None) -> tuple[list[Claim], bool
     # looked for in the sentence as written; and only in a transcript, where turns come one
     # after another: a wire story's one "BEIJING: ..." is its dateline.
     turns = _turns(written)
+    asked = _questions_put(written)
     every = [_without_lead_in(_without_tag(s, turns.get(s.index))) for s in written]
     captions = _caption_sentences(every)
     for sentence in every:
-        if sentence.index in captions or not is_claim(sentence.text):
+        if sentence.index in captions or sentence.index in asked or not is_claim(sentence.text):
             continue
         turn = turns.get(sentence.index)
         if turn is not None and turn.group("who").upper() in _PROCEDURE:
@@ -487,6 +488,22 @@ def read_claims(text: str, outlet: str | None = None) -> tuple[list[Claim], bool
             last_named = speaker
         found.append(_claim(sentence, said_by, speaker or outlet))
     return found, bool(turns)
+
+
+def _questions_put(written: list[Sentence]) -> set[int]:
+    """The sentences of a reporter's turn that ends on a question ("Q: A Uyghur nurse living
+    in Ireland says her husband was jailed ... Will China let the children leave?",
+    "Bloomberg: A German piano maker has suspended orders ... What is China's response?"):
+    the statements it opens with are the question's premise, not the page's claims. A
+    reporter's turn is tagged "Q" or "Question", or with a news outlet's name."""
+    put: set[int] = set()
+    for sentence in written:
+        if not _REPORTER.match(sentence.text):
+            continue
+        turn_of = [s for s in written if s.line == sentence.line and s.index >= sentence.index]
+        if turn_of[-1].text.rstrip("\"”’'").endswith("?"):
+            put.update(s.index for s in turn_of)
+    return put
 
 
 def _turns(written: list[Sentence]) -> dict[int, re.Match[str]]:
@@ -566,6 +583,13 @@ _NOT_TURNS = frozenset(
 # Who runs a call or a panel: their turns hand over, they assert nothing. (A reporter's
 # "Q:" turn was tried as procedure too and not kept: docs/claims.md, "AJ read".)
 _PROCEDURE = frozenset({"OPERATOR", "MODERATOR"})
+# A reporter's tag in a briefing: "Q", "Question", or a news outlet's name ("AFP", "Kyodo
+# News", "Meridian Wire", "EuroWave Radio")
+_REPORTER = re.compile(
+    r"^(?:Q|Question|(?:[A-Z][\w'’.&-]*\s){0,3}(?:News|Wire|Service|Press|Agency|Radio"
+    r"|Television|TV|Broadcast(?:ing)?|Reuters|AFP|AP|Bloomberg|Kyodo|Xinhua|Yonhap|CBC|BBC"
+    r"|NHK|Times|Post|Herald|Journal)):\s"
+)
 
 
 def _is_turn(tag: re.Match[str]) -> bool:

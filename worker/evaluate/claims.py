@@ -88,7 +88,8 @@ SET_DIR = EVAL_DIR / "articles"
 # judged by EG and EH); then CK (F65, not kept: the held-out sets fell before its judges
 # were scored); then CL (F66, judged by EI and EJ); then CM (F67, judged by EK and EL);
 # then CN and CO (F68, judged by EM and EN); then CP and CQ (F69, judged by EO and EP);
-# then CR (F70, judged by EQ and ER); F71, from the sets read, judged by ES and ET.
+# then CR (F70, judged by EQ and ER); F71 and F72, from the sets read, judged by ES and ET
+# and by EU and EV.
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),

@@ -373,6 +373,24 @@ def test_an_earnings_call_s_tags_are_its_speakers_and_the_operator_says_nothing(
     assert [c.speaker for c in claims_of(prose, "Wire")] == ["Wire"]  # one tag: no transcript
 
 
+def test_a_reporter_s_question_is_no_claim_of_the_page_but_the_answer_is() -> None:
+    # sets AJ, BJ, BZ: a briefing's question opens on its premise; the spokesperson answers
+    briefing = (
+        "Q: A Uyghur nurse living in Ireland says her husband was jailed for 15 years. Will"
+        " China let the children leave?\n\n"
+        "Mao Ning: China handles exit applications in accordance with the law.\n\n"
+        "Bloomberg: A German piano maker, Veltrup, has suspended orders from a felt supplier"
+        " in Xinjiang. What is China's response?\n\n"
+        "Mao Ning: Normal business cooperation must not be disrupted.\n\n"
+        "Kyodo News: The chain said yesterday it had dropped the paste."
+    )
+    assert [c.text[:12] for c in claims_of(briefing, "MFA")] == [
+        "China handle",
+        "Normal busin",
+        "The chain sa",  # a turn that asks nothing is not a question
+    ]
+
+
 def test_a_live_blog_entry_s_time_is_not_part_of_its_claim() -> None:
     text = (
         "09:15 – Her series named twenty-three people whose relatives had heard nothing.\n"
