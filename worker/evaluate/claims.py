@@ -241,6 +241,8 @@ SETS = (
     ("set ER, never tuned on", EVAL_DIR / "set-er"),
     ("set ES, never tuned on", EVAL_DIR / "set-es"),
     ("set ET, never tuned on", EVAL_DIR / "set-et"),
+    ("set EU, never tuned on", EVAL_DIR / "set-eu"),
+    ("set EV, never tuned on", EVAL_DIR / "set-ev"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
