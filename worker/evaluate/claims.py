@@ -89,7 +89,8 @@ SET_DIR = EVAL_DIR / "articles"
 # were scored); then CL (F66, judged by EI and EJ); then CM (F67, judged by EK and EL);
 # then CN and CO (F68, judged by EM and EN); then CP and CQ (F69, judged by EO and EP);
 # then CR (F70, judged by EQ and ER); F71 and F72, from the sets read, judged by ES and ET
-# and by EU and EV.
+# and by EU and EV. EW and EX, written blind at the end of that session, are committed
+# unregistered and never scored, to judge the next change.
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
