@@ -125,11 +125,9 @@ _READER_APPEALS = (
 _NEWSLETTER_FURNITURE = (
     r"welcome (?:back )?to (?:this|the|our)|in this (?:issue|edition)|this email"
     r"|forward (?:this|it) to|that'?s all for|until next (?:week|time|month)|see you next"
-    # "Forward this digest to a colleague who should be reading it.", "that's it for this
-    # week's episode" (CL)
+    # "Forward this digest to a colleague who should be reading it." (CL)
     r"|forward (?:this|it|the) (?:week'?s |weekly |free )?(?:digest|newsletter|email|e-mail"
     r"|brief|briefing|issue|edition|bulletin|round-?up) to"
-    r"|that(?:'|’)?s it for (?:this|today|now|the week|our)\b"
     r"|thanks? (?:you )?for reading|unsubscribe|view (?:it )?in (?:your|a) browser"
     r"|^this (?:week|edition|issue)(?=:)"
     # a newsletter's offer: "Get The Ledgerline's weekly briefing on tech and rights." (AV)
@@ -256,6 +254,9 @@ _PROGRAMME_TURNS = (
     # a programme's sign-off: "That's Asia Dispatch for this week" (AV, BS, BU)
     r"^(?:and )?that'?s (?:it|(?-i:[A-Z])[\w'’-]*(?:\s(?-i:[A-Z])[\w'’-]*){0,3})"
     r" for (?:this|today|tonight)\b|\bwherever you (?:get|find|listen to) (?:your )?podcasts\b"
+    # ... anywhere in the turn: "Gulnar Eziz and Henrik Dahl, thank you; that's it for this
+    # week's episode" (CL)
+    r"|that(?:'|’)?s it for (?:this|today|now|the week|our)\b"
     # a programme's credit: "The Geneva Brief is produced by Lea Brandt." (BW; set G's
     # "is edited by"; CM's "Chokepoint Weekly is written by Ana Lindqvist."); in the
     # present, of people: "the fibre was produced by Changji Tianyuan Beet Sugar Co." is news

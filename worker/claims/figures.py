@@ -115,20 +115,20 @@ _SPELLED_WORD = re.compile("|".join(_SPELLED_WORDS), re.IGNORECASE)
 # cent" would give it. Only a one-figure count of a round whole: "19 out of 47 members" keeps
 # its two figures (a tally is news as it stands), and "one in 2019" is a year.
 _RATIO = re.compile(
-    r"\b(one|two|three|four|five|six|seven|eight|nine|[1-9])\s+(?:in|out\s+of)\s+(?:every\s+)?"
-    r"(two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|a\s+hundred|"
+    r"\b(?P<count>one|two|three|four|five|six|seven|eight|nine|[1-9])"
+    r"\s+(?:in|(?P<out>out\s+of))\s+(?:every\s+)?"
+    r"(?P<whole>two|three|four|five|six|seven|eight|nine|ten|twenty|hundred|a\s+hundred|"
     r"[2-9]|10|20|100|1,?000)\b(?!,\d)",
     re.IGNORECASE,
 )
 _RATIO_WHOLES = {"twenty": 20, "hundred": 100, "a hundred": 100}
-_OUT_OF = re.compile(r"\bout\s+of\b", re.IGNORECASE)
 
 
 def _ratio(match: re.Match[str]) -> str:
-    count = _value(match.group(1))
-    whole_word = " ".join(match.group(2).lower().split()).replace(",", "")
+    count = _value(match.group("count"))
+    whole_word = " ".join(match.group("whole").lower().split()).replace(",", "")
     whole = _RATIO_WHOLES.get(whole_word) or _value(whole_word)
-    if count >= whole or (whole < 10 and _OUT_OF.search(match.group(0))):
+    if count >= whole or (whole < 10 and match.group("out")):
         # "5 out of 7 bottles" counts a set, as "five of the seven bottles" does (CR): a
         # share is "out of" a round whole ("nine out of ten"), or "in" any ("one in seven")
         return match.group(0)
