@@ -330,6 +330,12 @@ _PROGRAMME_TURNS = (
     # "Joining me today from Melbourne is the chef Gulnar Eziz, and from Oslo, Henrik Dahl of
     # ..." (CL): a turn or a sentence that opens on the guests it brings in
     r"|(?:^|:\s)joining (?:me|us)(?: now| today| here| again)? (?:from|in|on|at|to)\b"
+    # a programme's masthead and tagline, when the tagline is all the sentence says (the
+    # name before the dash is cut off as a dateline is): "MARGINS - a podcast about books
+    # and power. Episode 41 transcript." (CS)
+    r"|^(?:(?-i:[A-Z])[\w'’.-]*(?:\s[\w'’.-]+){0,4}\s[-–—|:]\s)?(?:a|the|your) (?:[\w-]+ ){0,2}"
+    r"(?:podcast|programme|program|radio show|newsletter) (?:about|on|from|for)\b"
+    r"(?:(?!\b(?:is|was|were|are|has|had|have|will|would|says?|said)\b)[^.;:]){0,60}(?=\.?$)"
 )
 # A chair's or a committee's procedure: giving the floor, opening, suspending and
 # adjourning a sitting, questions taken on notice.

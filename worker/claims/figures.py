@@ -59,6 +59,12 @@ _NUMBER_WORD = "|".join(
      "thousand")
 )  # fmt: skip
 # "fifty-page": a number word hyphened to a noun (not "forty-eight", one number).
+# "a 38-million-franc credit line", "a $2.3-billion deal": digits hyphened to a scale word
+# are one figure, as "38 million francs" is; read as they stood, they were two (38 and a
+# million), a figure no known claim states (set CS).
+_DIGITS_SCALE_COMPOUND = re.compile(
+    r"(?<=\d)-(?=(?:thousand|million|billion|trillion|lakhs?|crores?)\b)", re.IGNORECASE
+)
 _NUMBER_WORD_COMPOUND = re.compile(
     r"\b(" + _NUMBER_WORD + r")-(?!(?:one|two|three|four|five|six|seven|eight|nine)\b)(?=[a-z])",
     re.IGNORECASE,
@@ -178,6 +184,14 @@ _ORDINAL_SUFFIX = re.compile(r"(?:st|nd|rd|th)s?\b", re.IGNORECASE)
 # The word a figure counts: "212 suppliers", "14-day"; for a share, what it is a share of
 # ("35% of the polysilicon"): a bare "6%" could be of anything.
 _UNIT = re.compile(r"\s*(?:(%)\s+of\s+(?:the\s+|its\s+|their\s+|all\s+)?|-?\s*)([A-Za-z]+)")
+# "38 million Swiss francs", "4 million US dollars": what is counted is the currency, not
+# the country naming it ("a 38-million-franc credit line" counts francs too).
+_CURRENCY_NAMED = re.compile(
+    r"\s+(dollars?|francs?|pesos?|euros?|pounds?|yuan|renminbi|rupees?|rand|krona|kronor"
+    r"|krone|kroner|crowns?|won|yen|roubles?|rubles?|lira|dirhams?|shillings?|naira|cedis?"
+    r"|ringgit|baht|dinars?|riyals?|rials?|reais|real|zlot(?:y|ys|ych)|forints?|tenge|som)\b",
+    re.IGNORECASE,
+)
 # "an estimated million or more": a scale word with no number before it is one of it.
 # text2num has turned every "<number> million" into digits by then, so what is left is bare.
 # and the Indian scales, as Indian papers write them: "fourteen lakh capsules" is 1.4 million
@@ -308,6 +322,7 @@ def spelled_out(text: str) -> str:
     text = _VAGUE.sub(_VAGUE_WORD, text)
     if "-" in text:  # a compound needs its hyphen; the pattern costs more than alpha2digit
         text = _NUMBER_WORD_COMPOUND.sub(r"\1 ", text)
+        text = _DIGITS_SCALE_COMPOUND.sub(" ", text)
     digits = alpha2digit(text, "en")
     return _TIME_SPAN.sub("", _PERCENT.sub(r"\1%", digits))
 
@@ -353,7 +368,9 @@ def figures_of(text: str) -> Figures:
                 hedged.append((value, hedge.lastgroup))
             unit = _UNIT.match(digits, match.end())
             if unit is not None:
-                units.append((value, (unit.group(1) or "") + unit.group(2).lower()))
+                currency = _CURRENCY_NAMED.match(digits, unit.end())
+                counted = (currency or unit).group(1 if currency else 2)
+                units.append((value, (unit.group(1) or "") + counted.lower()))
     return Figures(tuple(quantities), tuple(dict.fromkeys(years)), tuple(hedged), tuple(units),
                    tuple(dict.fromkeys(dates)))  # fmt: skip
 

@@ -89,8 +89,8 @@ SET_DIR = EVAL_DIR / "articles"
 # were scored); then CL (F66, judged by EI and EJ); then CM (F67, judged by EK and EL);
 # then CN and CO (F68, judged by EM and EN); then CP and CQ (F69, judged by EO and EP);
 # then CR (F70, judged by EQ and ER); F71 and F72, from the sets read, judged by ES and ET
-# and by EU and EV. EW and EX, written blind at the end of that session, are committed
-# unregistered and never scored, to judge the next change.
+# and by EU and EV; then CS (F73, judged by EW and EX, written blind at the end of the
+# session before).
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -188,7 +188,7 @@ SETS = (
     ("set CP, scored, then read", EVAL_DIR / "set-cp"),
     ("set CQ, scored, then read", EVAL_DIR / "set-cq"),
     ("set CR, scored, then read", EVAL_DIR / "set-cr"),
-    ("set CS, never tuned on", EVAL_DIR / "set-cs"),
+    ("set CS, scored, then read", EVAL_DIR / "set-cs"),
     ("set CT, never tuned on", EVAL_DIR / "set-ct"),
     ("set CU, never tuned on", EVAL_DIR / "set-cu"),
     ("set CV, never tuned on", EVAL_DIR / "set-cv"),

@@ -198,6 +198,9 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         # the presenter alone (CR)
         "ANNA KRISTIANSEN: I'm Anna Kristiansen, and today we follow a bottle of ketchup from a "
         "Tokyo shelf back to Xinjiang.",
+        # a programme's masthead and tagline (CS)
+        "MARGINS - a podcast about books and power.",
+        "a podcast about books and power.",
     ],
 )
 def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
@@ -213,6 +216,7 @@ def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
         "The envoy writes about the camps for the first time in her memoir, out in March.",
         "Kadir writes on the detentions for The Ledger, and says 300 relatives are missing.",
         "Officials said they would welcome back the monitors after the election.",
+        "A podcast about Xinjiang was taken down on Monday by the platform.",
         "This week the council rejected the motion by 19 votes to 17.",
         "The audit's disclaimer said its sample covered only two of the eight sites.",
         "Buyers may also like the new rules, the trade group said in its statement.",

@@ -179,6 +179,9 @@ def test_spans_that_date_a_claim_and_ordinals_are_no_figures(text: str) -> None:
         ("around fourteen lakh capsules", (1_400_000.0,)),
         ("a fine of Rs 5 crore", (50_000_000.0,)),
         ("2.5 lakhs of workers", (250_000.0,)),
+        # digits hyphened to a scale word are one figure, as "38 million francs" is (CS)
+        ("the 38-million-franc credit line", (38_000_000.0,)),
+        ("a $2.3-billion deal", (2_300_000_000.0,)),
     ],
 )
 def test_ratios_and_abbreviated_scales(text: str, expected: tuple[float, ...]) -> None:
@@ -195,6 +198,12 @@ def test_a_figure_keeps_the_word_it_counts() -> None:
         (4.0, "countries"),
     )
     assert figures_of("35 per cent of the polysilicon").units == ((35.0, "%polysilicon"),)
+
+
+def test_a_currency_named_by_its_country_counts_the_currency() -> None:
+    assert figures_of("38 million Swiss francs").units == ((38_000_000.0, "francs"),)
+    assert figures_of("a 38-million-franc credit line").units == ((38_000_000.0, "franc"),)
+    assert figures_of("50 Swiss experts").units == ((50.0, "swiss"),)
 
 
 @pytest.mark.parametrize(
