@@ -256,7 +256,7 @@ _PROGRAMME_TURNS = (
     r" for (?:this|today|tonight)\b|\bwherever you (?:get|find|listen to) (?:your )?podcasts\b"
     # ... anywhere in the turn: "Gulnar Eziz and Henrik Dahl, thank you; that's it for this
     # week's episode" (CL)
-    r"|that(?:'|’)?s it for (?:this|today|now|the week|our)\b"
+    r"|that(?:'|’)?s (?:it|all) for (?:this|today|now|the week|our)\b"
     # a programme's credit: "The Geneva Brief is produced by Lea Brandt." (BW; set G's
     # "is edited by"; CM's "Chokepoint Weekly is written by Ana Lindqvist."); in the
     # present, of people: "the fibre was produced by Changji Tianyuan Beet Sugar Co." is news
@@ -313,6 +313,9 @@ _PROGRAMME_TURNS = (
     r"|\b(?:is|are|'re|’re) back (?:next|on) (?:week|month|monday|tuesday|wednesday|thursday"
     r"|friday|saturday"
     r"|sunday)\b|\bthe full transcript is (?:available )?(?:on|at) our (?:website|site)\b"
+    # ... or back on a date: "The Supply Line is back on the twenty-eighth of June." (CT)
+    r"|\b(?:is|are|'re|’re) back on (?:the )?[\w-]+(?: of)? (?:january|february|march|april"
+    r"|may|june|july|august|september|october|november|december)(?=[.!]?$)"
     # a presenter's guest and reporter brought in, when that is all the sentence says:
     # "Marat Iskakov is with me from Almaty;", "Niamh Costigan has been following the Cork
     # story;" (CJ)
@@ -330,6 +333,10 @@ _PROGRAMME_TURNS = (
     # "Joining me today from Melbourne is the chef Gulnar Eziz, and from Oslo, Henrik Dahl of
     # ..." (CL): a turn or a sentence that opens on the guests it brings in
     r"|(?:^|:\s)joining (?:me|us)(?: now| today| here| again)? (?:from|in|on|at|to)\b"
+    # ... or opens on them after "With me": "With me are Zeynep Arslan, legal counsel at the
+    # Turkish players' union, and Farhan Qureshi of TraceLine Asia." (CT)
+    r"|(?:^|:\s)with (?:me|us)(?: now| today| here| again| in the studio)? (?:is|are)"
+    r" (?-i:[A-Z])[\w'’.-]*"
     # a programme's masthead and tagline, when the tagline is all the sentence says (the
     # name before the dash is cut off as a dateline is): "MARGINS - a podcast about books
     # and power. Episode 41 transcript." (CS)

@@ -201,10 +201,22 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         # a programme's masthead and tagline (CS)
         "MARGINS - a podcast about books and power.",
         "a podcast about books and power.",
+        # a presenter's guests after "With me" (CT)
+        "MEERA SETHI: With me are Zeynep Arslan, legal counsel at the Turkish players' union, "
+        "and Farhan Qureshi of TraceLine Asia.",
     ],
 )
 def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
     assert not is_claim(line)
+
+
+def test_a_sign_off_with_the_date_of_the_next_episode_is_no_claim() -> None:
+    # The semicolon ends a sentence: the date of the next episode was left a claim (CT).
+    turn = (
+        "MEERA SETHI: That's all for this week; The Supply Line is back on the twenty-eighth "
+        "of June."
+    )
+    assert claims_of(turn) == []
 
 
 @pytest.mark.parametrize(
@@ -217,6 +229,8 @@ def test_furniture_headings_and_captions_are_not_claims(line: str) -> None:
         "Kadir writes on the detentions for The Ledger, and says 300 relatives are missing.",
         "Officials said they would welcome back the monitors after the election.",
         "A podcast about Xinjiang was taken down on Monday by the platform.",
+        "The festival is back on 3 May with a Uyghur programme funded by the ministry.",
+        "She said: With me are the memories of my father, who was jailed in 2018.",
         "This week the council rejected the motion by 19 votes to 17.",
         "The audit's disclaimer said its sample covered only two of the eight sites.",
         "Buyers may also like the new rules, the trade group said in its statement.",
