@@ -244,6 +244,8 @@ SETS = (
     ("set ET, never tuned on", EVAL_DIR / "set-et"),
     ("set EU, never tuned on", EVAL_DIR / "set-eu"),
     ("set EV, never tuned on", EVAL_DIR / "set-ev"),
+    ("set EW, never tuned on", EVAL_DIR / "set-ew"),
+    ("set EX, never tuned on", EVAL_DIR / "set-ex"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
