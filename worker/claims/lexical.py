@@ -55,7 +55,7 @@ NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
 # figures as words, hedged figures, the stance words, figures' written forms): known claims
 # stored with an older signature are re-read from their text.
-SIGNATURE_VERSION = 59  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
+SIGNATURE_VERSION = 60  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
 # 15: years as spoken ("nineteen seventy-four"); 16: banned/prohibited; 17: "free" people;
 # 18: a status moved on ("tabled" / "adopted"); 19: "applied" / "granted", "4 hundred";
 # 20: overlooked/ignored, progress/achievements; 21: stance words' false friends;
@@ -77,7 +77,8 @@ SIGNATURE_VERSION = 59  # 13: a spinner's mixed figures, "p.c."; 14: removed/tak
 # visa "issued" is "granted", against "refused"; 53: whoever "ruled", "apologised",
 # protect/defend/safeguard; 54: 53 undone (F65, not kept); 55: "let ... go / leave"; 56: a
 # call and what it asks for; 57: "5 out of 7" two figures; 58: "No state has tabled ...";
-# 59: "a 38-million-franc line" is one figure, "Swiss francs" count francs
+# 59: "a 38-million-franc line" is one figure, "Swiss francs" count francs; 60: a call's
+# asks numbered
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution"; nor a step further for the step before it ("the
@@ -198,8 +199,13 @@ _ASKS_TOO = re.compile(
     r"|\b(?:calls?|appeals?|pleas?|requests?|demands?|wants?|wanted)\b"
 )
 _CLAUSE_END = re.compile(r"[;.:]|, (?:and|but|while|which|who)\b")  # where what is asked ends
+# One call, several asks: "calls on the government to raise his case with Beijing and to
+# propose a ban on imports" (CU); an answer to one of them is news however little of the
+# other it holds.
+_ASK_PARTS = re.compile(r"\s+(?:and|or)\s+(?=(?:to|on)\s)|,\s+(?:and\s+)?(?=(?:to|on)\s)")
 # The marks among a claim's stances (no _OPPOSITES stem): ASKS for a call the sentence
-# makes, with ASK_WORD before each word of what it asks for; ASKED for any call it speaks
+# makes, with ASK_WORD, the ask's number and ":" before each word of each thing it asks
+# for ("?ask:0:raise", "?ask:1:ban"); ASKED for any call it speaks
 # of, as a noun or told of ("repeated the demand that", "the group desires the board to", a
 # spinner's), which a line that reports the thing done never does
 ASKS = "?ask"
@@ -305,7 +311,11 @@ def _asks(normal: str) -> frozenset[str]:
         if not _ASK_TOLD_OF.search(normal, 0, match.start()):
             end = _CLAUSE_END.search(normal, match.end())
             asked = normal[match.end() : end.start() if end else len(normal)]
-            words = {ASK_WORD + t for t in _tokens(content_words(spelled_out(asked)))}
+            words = {
+                f"{ASK_WORD}{number}:{token}"
+                for number, part in enumerate(_ASK_PARTS.split(asked))
+                for token in _tokens(content_words(spelled_out(part)))
+            }
             return frozenset({ASKS, ASKED} | words)
     return frozenset({ASKED}) if matches or _ASKS_TOO.search(normal) else frozenset()
 
@@ -1097,12 +1107,16 @@ def _nothing(normal: str) -> frozenset[str]:
 
 
 def _answers(new: Features, known: Features) -> bool:
-    """Whether `new` holds half or more of the words of what `known` asks for ("told us it
-    raised the case in its statement" of "calls on the government to raise the case in its
-    national statement"), not only the rest of a longer sentence (seed 000's findings, told
-    before its call)."""
-    asked = {s[len(ASK_WORD) :] for s in known.stances if s.startswith(ASK_WORD)}
-    return bool(asked) and 2 * len(asked & new.tokens) >= len(asked)
+    """Whether `new` holds half or more of the words of one thing `known` asks for ("told
+    us it raised the case in its statement" of "calls on the government to raise the case in
+    its national statement"), not only the rest of a longer sentence (seed 000's findings,
+    told before its call)."""
+    asks: dict[str, set[str]] = {}
+    for stance in known.stances:
+        if stance.startswith(ASK_WORD):
+            number, _, token = stance[len(ASK_WORD) :].partition(":")
+            asks.setdefault(number, set()).add(token)
+    return any(2 * len(asked & new.tokens) >= len(asked) for asked in asks.values())
 
 
 def _dated_otherwise(new: Features, known: Features) -> bool:

@@ -90,7 +90,8 @@ SET_DIR = EVAL_DIR / "articles"
 # then CN and CO (F68, judged by EM and EN); then CP and CQ (F69, judged by EO and EP);
 # then CR (F70, judged by EQ and ER); F71 and F72, from the sets read, judged by ES and ET
 # and by EU and EV; then CS (F73, judged by EW and EX, written blind at the end of the
-# session before); then CT (F74, judged by EY and EZ).
+# session before); then CT (F74, judged by EY and EZ); wordings kept, from the sets read
+# (F75, judged by FA and FB, not kept); then CU (F76, judged by FC and FD).
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -190,7 +191,7 @@ SETS = (
     ("set CR, scored, then read", EVAL_DIR / "set-cr"),
     ("set CS, scored, then read", EVAL_DIR / "set-cs"),
     ("set CT, scored, then read", EVAL_DIR / "set-ct"),
-    ("set CU, never tuned on", EVAL_DIR / "set-cu"),
+    ("set CU, scored, then read", EVAL_DIR / "set-cu"),
     ("set CV, never tuned on", EVAL_DIR / "set-cv"),
     ("set CW, never tuned on", EVAL_DIR / "set-cw"),
     ("set CX, never tuned on", EVAL_DIR / "set-cx"),

@@ -579,6 +579,20 @@ def test_a_call_answered_is_another_claim() -> None:
     assert compatible(features_of("The assessment found possible crimes against humanity."), both)
 
 
+def test_one_of_several_asks_answered_is_another_claim() -> None:
+    # set CU: a call with two asks; the answer to the first holds too few of both together
+    call = features_of(
+        "The Forum calls on Norway's government to raise Erkin Ablikim's case with Beijing and "
+        "to propose a ban on imports made with forced labour, in line with the EU's draft."
+    )
+    done = features_of(
+        "Norway's foreign ministry told me it has raised his case with officials in Beijing."
+    )
+    assert not compatible(done, call)
+    retold = "The Forum wants Norway to raise Ablikim's case with Beijing and to propose a ban."
+    assert compatible(features_of(retold), call)
+
+
 @pytest.mark.parametrize(
     ("sentence", "makes_a_call"),
     [
