@@ -247,6 +247,10 @@ SETS = (
     ("set EV, never tuned on", EVAL_DIR / "set-ev"),
     ("set EW, never tuned on", EVAL_DIR / "set-ew"),
     ("set EX, never tuned on", EVAL_DIR / "set-ex"),
+    ("set EY, never tuned on", EVAL_DIR / "set-ey"),
+    ("set EZ, never tuned on", EVAL_DIR / "set-ez"),
+    ("set FA, never tuned on", EVAL_DIR / "set-fa"),
+    ("set FB, never tuned on", EVAL_DIR / "set-fb"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
