@@ -22,7 +22,6 @@ import math
 import re
 import sys
 from array import array
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -700,10 +699,6 @@ class LexicalIndex:
         self._weights: dict[str, float] = {}  # weight() memo, cleared by add()
         self._id_array: _Rows | None = None  # _ids as an array, dropped by add()
         self._figures = KnownFigures()  # what states_figure() reads
-        # Rows that are other wordings of a claim indexed already (uncount()), and their
-        # words: they are searched, but a word's rarity is counted over claims, not wordings.
-        self._uncounted_rows = 0
-        self._uncounted: Counter[str] = Counter()
 
     def __len__(self) -> int:
         return self._packed.size + len(self._ids)
@@ -795,15 +790,6 @@ class LexicalIndex:
     def _packs_at(self) -> int:
         return max(self._pack_at, self._packed.size // PACK_SHARE)
 
-    def uncount(self, features: Features) -> None:
-        """Leave an indexed row out of the words' rarity: it words again a claim indexed
-        already. A story retold in many wordings would otherwise make its own words common,
-        and a repeat under a new speaker's name then held too little of their weight
-        (tests/unit/claims/test_novelty.py)."""
-        self._uncounted_rows += 1
-        self._uncounted.update(features.tokens)
-        self._weights.clear()
-
     def states_figure(self, quantity: float, hedge: str, unit: str) -> bool:
         """Whether a known claim states `quantity` of `unit` (up to the hedges)."""
         return self._figures.states(quantity, hedge, unit)
@@ -814,9 +800,7 @@ class LexicalIndex:
         if known is None and token.startswith(_DATE):
             known = self._weights[token] = 0.0  # a day decides alone (_dated_otherwise)
         elif known is None:
-            claims = len(self) - self._uncounted_rows
-            held = self._df(token) - self._uncounted[token]
-            known = self._weights[token] = math.log((claims + 1) / (held + 1)) + 1.0
+            known = self._weights[token] = math.log((len(self) + 1) / (self._df(token) + 1)) + 1.0
         return known
 
     def ranked(

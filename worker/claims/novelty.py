@@ -153,14 +153,6 @@ FOLLOW_MIN = 3
 FOLLOW_NEAR_AT = 0.3
 FOLLOW_WITHIN = timedelta(days=730)
 CANDIDATES = 25  # lexical candidates examined per claim, best containment first
-# A repeat in words no known claim had is stored as a wording of the claim it repeats
-# (KnownClaim.wording_of), so that the next retelling can match it: a release's line retold
-# by an op-ed in its own words, then by a podcast in the op-ed's. Only the claims judged new
-# were stored until the seventh session of 2026-12-07 (F77), and each retelling was measured
-# against the first telling alone (docs/claims.md, "Wordings"). A repeat this close to what
-# it repeats, or closer, adds no wording worth keeping (on the sets read, keeping those too
-# judged every line the same).
-WORDING_BELOW = 0.85
 # Known claims are loaded by id; transactions commit out of id order, so each sync looks this
 # far back for ids it has not seen yet (a few hundred: workers x claims per article).
 SYNC_OVERLAP = 200
@@ -173,9 +165,7 @@ _Vector = np.ndarray[Any, np.dtype[np.float32]]
 # real articles (benchmarks/claims_cost.py). No ORM object of the table is ever pending in
 # a session, so the autoflush that only ORM statements do has nothing to write first.
 _KNOWN = cast(Table, KnownClaim.__table__)
-_KNOWN_ROW = select(
-    _KNOWN.c.id, _KNOWN.c.text, _KNOWN.c.signature, _KNOWN.c.embedding, _KNOWN.c.wording_of
-)
+_KNOWN_ROW = select(_KNOWN.c.id, _KNOWN.c.text, _KNOWN.c.signature, _KNOWN.c.embedding)
 _RECENT_IDS = select(_KNOWN.c.id).where(
     _KNOWN.c.profile == bindparam("profile"), _KNOWN.c.id > bindparam("after")
 )
@@ -209,22 +199,12 @@ _BROUGHT = select(func.count()).where(
 )
 _BROUGHT_UNKEPT = select(func.count()).where(
     _KNOWN.c.profile == bindparam("profile"),
-    _KNOWN.c.wording_of.is_(None),  # a wording carries its claim's sighting, not the text's
     _KNOWN.c.first_outlet == bindparam("outlet"),
     _KNOWN.c.first_seen_at == bindparam("seen"),
 )
 _SEED_TEXTS = select(_KNOWN.c.text).where(
-    _KNOWN.c.profile == bindparam("profile"),
-    _KNOWN.c.origin == "seed",
-    _KNOWN.c.wording_of.is_(None),  # a later article's wording names its own story's people
+    _KNOWN.c.profile == bindparam("profile"), _KNOWN.c.origin == "seed"
 )
-_WORDED = select(_KNOWN.c.id, _KNOWN.c.wording_of).where(
-    _KNOWN.c.id.in_(bindparam("ids", expanding=True)), _KNOWN.c.wording_of.is_not(None)
-)
-_FIRST_SIGHTING = select(
-    _KNOWN.c.id, _KNOWN.c.origin, _KNOWN.c.first_article_id, _KNOWN.c.first_outlet,
-    _KNOWN.c.first_seen_at,
-).where(_KNOWN.c.id.in_(bindparam("ids", expanding=True)))  # fmt: skip
 _INSERT_KNOWN = insert(_KNOWN).returning(_KNOWN.c.id, sort_by_parameter_order=True)
 _BY_CLAIM = _KNOWN.c.id == bindparam("claim_id")
 # Incremented in SQL, not in Python: concurrent workers never lose a repeat.
@@ -257,16 +237,13 @@ class _ProfileIndex:
         self.lexical.add(claim_id, features)
         self._add_vector(claim_id, vector)
 
-    def add_many(self, claims: Iterable[tuple[int, Features, _Vector | None, bool]]) -> None:
-        """add() for each of `claims` (id, features, vector, whether a wording of a claim),
-        the lexical index filled in bulk."""
+    def add_many(self, claims: Iterable[tuple[int, Features, _Vector | None]]) -> None:
+        """add() for each of `claims`, the lexical index filled in bulk."""
 
         def vectors_noted() -> Iterator[tuple[int, Features]]:
-            for claim_id, features, vector, wording in claims:
+            for claim_id, features, vector in claims:
                 if claim_id not in self.lexical:
                     self._add_vector(claim_id, vector)
-                    if wording:
-                        self.lexical.uncount(features)
                     yield claim_id, features
 
         self.lexical.add_many(vectors_noted())
@@ -757,14 +734,13 @@ class ClaimJudge:
 
     def _known_rows(
         self, partitions: Iterable[Sequence[Any]], index: _ProfileIndex
-    ) -> Iterator[tuple[int, Features, _Vector | None, bool]]:
-        """Each row's claim, features, vector and whether it is a wording of a claim, read
-        batch by batch; `index.last_id` follows the rows read."""
+    ) -> Iterator[tuple[int, Features, _Vector | None]]:
+        """Each row's claim, features and vector, read batch by batch; `index.last_id`
+        follows the rows read."""
         for rows in partitions:
             for row, vector in zip(rows, self._vectors_for(rows), strict=True):
                 index.last_id = max(index.last_id, row.id)
-                features = known_features(row.signature, row.text)
-                yield row.id, features, vector, row.wording_of is not None
+                yield row.id, known_features(row.signature, row.text), vector
 
     def _vectors_for(self, rows: Sequence[Any]) -> list[_Vector | None]:
         if self._encoder is None:
@@ -834,13 +810,11 @@ def _spins(
         )
     if not brought:
         return False
-    near = [
+    retold = {
         n.claim_id
         for _, n in pending
         if n.claim_id and n.similarity >= REWRITE_NEAR_AT and source_of.get(n.claim_id) == source
-    ]
-    roots = _roots(session, near)
-    retold = {roots.get(claim_id, claim_id) for claim_id in near}  # claims, not wordings
+    }
     return any(
         len(retold) >= covers * brought and len(pending) <= at_most * brought
         for covers, at_most in ((SPIN_COVERS, SPIN_AT_MOST), (SPIN_LEAN_COVERS, SPIN_LEAN_AT_MOST))
@@ -1167,25 +1141,20 @@ def _settle(
         stored = [i for i, (_, n) in enumerate(pending) if _stored(n, seen)]
         ids = _insert_known(session, [_known_row(profile, pending[i][0], seen) for i in stored])
         real = {-1 - i: claim_id for i, claim_id in zip(stored, ids, strict=True)}
-    # The nearest known claim of each: the claim itself where a wording of it was nearest.
-    roots = _roots(session, [n.claim_id for _, n in pending if n.claim_id and n.claim_id > 0])
-    nearest = [roots.get(n.claim_id, n.claim_id) if n.claim_id else None for _, n in pending]
-    if seen is not None and seen.origin != "seed":  # the seeds' claims are all of their own
-        _store_wordings(session, profile, pending, nearest, seen)
-    texts = _texts(session, {i for i in nearest if i and i > 0})
+    texts = _texts(session, {n.claim_id for _, n in pending if n.claim_id and n.claim_id > 0})
     texts.update({-1 - i: item.claim.text for i, (item, _) in enumerate(pending)})
     verdicts = [
         ClaimVerdict(
             item.claim,
             profile,
             not n.same,
-            texts.get(claim_id or 0),
+            texts.get(n.claim_id or 0),
             n.similarity,
-            real.get(claim_id or 0, claim_id),
+            real.get(n.claim_id or 0, n.claim_id),
             rewrite,
             n.by if n.same else None,
         )
-        for (item, n), claim_id in zip(pending, nearest, strict=True)
+        for item, n in pending
     ]
     if seen is not None:
         repeats = [v for v, (_, n) in zip(verdicts, pending, strict=True) if not _stored(n, seen)]
@@ -1207,43 +1176,6 @@ def _stored(nearest: _Nearest, seen: _Seen | None) -> bool:
     if seen is None:
         return False
     return not nearest.same or seen.origin == "seed"
-
-
-def _roots(session: Session, claim_ids: Sequence[int]) -> dict[int, int]:
-    """The claim each of these known claims words again, for those that are wordings."""
-    wanted = sorted({i for i in claim_ids if i > 0})
-    if not wanted:
-        return {}
-    return {row.id: row.wording_of for row in session.execute(_WORDED, {"ids": wanted})}
-
-
-def _store_wordings(
-    session: Session,
-    profile: str,
-    pending: _Pending,
-    nearest: Sequence[int | None],
-    seen: _Seen,
-) -> None:
-    """Store each repeat worded apart from the claim it repeats (under WORDING_BELOW) as a
-    wording of it: with the claim's origin and first sighting, so that a later text closest
-    to it is read as restating the article the claim came from, and no count of its own
-    (repeats count on the claim). Not a repeat of the text's own line (a page printed
-    twice), which is stored already."""
-    worded = [
-        (item, claim_id)
-        for (item, n), claim_id in zip(pending, nearest, strict=True)
-        if n.same and claim_id and claim_id > 0 and n.similarity < WORDING_BELOW
-    ]
-    if not worded:
-        return
-    firsts = {row.id: row for row in session.execute(
-        _FIRST_SIGHTING, {"ids": sorted({claim_id for _, claim_id in worded})})}  # fmt: skip
-    _insert_known(session, [
-        {**_known_row(profile, item, seen), "origin": first.origin,
-         "first_article_id": first.first_article_id, "first_outlet": first.first_outlet,
-         "first_seen_at": first.first_seen_at, "speakers": [], "wording_of": first.id}
-        for item, first in ((item, firsts[claim_id]) for item, claim_id in worded)
-    ])  # fmt: skip
 
 
 def _known_row(profile: str, item: _Judged, seen: _Seen) -> dict[str, Any]:

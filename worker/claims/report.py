@@ -113,9 +113,7 @@ def load_seeds(settings: Settings) -> list[tuple[str, int, int]]:
 
 def _counts(session: Session, names: Sequence[str]) -> dict[str, int]:
     rows = session.execute(
-        select(KnownClaim.profile, func.count())
-        .where(KnownClaim.wording_of.is_(None))  # claims, not their other wordings
-        .group_by(KnownClaim.profile)
+        select(KnownClaim.profile, func.count()).group_by(KnownClaim.profile)
     ).all()
     found: dict[str, int] = {profile: count for profile, count in rows}  # noqa: C416
     return {n: found.get(n, 0) for n in names}

@@ -91,7 +91,8 @@ SET_DIR = EVAL_DIR / "articles"
 # then CR (F70, judged by EQ and ER); F71 and F72, from the sets read, judged by ES and ET
 # and by EU and EV; then CS (F73, judged by EW and EX, written blind at the end of the
 # session before); then CT (F74, judged by EY and EZ); wordings kept, from the sets read
-# (F75, judged by FA and FB, not kept); then CU (F76, judged by FC and FD).
+# (F75, judged by FA and FB, not kept); then CU (F76, judged by FC and FD); F75 again (F77,
+# judged by FA, FB, FE and FF together, not kept).
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -251,6 +252,10 @@ SETS = (
     ("set EZ, never tuned on", EVAL_DIR / "set-ez"),
     ("set FA, never tuned on", EVAL_DIR / "set-fa"),
     ("set FB, never tuned on", EVAL_DIR / "set-fb"),
+    ("set FC, never tuned on", EVAL_DIR / "set-fc"),
+    ("set FD, never tuned on", EVAL_DIR / "set-fd"),
+    ("set FE, never tuned on", EVAL_DIR / "set-fe"),
+    ("set FF, never tuned on", EVAL_DIR / "set-ff"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.

@@ -243,10 +243,6 @@ class KnownClaim(Base):
     first_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
     repeat_count: Mapped[int] = mapped_column(default=0)
     speakers: Mapped[list[Any]] = mapped_column(default=list)
-    # The known claim this row words again: a repeat in words no known claim had, kept so
-    # that the next retelling can match it (docs/claims.md, "Wordings"); None for a claim of
-    # its own. A wording carries its claim's origin and first sighting, never a count.
-    wording_of: Mapped[int | None] = mapped_column(BigInteger)
 
 
 class ArticleClaim(Base):

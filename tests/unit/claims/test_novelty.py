@@ -243,57 +243,10 @@ def test_repeats_are_counted_with_their_speakers(db: Database, judge: ClaimJudge
     record(db, judge, repeat)
     record(db, judge, repeat.replace("Agnès Callamard", "Dolkun Isa"))
     with db.session_scope() as session:
-        row = session.scalars(select(KnownClaim).where(
-            KnownClaim.text.like("%dark day%"), KnownClaim.wording_of.is_(None))).one()  # fmt: skip
+        row = session.scalars(select(KnownClaim).where(KnownClaim.text.like("%dark day%"))).one()
         assert row.repeat_count == 2
         assert row.first_outlet == "Wire"
         assert set(row.speakers) >= {"Agnès Callamard", "Dolkun Isa"}
-
-
-POET = "Police in Aksu detained the poet Adil Tursun in March after he posted a song online."
-POET_RETOLD = (
-    "Adil Tursun, a poet, was taken into custody by Aksu police over a song he shared about "
-    "his home village."
-)
-POET_RETOLD_AGAIN = "The poet was taken into custody over a song he shared about his home village."
-
-
-def told(db: Database, judge: ClaimJudge, text: str, outlet: str, day: int) -> ClaimVerdict:
-    """The one claim of `text`, judged and recorded as `outlet`'s article of day `day`."""
-    with db.session_scope() as session:
-        seen = NOW.replace(day=day)
-        (verdict,) = judge.judge_and_record(
-            session, text, ["xinjiang"], article_id=None, outlet=outlet, seen_at=seen
-        )
-    return verdict
-
-
-def test_a_retelling_of_a_retelling_is_known_through_the_wording_kept(
-    db: Database, judge: ClaimJudge
-) -> None:
-    assert told(db, judge, POET, "Wire", 1).is_new
-    assert not told(db, judge, POET_RETOLD, "Op-ed", 2).is_new
-    # Against the first telling alone it holds a third of the words (new, until the seventh
-    # session of 2026-12-07); against the op-ed's wording, all of them.
-    again = told(db, judge, POET_RETOLD_AGAIN, "Podcast", 3)
-    assert not again.is_new
-    with db.session_scope() as session:
-        claim = session.scalars(select(KnownClaim).where(KnownClaim.text == POET)).one()
-        wordings = session.scalars(select(KnownClaim).where(KnownClaim.wording_of.is_not(None)))
-        # The claim is what the repeat is shown and counted against; the wording carries the
-        # claim's first sighting (a later text closest to it restates the wire's article).
-        assert (again.nearest_known_id, again.nearest_known) == (claim.id, POET)
-        assert claim.repeat_count == 2
-        found = [(w.text, w.wording_of, w.first_outlet, w.first_seen_at, w.repeat_count)
-                 for w in wordings]  # fmt: skip
-        assert found == [(POET_RETOLD, claim.id, "Wire", NOW.replace(day=1), 0)]
-
-
-def test_a_repeat_in_the_same_words_is_no_wording(db: Database, judge: ClaimJudge) -> None:
-    told(db, judge, POET, "Wire", 1)
-    told(db, judge, POET.replace("Police in Aksu", "Aksu police"), "Radio", 2)
-    with db.session_scope() as session:
-        assert session.scalar(select(func.count()).where(KnownClaim.wording_of.is_not(None))) == 0
 
 
 def test_an_article_that_repeats_itself_says_each_thing_once(

@@ -85,7 +85,7 @@ def test_a_populated_first_schema_upgrades_keeping_its_rows(empty_url: str) -> N
     finally:
         old.dispose()
     upgrade(empty_url)
-    assert current(empty_url) == "0003"
+    assert current(empty_url) == "0002"
     db = Database.from_url(empty_url)
     try:
         with db.engine.connect() as conn:
@@ -103,48 +103,3 @@ def test_a_populated_first_schema_upgrades_keeping_its_rows(empty_url: str) -> N
     finally:
         engine.dispose()
     assert "lease_owner" not in columns and "lease_until" in columns
-
-
-_KNOWN_0002 = sa.table(
-    "known_claims", sa.column("id"), sa.column("profile"), sa.column("text"),
-    sa.column("speaker"), sa.column("kind"), sa.column("figures", sa.JSON()),
-    sa.column("signature", sa.JSON()), sa.column("origin"), sa.column("first_outlet"),
-    sa.column("first_seen_at", UTCDateTime()), sa.column("repeat_count"),
-    sa.column("speakers", sa.JSON()),
-)  # fmt: skip
-
-
-def test_known_claims_upgrade_as_claims_of_their_own_and_wordings_go_down(empty_url: str) -> None:
-    # 0003 adds known_claims.wording_of: the claims stored before are claims of their own;
-    # going down drops the wordings with the column, which would pass for claims otherwise.
-    upgrade(empty_url, "0002")
-    seen = datetime(2026, 12, 7, 15, tzinfo=UTC)
-    row = {"profile": "xinjiang", "speaker": None, "kind": "statement", "figures": [],
-           "signature": [], "origin": "article", "first_outlet": "Wire",
-           "first_seen_at": seen, "repeat_count": 1, "speakers": []}  # fmt: skip
-    old = Database.from_url(empty_url)
-    try:
-        with old.engine.begin() as conn:
-            conn.execute(_KNOWN_0002.insert().values(id=1, text="The poet was detained.", **row))
-    finally:
-        old.dispose()
-    upgrade(empty_url)
-    db = Database.from_url(empty_url)
-    try:
-        with db.engine.begin() as conn:
-            rows = conn.execute(sa.text("SELECT id, repeat_count, wording_of FROM known_claims"))
-            assert [tuple(r) for r in rows] == [(1, 1, None)]
-            conn.execute(_KNOWN_0002.insert().values(id=2, text="He was taken into custody.",
-                                                     **row))  # fmt: skip
-            conn.execute(sa.text("UPDATE known_claims SET wording_of = 1 WHERE id = 2"))
-    finally:
-        db.dispose()
-    command.downgrade(alembic_config(empty_url), "0002")
-    engine = sa.create_engine(empty_url)
-    try:
-        with engine.connect() as conn:
-            ids = conn.execute(sa.text("SELECT id FROM known_claims")).scalars().all()
-        columns = {c["name"] for c in inspect(engine).get_columns("known_claims")}
-    finally:
-        engine.dispose()
-    assert ids == [1] and "wording_of" not in columns
