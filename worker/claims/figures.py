@@ -58,13 +58,13 @@ _NUMBER_WORD = "|".join(
     (*_SMALL, "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety", "hundred",
      "thousand")
 )  # fmt: skip
-# "fifty-page": a number word hyphened to a noun (not "forty-eight", one number).
 # "a 38-million-franc credit line", "a $2.3-billion deal": digits hyphened to a scale word
 # are one figure, as "38 million francs" is; read as they stood, they were two (38 and a
 # million), a figure no known claim states (set CS).
 _DIGITS_SCALE_COMPOUND = re.compile(
     r"(?<=\d)-(?=(?:thousand|million|billion|trillion|lakhs?|crores?)\b)", re.IGNORECASE
 )
+# "fifty-page": a number word hyphened to a noun (not "forty-eight", one number).
 _NUMBER_WORD_COMPOUND = re.compile(
     r"\b(" + _NUMBER_WORD + r")-(?!(?:one|two|three|four|five|six|seven|eight|nine)\b)(?=[a-z])",
     re.IGNORECASE,
