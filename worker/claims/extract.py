@@ -170,11 +170,14 @@ _AUTHOR_LINES = (
     rf"|^{_AUTHOR} is (?:a|an)"
     r"(?: [\w'’-]+){0,6} (?:fellow|professor|lecturer|researcher|scholar|analyst|translator"
     r"|journalist|writer|columnist|lawyer|historian|economist|campaigner|consultant"
-    r"|diplomat|ambassador|negotiator|official)\b"
+    r"|diplomat|ambassador|negotiator|official|(?:compliance|procurement|sourcing) officer"
+    r"|auditor)\b"
     # ... or whose relative clause tells the career: "a former Dutch diplomat who served in
     # Beijing and Astana" (BU), "a Geneva lawyer who represents families of people detained
-    # in Xinjiang" (BY)
-    r"(?:\s+who (?:served|worked|lived|taught|reported|represents|advises)\b)?"
+    # in Xinjiang" (BY), "a former supply-chain compliance officer who teaches business
+    # ethics in Lyon" (CV)
+    r"(?:\s+who (?:served|worked|lived|taught|teaches|lectures|reported|represents|advises)"
+    r"\b)?"
     rf"(?:{_NO_CLAUSE}[^,;]){{0,80}}\w(?=\.?$)"
     # ... or the author's work, told as such: "Carmen Ortuño Vidal teaches supply-chain law
     # in Seville.", "Hanneke Vos lectures in supply-chain ethics at ..." (AZ and BA)
@@ -223,6 +226,9 @@ _TRANSCRIPT_NOTES = (
     # "Transcript excerpt: Ministry of Foreign Affairs regular press conference, ...", "Other
     # questions at the briefing are not included in this excerpt." (CH)
     r"|^(?:transcript|briefing) (?:excerpts?|extracts?)(?=:)"
+    # "The transcript above is an abridged excerpt." (CV)
+    r"|^(?:the|this) transcript (?:above |below )?is an? (?:abridged |edited |partial )?"
+    r"(?:excerpt|extract)\b"
     r"|\b(?:is|are) not included in (?:this|the) (?:excerpt|extract|transcript)\b"
 )
 # A spokesperson's stock non-answers and deflections.
@@ -270,6 +276,10 @@ _PROGRAMME_TURNS = (
     # ketchup from a Tokyo shelf back to Xinjiang." (CR)
     r"|(?:^|:\s)I(?:'|’)?m (?-i:[A-Z])[\w'’-]+(?:\s(?-i:[A-Z])[\w'’-]+){0,2},? and (?:today"
     r"|tonight|this week|in this episode|on (?:this|today'?s) (?:episode|programme|show)),? we\b"
+    # ... or without the name: "Today we follow two stories that lead back to that report."
+    # (CW)
+    r"|(?:^|:\s)(?:today|tonight|this week|in this episode),? we(?:'ll| will)? (?:follow|look at"
+    r"|hear (?:from|about)|turn to|meet|travel to|head to|talk (?:to|with|about))\b"
     r"|welcome back(?= after| to|[,.!])"
     # a presenter's hand-over: "..., and he joins me from Kota Seri." (set AV)
     r"|\bjoins? (?:me|us)(?: now)? (?:from|in|on)\b"

@@ -92,7 +92,8 @@ SET_DIR = EVAL_DIR / "articles"
 # and by EU and EV; then CS (F73, judged by EW and EX, written blind at the end of the
 # session before); then CT (F74, judged by EY and EZ); wordings kept, from the sets read
 # (F75, judged by FA and FB, not kept); then CU (F76, judged by FC and FD); F75 again (F77,
-# judged by FA, FB, FE and FF together, not kept).
+# judged by FA, FB, FE and FF together, not kept); then CV and CW (F78, judged by FG and
+# FH).
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -193,8 +194,8 @@ SETS = (
     ("set CS, scored, then read", EVAL_DIR / "set-cs"),
     ("set CT, scored, then read", EVAL_DIR / "set-ct"),
     ("set CU, scored, then read", EVAL_DIR / "set-cu"),
-    ("set CV, never tuned on", EVAL_DIR / "set-cv"),
-    ("set CW, never tuned on", EVAL_DIR / "set-cw"),
+    ("set CV, scored, then read", EVAL_DIR / "set-cv"),
+    ("set CW, scored, then read", EVAL_DIR / "set-cw"),
     ("set CX, never tuned on", EVAL_DIR / "set-cx"),
     ("set CY, never tuned on", EVAL_DIR / "set-cy"),
     ("set CZ, never tuned on", EVAL_DIR / "set-cz"),

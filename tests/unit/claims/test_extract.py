@@ -201,6 +201,12 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         # a programme's masthead and tagline (CS)
         "MARGINS - a podcast about books and power.",
         "a podcast about books and power.",
+        # an op-ed author's post and work, a transcript's note on itself (CV), a presenter's
+        # "Today we follow ..." (CW)
+        "Hélène Marchetti is a former supply-chain compliance officer who teaches business "
+        "ethics in Lyon.",
+        "The transcript above is an abridged excerpt.",
+        "Today we follow two stories that lead back to that report.",
         # a presenter's guests after "With me" (CT)
         "MEERA SETHI: With me are Zeynep Arslan, legal counsel at the Turkish players' union, "
         "and Farhan Qureshi of TraceLine Asia.",
@@ -230,6 +236,9 @@ def test_a_sign_off_with_the_date_of_the_next_episode_is_no_claim() -> None:
         "Officials said they would welcome back the monitors after the election.",
         "A podcast about Xinjiang was taken down on Monday by the platform.",
         "The festival is back on 3 May with a Uyghur programme funded by the ministry.",
+        "Ahmet Tursun is a former police officer who served in Kashgar.",
+        "Rahima Abdukerim is a former teacher who was detained in 2018.",
+        "Today we filed a complaint with the prosecutor in Lyon.",
         "She said: With me are the memories of my father, who was jailed in 2018.",
         "This week the council rejected the motion by 19 votes to 17.",
         "The audit's disclaimer said its sample covered only two of the eight sites.",
