@@ -93,7 +93,8 @@ SET_DIR = EVAL_DIR / "articles"
 # session before); then CT (F74, judged by EY and EZ); wordings kept, from the sets read
 # (F75, judged by FA and FB, not kept); then CU (F76, judged by FC and FD); F75 again (F77,
 # judged by FA, FB, FE and FF together, not kept); then CV and CW (F78, judged by FG and
-# FH).
+# FH). FI and FJ, written blind at the end of that session, are committed unregistered and
+# never scored, to judge the next change.
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -257,6 +258,8 @@ SETS = (
     ("set FD, never tuned on", EVAL_DIR / "set-fd"),
     ("set FE, never tuned on", EVAL_DIR / "set-fe"),
     ("set FF, never tuned on", EVAL_DIR / "set-ff"),
+    ("set FG, never tuned on", EVAL_DIR / "set-fg"),
+    ("set FH, never tuned on", EVAL_DIR / "set-fh"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
