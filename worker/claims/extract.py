@@ -323,6 +323,10 @@ _PROGRAMME_TURNS = (
     r"|\b(?:is|are|'re|’re) back (?:next|on) (?:week|month|monday|tuesday|wednesday|thursday"
     r"|friday|saturday"
     r"|sunday)\b|\bthe full transcript is (?:available )?(?:on|at) our (?:website|site)\b"
+    # ... or on another's, or a programme's transcripts: "The full transcript is available on
+    # the Ministry's website.", "..., and transcripts are on our website." (CX)
+    r"|\b(?:the )?(?:full )?transcripts? (?:is|are) (?:available |posted |published )?(?:on|at)"
+    r" (?:our|its|the [\w'’]+(?:'s|’s)?) (?:website|site)\b"
     # ... or back on a date: "The Supply Line is back on the twenty-eighth of June." (CT)
     r"|\b(?:is|are|'re|’re) back on (?:the )?[\w-]+(?: of)? (?:january|february|march|april"
     r"|may|june|july|august|september|october|november|december)(?=[.!]?$)"

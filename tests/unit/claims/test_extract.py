@@ -207,6 +207,9 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "ethics in Lyon.",
         "The transcript above is an abridged excerpt.",
         "Today we follow two stories that lead back to that report.",
+        # a transcript's home and a programme's (CX)
+        "The full transcript is available on the Ministry's website.",
+        "MAYA OKAFOR: Supply Lines is produced by Rota Audio, and transcripts are on our website.",
         # a presenter's guests after "With me" (CT)
         "MEERA SETHI: With me are Zeynep Arslan, legal counsel at the Turkish players' union, "
         "and Farhan Qureshi of TraceLine Asia.",
@@ -239,6 +242,7 @@ def test_a_sign_off_with_the_date_of_the_next_episode_is_no_claim() -> None:
         "Ahmet Tursun is a former police officer who served in Kashgar.",
         "Rahima Abdukerim is a former teacher who was detained in 2018.",
         "Today we filed a complaint with the prosecutor in Lyon.",
+        "The court said transcripts of the hearing would not be released.",
         "She said: With me are the memories of my father, who was jailed in 2018.",
         "This week the council rejected the motion by 19 votes to 17.",
         "The audit's disclaimer said its sample covered only two of the eight sites.",

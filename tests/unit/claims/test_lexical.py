@@ -119,6 +119,10 @@ def test_a_long_quote_must_be_known_too_and_a_short_one_goes_with_its_sentence()
         ("A 2021 audit found no forced labour there.",
          "An audit in 2021 found no evidence of forced labour there.",
          "A 2021 audit found forced labour there."),
+        # set CX: what qualifies the thing lacked is not what is lacked
+        ("Without passports, the children could not renew their residence permits.",
+         "Without valid passports, the children cannot renew their residence permits.",
+         "With passports, the children could renew their residence permits."),
     ],
 )  # fmt: skip
 def test_two_wordings_of_one_negation_agree_and_the_negation_still_decides(
