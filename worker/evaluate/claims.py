@@ -259,6 +259,8 @@ SETS = (
     ("set FF, never tuned on", EVAL_DIR / "set-ff"),
     ("set FG, never tuned on", EVAL_DIR / "set-fg"),
     ("set FH, never tuned on", EVAL_DIR / "set-fh"),
+    ("set FI, never tuned on", EVAL_DIR / "set-fi"),
+    ("set FJ, never tuned on", EVAL_DIR / "set-fj"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
