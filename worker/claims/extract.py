@@ -124,7 +124,7 @@ _READER_APPEALS = (
 # A newsletter's own furniture: its greeting, contents, offers, sign-off and footer.
 _NEWSLETTER_FURNITURE = (
     r"welcome (?:back )?to (?:this|the|our)|in this (?:issue|edition)|this email"
-    r"|forward (?:this|it) to|that'?s all for|until next (?:week|time|month)|see you next"
+    r"|forward (?:this|it) to|that(?:'|’)?s all for|until next (?:week|time|month)|see you next"
     # "Forward this digest to a colleague who should be reading it." (CL)
     r"|forward (?:this|it|the) (?:week'?s |weekly |free )?(?:digest|newsletter|email|e-mail"
     r"|brief|briefing|issue|edition|bulletin|round-?up) to"
@@ -261,8 +261,9 @@ _PROGRAMME_TURNS = (
     r"^(?:and )?that'?s (?:it|(?-i:[A-Z])[\w'’-]*(?:\s(?-i:[A-Z])[\w'’-]*){0,3})"
     r" for (?:this|today|tonight)\b|\bwherever you (?:get|find|listen to) (?:your )?podcasts\b"
     # ... anywhere in the turn: "Gulnar Eziz and Henrik Dahl, thank you; that's it for this
-    # week's episode" (CL)
-    r"|that(?:'|’)?s (?:it|all) for (?:this|today|now|the week|our)\b"
+    # week's episode" (CL); "that's all for" is a newsletter's and a programme's sign-off
+    # alike (_NEWSLETTER_FURNITURE)
+    r"|that(?:'|’)?s it for (?:this|today|now|the week|our)\b"
     # a programme's credit: "The Geneva Brief is produced by Lea Brandt." (BW; set G's
     # "is edited by"; CM's "Chokepoint Weekly is written by Ana Lindqvist."); in the
     # present, of people: "the fibre was produced by Changji Tianyuan Beet Sugar Co." is news

@@ -369,7 +369,7 @@ def figures_of(text: str) -> Figures:
             unit = _UNIT.match(digits, match.end())
             if unit is not None:
                 currency = _CURRENCY_NAMED.match(digits, unit.end())
-                counted = (currency or unit).group(1 if currency else 2)
+                counted = currency.group(1) if currency else unit.group(2)
                 units.append((value, (unit.group(1) or "") + counted.lower()))
     return Figures(tuple(quantities), tuple(dict.fromkeys(years)), tuple(hedged), tuple(units),
                    tuple(dict.fromkeys(dates)))  # fmt: skip
