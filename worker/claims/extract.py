@@ -281,6 +281,10 @@ _PROGRAMME_TURNS = (
     # (CW)
     r"|(?:^|:\s)(?:today|tonight|this week|in this episode),? we(?:'ll| will)? (?:follow|look at"
     r"|hear (?:from|about)|turn to|meet|travel to|head to|talk (?:to|with|about))\b"
+    # ... or with no verb: "Today, two stories tied to that report, with the chess coach
+    # Erkin Sabit and ..." (CY)
+    r"|(?:^|:\s)(?:today|tonight|this week|in this episode)[,:]? (?:two|three|four)"
+    r" (?:stories|conversations|interviews|guests)\b"
     r"|welcome back(?= after| to|[,.!])"
     # a presenter's hand-over: "..., and he joins me from Kota Seri." (set AV)
     r"|\bjoins? (?:me|us)(?: now)? (?:from|in|on)\b"

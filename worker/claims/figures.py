@@ -87,6 +87,26 @@ _FRACTION = (
 )
 
 
+# A change by a fraction: "orders fell by almost a third", "cut by half", "grew by
+# two-thirds" state a share as "a third of" does (set CY: "fell by almost a third last
+# year" read as no figure, and so as a known line on the orders). Only after a verb or word
+# of change ("backed by a third country" is no share), and not "cut by a third party".
+_CHANGED_BY = (
+    r"\b((?:fell|fallen|falls?|dropped|drops?|declined|declines?|decreased|decreases?|rose"
+    r"|risen|rises?|grew|grown|grows?|increased|increases?|cut|reduced|reduces?|shrank|shrunk"
+    r"|shrinks?|slumped|slumps?|plunged|plunges?|jumped|jumps?|climbed|climbs?|down|up"
+    r"|lower|higher)\s+by\s+(?:(?:" + "|".join(("about", "around", "roughly", "some",
+    "nearly", "almost", "just under", "under", "more than", "over", "just over", "close to",
+    "less than")) + r")\s+)?)"
+)  # fmt: skip
+_FRACTION_CHANGE = (
+    _CHANGED_BY
+    + r"(?:(a|one|two|three|four|five|six|seven|eight|nine)[- ]("
+    + "|".join(d for d in _DENOMINATORS if d != "half")
+    + r")s?|(half))\b(?!-\w|\s+part(?:y|ies)\b)"
+)
+
+
 def _share(numerator: int, denominator: int) -> str:
     """A fraction as the rough percentage news copy gives for it elsewhere."""
     return f"about {100 * numerator / denominator:.3g}%"
@@ -100,12 +120,23 @@ def _fraction(match: re.Match[str]) -> str:
     return _share(count, _DENOMINATORS[part]) + " of"
 
 
+def _fraction_change(match: re.Match[str]) -> str:
+    """ "fell by almost a third" -> "fell by almost about 33.3%", "cut by half" -> "cut by
+    about 50%"."""
+    if match.group(4):
+        return match.group(1) + _share(1, 2)
+    count = 1 if match.group(2).lower() in ("a", "one") else _value(match.group(2))
+    part = next(d for d in _DENOMINATORS if re.fullmatch(d, match.group(3), re.IGNORECASE))
+    return match.group(1) + _share(count, _DENOMINATORS[part])
+
+
 _SPELLED: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = tuple(
     (re.compile(pattern, re.IGNORECASE), figure)
     for pattern, figure in (
         (r"\b" + _SMALL_NUMBER + r" and a half\b", lambda m: f"{_value(m.group(1))}.5"),
         (r"\b" + _SMALL_NUMBER + r" dozen\b", lambda m: str(12 * _value(m.group(1)))),
         (_FRACTION, _fraction),
+        (_FRACTION_CHANGE, _fraction_change),
         (r"\bhalf of\b", "about 50% of"),
         (r"\bhalf a (million|billion)\b", r"0.5 \1"),
         (r"\ba fortnight\b", "14 days"),
@@ -181,6 +212,11 @@ _TIME_SPAN = re.compile(
     re.IGNORECASE,
 )
 _ORDINAL_SUFFIX = re.compile(r"(?:st|nd|rd|th)s?\b", re.IGNORECASE)
+# A day of the month as an ordinal, "the second of September" (set CY; text2num writes the
+# others, "the 21st of May", in digits): a day, as "2 September" is, so that a ruling put
+# off to another day reads as dated otherwise (lexical._dated_otherwise).
+_SPELLED_DAY = re.compile(r"\b(first|second)(?=\s+of\s+" + _MONTH + r"(?!\w))", re.IGNORECASE)
+_SPELLED_DAYS = {"first": "1st", "second": "2nd"}
 # The word a figure counts: "212 suppliers", "14-day"; for a share, what it is a share of
 # ("35% of the polysilicon"): a bare "6%" could be of anything.
 _UNIT = re.compile(r"\s*(?:(%)\s+of\s+(?:the\s+|its\s+|their\s+|all\s+)?|-?\s*)([A-Za-z]+)")
@@ -349,11 +385,16 @@ def figures_of(text: str) -> Figures:
     hedged: list[tuple[float, str]] = []
     units: list[tuple[float, str]] = []
     dates: list[tuple[int, int]] = []
+    if "first" in digits or "second" in digits:  # ... which text2num leaves in words
+        digits = _SPELLED_DAY.sub(lambda m: _SPELLED_DAYS[m.group(1).lower()], digits)
     for match in _NUMBER.finditer(digits):
-        if _ORDINAL_SUFFIX.match(digits, match.end()):
-            continue  # "3rd", "the 2nd resolution": a rank, not a quantity
         raw, scale = match.group(1), match.group(2)
         value = float(raw.replace(",", ""))
+        if _ORDINAL_SUFFIX.match(digits, match.end()):
+            # "the 2nd of September" is a day; "3rd", "the 2nd resolution" a rank
+            if scale is None and 1 <= value <= 31 and (month := _month_of(digits, match)):
+                dates.append((month, int(value)))
+            continue
         if scale:
             value *= float(scale)
         plain = not scale and "," not in raw and "." not in raw

@@ -36,9 +36,12 @@ from worker.dedupe.fingerprint import content_words, normalise, skeleton
 
 # A negation cue and the word it governs: "could not confirm estimates" negates confirm, so
 # "confirmed the estimates" is another claim, while "India did not oppose the motion" does
-# not clash with "India abstained".
+# not clash with "India abstained". "Instead of lifting the freeze, extended it" and "rather
+# than lift it" say the freeze was not lifted (set CY: read as the known "vote on whether to
+# lift the freeze").
 _NEGATED = re.compile(
-    r"(?:\b(?:not|no|never|nor|neither|without|cannot|none|nobody|nothing)|n't)\s+"
+    r"(?:\b(?:not|no|never|nor|neither|without|cannot|none|nobody|nothing|instead of"
+    r"|rather than)|n't)\s+"
     r"((?:[a-z-]+\s*){1,3})"
 )
 # Quantifiers between a cue and what it negates: "not one family has been told" negates
@@ -52,13 +55,16 @@ _NEGATED_SKIP = frozenset(
      "indications", "proof", "trace", "traces",
      # what qualifies the thing lacked: "without valid passports" lacks the passports, as
      # "without passports" does (set CX: the two clashed as "not valid" and "not passports")
-     "valid", "proper", "official", "sufficient", "adequate"}
+     "valid", "proper", "official", "sufficient", "adequate",
+     # and what only softens it: "not really a journalist" denies the journalist, as "rather
+     # than a journalist" does (set CY, once "rather than" was a cue)
+     "really", "actually", "truly", "genuinely"}
 )  # fmt: skip
 NEGATED_WORDS = 1
 # Bumped whenever the words of a claim are made otherwise (stems, synonyms, frame words,
 # figures as words, hedged figures, the stance words, figures' written forms): known claims
 # stored with an older signature are re-read from their text.
-SIGNATURE_VERSION = 61  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
+SIGNATURE_VERSION = 62  # 13: a spinner's mixed figures, "p.c."; 14: removed/taken down;
 # 15: years as spoken ("nineteen seventy-four"); 16: banned/prohibited; 17: "free" people;
 # 18: a status moved on ("tabled" / "adopted"); 19: "applied" / "granted", "4 hundred";
 # 20: overlooked/ignored, progress/achievements; 21: stance words' false friends;
@@ -81,7 +87,8 @@ SIGNATURE_VERSION = 61  # 13: a spinner's mixed figures, "p.c."; 14: removed/tak
 # protect/defend/safeguard; 54: 53 undone (F65, not kept); 55: "let ... go / leave"; 56: a
 # call and what it asks for; 57: "5 out of 7" two figures; 58: "No state has tabled ...";
 # 59: "a 38-million-franc line" is one figure, "Swiss francs" count francs; 60: a call's
-# asks numbered; 61: "without valid passports" lacks the passports
+# asks numbered; 61: "without valid passports" lacks the passports; 62: "instead of",
+# "rather than", "not really"; a change by a fraction, an ordinal day of the month
 QUOTE_WORDS = 3  # quotes of fewer content words ("a farce") are checked as part of the sentence
 # Opposite outcomes worded alike: "the council adopted the resolution" must not pass for
 # "the council rejected the resolution"; nor a step further for the step before it ("the

@@ -93,9 +93,8 @@ SET_DIR = EVAL_DIR / "articles"
 # session before); then CT (F74, judged by EY and EZ); wordings kept, from the sets read
 # (F75, judged by FA and FB, not kept); then CU (F76, judged by FC and FD); F75 again (F77,
 # judged by FA, FB, FE and FF together, not kept); then CV and CW (F78, judged by FG and
-# FH); then CX (F79, judged by FI and FJ, written blind at the end of that session). FK and
-# FL, written blind after F79, are committed unregistered and never scored, to judge the next
-# change.
+# FH); then CX (F79, judged by FI and FJ, written blind at the end of that session); then CY
+# (F80, judged by FK and FL, written blind after F79).
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -199,7 +198,7 @@ SETS = (
     ("set CV, scored, then read", EVAL_DIR / "set-cv"),
     ("set CW, scored, then read", EVAL_DIR / "set-cw"),
     ("set CX, scored, then read", EVAL_DIR / "set-cx"),
-    ("set CY, never tuned on", EVAL_DIR / "set-cy"),
+    ("set CY, scored, then read", EVAL_DIR / "set-cy"),
     ("set CZ, never tuned on", EVAL_DIR / "set-cz"),
     ("set DA, never tuned on", EVAL_DIR / "set-da"),
     ("set DB, never tuned on", EVAL_DIR / "set-db"),

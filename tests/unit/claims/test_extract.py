@@ -207,6 +207,9 @@ def test_speakers(sentence: str, speaker: str | None) -> None:
         "ethics in Lyon.",
         "The transcript above is an abridged excerpt.",
         "Today we follow two stories that lead back to that report.",
+        # ... and with no verb (CY)
+        "MIRJAM KELLER: Today, two stories tied to that report, with the chess coach Erkin "
+        "Sabit and the Vienna business reporter Anna Weber.",
         # a transcript's home and a programme's (CX)
         "The full transcript is available on the Ministry's website.",
         "MAYA OKAFOR: Supply Lines is produced by Rota Audio, and transcripts are on our website.",

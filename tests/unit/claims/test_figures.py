@@ -63,6 +63,23 @@ def test_years_are_apart_and_days_of_the_month_are_dates_not_figures() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "dates"),
+    [
+        # a day of the month as an ordinal, in digits or words (set CY): a day, not a rank
+        ("heard on the second of September", ((9, 2),)),
+        ("heard on the 2nd of September", ((9, 2),)),
+        ("on the twenty-first of May", ((5, 21),)),
+        ("by September 2nd", ((9, 2),)),
+        ("the 2nd resolution and the first of many", ()),
+    ],
+)
+def test_an_ordinal_day_of_the_month_is_a_date(text: str, dates: tuple[tuple[int, int]]) -> None:
+    found = figures_of(text)
+    assert found.dates == dates
+    assert found.quantities == ()
+
+
+@pytest.mark.parametrize(
     ("text", "years"),
     [
         # a financial year written short (set CD): 2021 to 2022, not the figure 22
@@ -138,6 +155,10 @@ def test_a_hedge_does_not_hide_a_changed_figure(new: str, known: str) -> None:
         ("roughly £2.3m in Chinese money", "about £2.3 million from Chinese sources"),
         ("a $1.2bn loan", "a loan of 1.2 billion dollars"),
         ("a €150k grant", "a grant of 150,000 euros"),
+        # a change by a fraction (set CY)
+        ("orders fell by almost a third last year", "orders fell 32 per cent last year"),
+        ("exports were cut by half", "exports were cut by 50 per cent"),
+        ("sales grew by two-fifths", "sales grew by about 40 per cent"),
     ],
 )
 def test_one_figure_in_its_other_written_forms(new: str, known: str) -> None:
@@ -153,6 +174,8 @@ def test_one_figure_in_its_other_written_forms(new: str, known: str) -> None:
         "The report came out three years ago",
         "six weeks after the vote, the council adjourned",
         "a third resolution was tabled",  # an ordinal, not a share
+        "the deal was backed by a third country",
+        "the data were cut by a third party",
         "the 2nd vote of the session",
         # the assessment dated from the day of writing (sets C and AY)
         "Nearly ten months have passed since the UN human rights office said so",

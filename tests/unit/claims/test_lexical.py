@@ -123,6 +123,10 @@ def test_a_long_quote_must_be_known_too_and_a_short_one_goes_with_its_sentence()
         ("Without passports, the children could not renew their residence permits.",
          "Without valid passports, the children cannot renew their residence permits.",
          "With passports, the children could renew their residence permits."),
+        # set CY: "rather than" a cue, and "not really" the same denial
+        ("Beijing said he is not really a journalist.",
+         "Beijing described him as a separatist rather than a journalist.",
+         "Beijing described him as a journalist."),
     ],
 )  # fmt: skip
 def test_two_wordings_of_one_negation_agree_and_the_negation_still_decides(
@@ -663,10 +667,29 @@ def test_reported_speech_in_the_past_before_the_past_keeps_its_stances() -> None
             "I reported it to the Berlin police on 20 November.",
             "The cases were reported to the Berlin police between 5 and 12 November.",
         ),
+        # a ruling put off to a day, after one promised by a day in words (set CY)
+        (
+            "The arbitration court, which promised a ruling by the end of October, has now "
+            "postponed it to 16 March.",
+            "The arbitration court heard my complaint on the second of September and says it "
+            "will rule by the end of October.",
+        ),
     ],
 )
 def test_a_claim_naming_another_day_is_another_claim(later: str, earlier: str) -> None:
     assert not compatible(features_of(later), features_of(earlier))
+
+
+def test_what_was_done_instead_of_the_known_step_is_another_claim() -> None:
+    # set CY: the freeze extended "instead of lifting" it, after the vote on whether to lift it
+    known = features_of("The supervisory board is due to vote in November on whether to lift "
+                        "the freeze.")  # fmt: skip
+    for later in (
+        "In November the board, instead of lifting the freeze, extended it to June.",
+        "In November the board extended the freeze rather than lift it.",
+    ):
+        assert not compatible(features_of(later), known)
+    assert compatible(features_of("In November the board voted to lift the freeze."), known)
 
 
 @pytest.mark.parametrize(
