@@ -94,7 +94,8 @@ SET_DIR = EVAL_DIR / "articles"
 # (F75, judged by FA and FB, not kept); then CU (F76, judged by FC and FD); F75 again (F77,
 # judged by FA, FB, FE and FF together, not kept); then CV and CW (F78, judged by FG and
 # FH); then CX (F79, judged by FI and FJ, written blind at the end of that session); then CY
-# (F80, judged by FK and FL, written blind after F79).
+# (F80, judged by FK and FL, written blind after F79). FM and FN, written blind in the
+# session of F80, are committed unregistered and never scored, to judge the next change.
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -262,6 +263,8 @@ SETS = (
     ("set FH, never tuned on", EVAL_DIR / "set-fh"),
     ("set FI, never tuned on", EVAL_DIR / "set-fi"),
     ("set FJ, never tuned on", EVAL_DIR / "set-fj"),
+    ("set FK, never tuned on", EVAL_DIR / "set-fk"),
+    ("set FL, never tuned on", EVAL_DIR / "set-fl"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
