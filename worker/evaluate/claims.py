@@ -94,8 +94,9 @@ SET_DIR = EVAL_DIR / "articles"
 # (F75, judged by FA and FB, not kept); then CU (F76, judged by FC and FD); F75 again (F77,
 # judged by FA, FB, FE and FF together, not kept); then CV and CW (F78, judged by FG and
 # FH); then CX (F79, judged by FI and FJ, written blind at the end of that session); then CY
-# (F80, judged by FK and FL, written blind after F79). FM and FN, written blind in the
-# session of F80, are committed unregistered and never scored, to judge the next change.
+# (F80, judged by FK and FL, written blind after F79); background told from the article's
+# day, from the sets read (F81, judged by FM and FN, not kept; F82, the same again, judged
+# by FM, FN, FO and FP together); then CZ.
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -200,7 +201,7 @@ SETS = (
     ("set CW, scored, then read", EVAL_DIR / "set-cw"),
     ("set CX, scored, then read", EVAL_DIR / "set-cx"),
     ("set CY, scored, then read", EVAL_DIR / "set-cy"),
-    ("set CZ, never tuned on", EVAL_DIR / "set-cz"),
+    ("set CZ, scored, then read", EVAL_DIR / "set-cz"),
     ("set DA, never tuned on", EVAL_DIR / "set-da"),
     ("set DB, never tuned on", EVAL_DIR / "set-db"),
     ("set DC, never tuned on", EVAL_DIR / "set-dc"),
