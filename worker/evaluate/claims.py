@@ -96,7 +96,7 @@ SET_DIR = EVAL_DIR / "articles"
 # FH); then CX (F79, judged by FI and FJ, written blind at the end of that session); then CY
 # (F80, judged by FK and FL, written blind after F79); background told from the article's
 # day, from the sets read (F81, judged by FM and FN, not kept; F82, the same again, judged
-# by FM, FN, FO and FP together); then CZ.
+# by FM, FN, FO and FP together, not kept); then CZ.
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -266,6 +266,10 @@ SETS = (
     ("set FJ, never tuned on", EVAL_DIR / "set-fj"),
     ("set FK, never tuned on", EVAL_DIR / "set-fk"),
     ("set FL, never tuned on", EVAL_DIR / "set-fl"),
+    ("set FM, never tuned on", EVAL_DIR / "set-fm"),
+    ("set FN, never tuned on", EVAL_DIR / "set-fn"),
+    ("set FO, never tuned on", EVAL_DIR / "set-fo"),
+    ("set FP, never tuned on", EVAL_DIR / "set-fp"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
