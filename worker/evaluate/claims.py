@@ -96,7 +96,8 @@ SET_DIR = EVAL_DIR / "articles"
 # FH); then CX (F79, judged by FI and FJ, written blind at the end of that session); then CY
 # (F80, judged by FK and FL, written blind after F79); background told from the article's
 # day, from the sets read (F81, judged by FM and FN, not kept; F82, the same again, judged
-# by FM, FN, FO and FP together, not kept); then CZ.
+# by FM, FN, FO and FP together, not kept); then CZ and DA (F83, judged by FQ and FR,
+# written blind in that session).
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -202,7 +203,7 @@ SETS = (
     ("set CX, scored, then read", EVAL_DIR / "set-cx"),
     ("set CY, scored, then read", EVAL_DIR / "set-cy"),
     ("set CZ, scored, then read", EVAL_DIR / "set-cz"),
-    ("set DA, never tuned on", EVAL_DIR / "set-da"),
+    ("set DA, scored, then read", EVAL_DIR / "set-da"),
     ("set DB, never tuned on", EVAL_DIR / "set-db"),
     ("set DC, never tuned on", EVAL_DIR / "set-dc"),
     ("set DD, never tuned on", EVAL_DIR / "set-dd"),
