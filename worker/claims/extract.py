@@ -305,11 +305,6 @@ _PROGRAMME_TURNS = (
     # ... or "Now to the second story we have been following." (CH)
     r"|(?:^|:\s)(?:and )?now (?:back )?to (?:the|our|a) (?:\w+ )?(?:story|stories|item|topic"
     r"|case|subject|news)\b[^,;.]{0,40}(?=[.!]?$)"
-    # ... or to a place, where a story is all that is said of it: "Now to Japan, where a very
-    # different story leads back to the same UN report." (CZ)
-    r"|(?:^|:\s)(?:and )?now (?:over )?to (?-i:[A-Z])[\w'’-]+(?:\s(?-i:[A-Z])[\w'’-]+){0,2}"
-    r"(?:,? where (?:a|an|the|our|another|this) (?:[\w'’-]+ ){0,3}(?:story|stories)\b[^;.]{0,60})?"
-    r"(?=[.!]?$)"
     # and a programme's or a sitting's procedure: "Also on the line from Istanbul is ...",
     # "That was Alim Yusup in Istanbul", "We now vote on the motion as amended.", "The time
     # allotted to the member has expired." (sets AA, AB and AL); "We spoke to Dilnur Hashim

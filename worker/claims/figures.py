@@ -64,9 +64,6 @@ _NUMBER_WORD = "|".join(
 _DIGITS_SCALE_COMPOUND = re.compile(
     r"(?<=\d)-(?=(?:thousand|million|billion|trillion|lakhs?|crores?)\b)", re.IGNORECASE
 )
-# "a two-million-tenge fine": a scale word hyphened to what it counts, which text2num does
-# not read ("two million-tenge" stayed words, and the figure was a bare million; set DA).
-_SCALE_NOUN_COMPOUND = re.compile(r"\b(thousand|million|billion|trillion)-(?=[a-z])", re.IGNORECASE)
 # "fifty-page": a number word hyphened to a noun (not "forty-eight", one number).
 _NUMBER_WORD_COMPOUND = re.compile(
     r"\b(" + _NUMBER_WORD + r")-(?!(?:one|two|three|four|five|six|seven|eight|nine)\b)(?=[a-z])",
@@ -362,7 +359,6 @@ def spelled_out(text: str) -> str:
     if "-" in text:  # a compound needs its hyphen; the pattern costs more than alpha2digit
         text = _NUMBER_WORD_COMPOUND.sub(r"\1 ", text)
         text = _DIGITS_SCALE_COMPOUND.sub(" ", text)
-        text = _SCALE_NOUN_COMPOUND.sub(r"\1 ", text)
     digits = alpha2digit(text, "en")
     return _TIME_SPAN.sub("", _PERCENT.sub(r"\1%", digits))
 

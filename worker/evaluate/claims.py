@@ -97,7 +97,8 @@ SET_DIR = EVAL_DIR / "articles"
 # (F80, judged by FK and FL, written blind after F79); background told from the article's
 # day, from the sets read (F81, judged by FM and FN, not kept; F82, the same again, judged
 # by FM, FN, FO and FP together, not kept); then CZ and DA (F83, judged by FQ and FR,
-# written blind in that session).
+# written blind in that session, not kept). FS and FT, written blind at its end, are
+# committed unregistered and never scored, to judge the next change.
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -271,6 +272,8 @@ SETS = (
     ("set FN, never tuned on", EVAL_DIR / "set-fn"),
     ("set FO, never tuned on", EVAL_DIR / "set-fo"),
     ("set FP, never tuned on", EVAL_DIR / "set-fp"),
+    ("set FQ, never tuned on", EVAL_DIR / "set-fq"),
+    ("set FR, never tuned on", EVAL_DIR / "set-fr"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.

@@ -205,8 +205,6 @@ def test_spans_that_date_a_claim_and_ordinals_are_no_figures(text: str) -> None:
         # digits hyphened to a scale word are one figure, as "38 million francs" is (CS)
         ("the 38-million-franc credit line", (38_000_000.0,)),
         ("a $2.3-billion deal", (2_300_000_000.0,)),
-        # a scale word hyphened to what it counts, the number in words (set DA)
-        ("a two-million-tenge fine", (2_000_000.0,)),
     ],
 )
 def test_ratios_and_abbreviated_scales(text: str, expected: tuple[float, ...]) -> None:
