@@ -136,6 +136,36 @@ def test_a_figure_stated_in_another_known_sentence_is_known(
     assert judged(sqlite_db, judge, sentence).is_new is is_new
 
 
+@pytest.mark.parametrize(
+    ("sentence", "is_new"),
+    [
+        # background told back from the article's day: 0.32 of the known words, fewer than a
+        # restatement needs, and still the finding
+        ("Two years ago, UN investigators said up to a million Uyghurs were locked up.", False),
+        # ... as many words in common, but not placed in the past: another claim
+        ("In the past, UN investigators said up to a million Uyghurs were locked up.", True),
+        # ... a changed figure stays news, however it is placed
+        ("Two years ago, UN investigators wrote that 1.8 million Uyghurs were held.", True),
+    ],
+)
+def test_a_line_told_as_past_background_needs_fewer_of_the_known_words(
+    known: Database, judge: ClaimJudge, sentence: str, is_new: bool
+) -> None:
+    verdict = judged(known, judge, sentence)
+    assert verdict.is_new is is_new
+    assert novelty.RETOLD_KNOWN_AT <= verdict.similarity < novelty.KNOWN_AT
+
+
+def test_only_the_lexical_mode_lowers_the_bar_for_past_background(sqlite_db: Database) -> None:
+    # the embedding mode's blend has its own reach: its bar for words stays KNOWN_AT
+    line = "Two years ago, UN investigators said up to a million Uyghurs were locked up."
+    judge = ClaimJudge("embedding", encoder=TableEncoder({line: [1.0, 0.0, 0.0]}))
+    assert all(v.is_new for v in record(sqlite_db, judge, BASE))
+    verdict = judged(sqlite_db, judge, line)
+    assert verdict.is_new
+    assert novelty.RETOLD_KNOWN_AT <= verdict.similarity < novelty.KNOWN_AT
+
+
 def test_the_seeds_fed_back_bring_no_new_claim(sqlite_db: Database, judge: ClaimJudge) -> None:
     with sqlite_db.session_scope() as session:
         added = load_seed_claims(session, SEEDS, PROFILES, judge=judge)
