@@ -274,6 +274,8 @@ SETS = (
     ("set FP, never tuned on", EVAL_DIR / "set-fp"),
     ("set FQ, never tuned on", EVAL_DIR / "set-fq"),
     ("set FR, never tuned on", EVAL_DIR / "set-fr"),
+    ("set FS, never tuned on", EVAL_DIR / "set-fs"),
+    ("set FT, never tuned on", EVAL_DIR / "set-ft"),
 )
 # The held-out sets' mistakes are not listed, so that reading them stays a decision: once
 # read, a set no longer estimates how the code does on text it was not shaped by.
