@@ -98,7 +98,8 @@ SET_DIR = EVAL_DIR / "articles"
 # day, from the sets read (F81, judged by FM and FN, not kept; F82, the same again, judged
 # by FM, FN, FO and FP together, not kept); then CZ and DA (F83, judged by FQ and FR,
 # written blind in that session, not kept); F81 in lexical mode only (F84, judged by FS
-# and FT, written blind at the end of that session).
+# and FT, written blind at the end of that session). FU and FV, written blind after F84,
+# are committed unregistered and never scored, to judge the next change.
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
