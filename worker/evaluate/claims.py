@@ -98,8 +98,9 @@ SET_DIR = EVAL_DIR / "articles"
 # day, from the sets read (F81, judged by FM and FN, not kept; F82, the same again, judged
 # by FM, FN, FO and FP together, not kept); then CZ and DA (F83, judged by FQ and FR,
 # written blind in that session, not kept); F81 in lexical mode only (F84, judged by FS
-# and FT, written blind at the end of that session). FU and FV, written blind after F84,
-# are committed unregistered and never scored, to judge the next change.
+# and FT, written blind at the end of that session); DB read after it (nothing taken). FU and
+# FV, written blind after F84, are committed unregistered and never scored, to judge the
+# next change.
 SETS = (
     ("set A, tuned on", SET_DIR),
     ("set B, tuned on since 2026-12-02", EVAL_DIR / "set-b"),
@@ -206,7 +207,7 @@ SETS = (
     ("set CY, scored, then read", EVAL_DIR / "set-cy"),
     ("set CZ, scored, then read", EVAL_DIR / "set-cz"),
     ("set DA, scored, then read", EVAL_DIR / "set-da"),
-    ("set DB, never tuned on", EVAL_DIR / "set-db"),
+    ("set DB, scored, then read", EVAL_DIR / "set-db"),
     ("set DC, never tuned on", EVAL_DIR / "set-dc"),
     ("set DD, never tuned on", EVAL_DIR / "set-dd"),
     ("set DE, never tuned on", EVAL_DIR / "set-de"),
