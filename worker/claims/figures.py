@@ -112,12 +112,17 @@ def _share(numerator: int, denominator: int) -> str:
     return f"about {100 * numerator / denominator:.3g}%"
 
 
+def _spelled_share(count_word: str, part_word: str) -> str:
+    """ "two" "fifths" -> "about 40%", "a" "tenth" -> "about 10%"."""
+    count = 1 if count_word.lower() in ("a", "one") else _value(count_word)
+    # Matched as the pattern matched it: the regex engine reads a dotless "ı" as an "i".
+    part = next(d for d in _DENOMINATORS if re.fullmatch(d, part_word, re.IGNORECASE))
+    return _share(count, _DENOMINATORS[part])
+
+
 def _fraction(match: re.Match[str]) -> str:
     """ "two-fifths of" -> "about 40% of", "a tenth of" -> "about 10% of"."""
-    count = 1 if match.group(1).lower() in ("a", "one") else _value(match.group(1))
-    # Matched as the pattern matched it: the regex engine reads a dotless "ı" as an "i".
-    part = next(d for d in _DENOMINATORS if re.fullmatch(d, match.group(2), re.IGNORECASE))
-    return _share(count, _DENOMINATORS[part]) + " of"
+    return _spelled_share(match.group(1), match.group(2)) + " of"
 
 
 def _fraction_change(match: re.Match[str]) -> str:
@@ -125,9 +130,7 @@ def _fraction_change(match: re.Match[str]) -> str:
     about 50%"."""
     if match.group(4):
         return match.group(1) + _share(1, 2)
-    count = 1 if match.group(2).lower() in ("a", "one") else _value(match.group(2))
-    part = next(d for d in _DENOMINATORS if re.fullmatch(d, match.group(3), re.IGNORECASE))
-    return match.group(1) + _share(count, _DENOMINATORS[part])
+    return match.group(1) + _spelled_share(match.group(2), match.group(3))
 
 
 _SPELLED: tuple[tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]], ...] = tuple(

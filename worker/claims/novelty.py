@@ -694,9 +694,10 @@ class ClaimJudge:
         def elsewhere(quantity: float, hedge: str, unit: str) -> bool:
             return any(i.lexical.states_figure(quantity, hedge, unit) for i in around)
 
+        known_at = _known_at(item, self.mode)  # once: the same for every index
         for index in indexes:
             lexical = index.lexical.ranked(item.features, CANDIDATES, weigh=shared.lexical.weight)
-            at = OWN_KNOWN_AT if index is own else _known_at(item, self.mode)
+            at = OWN_KNOWN_AT if index is own else known_at
             best = _better(best, index, item, lexical, at, elsewhere)
             if index is own:  # the text's own lines count only as repeats (OWN_KNOWN_AT)
                 continue
